@@ -1,0 +1,331 @@
+package io.lws4j;
+
+import io.lws4j.internal.loop.ContextConfig;
+import io.lws4j.internal.loop.ContextImpl;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A websocket service context (libwebsockets' {@code lws_context}): a listening socket, one
+ * or more service loops that own every connection's I/O and callbacks, the registered
+ * protocols and the static file mounts.
+ *
+ * <pre>{@code
+ * try (Context ctx = Context.builder()
+ *         .bindAddress("127.0.0.1")
+ *         .port(7681)
+ *         .protocol("lws-minimal", new MyProtocol())
+ *         .mount("/", Path.of("mount-origin"))
+ *         .build()) {
+ *     System.out.println("listening on " + ctx.port());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Instances are created by {@link Builder#build()}; applications do not implement this
+ * interface.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
+ */
+public interface Context extends AutoCloseable {
+
+    /**
+     * Starts a builder with the defaults documented on its setters.
+     *
+     * @return a new builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Thread-safe.
+     *
+     * @return the bound TCP port (useful after {@code port(0)})
+     */
+    int port();
+
+    /**
+     * Runs {@code command} on a service thread of this context (loop 0).
+     *
+     * <p>Memory consistency effects: actions before {@code execute} happen-before the command
+     * runs.
+     *
+     * @param command what to run
+     * @return false when the context is closed and the command will not run
+     */
+    boolean execute(Runnable command);
+
+    /**
+     * Runs {@code action} on a service thread after {@code delay} (lws_sul_schedule).
+     *
+     * @param delay how long to wait, on a monotonic clock
+     * @param action what to run
+     * @return a handle that cancels the action
+     */
+    Cancellable schedule(Duration delay, Runnable action);
+
+    /**
+     * Thread-safe.
+     *
+     * @return true once {@link #close()} has started
+     */
+    boolean isClosed();
+
+    /**
+     * Closes the context (lws_context_destroy): every connection is closed with
+     * {@link CloseCodes#GOING_AWAY}, every protocol gets {@link Protocol#onDestroy}, thread
+     * pools created on this context are finished and destroyed, the service loops stop and
+     * their threads are joined. Idempotent; may be called from any thread, a service thread
+     * included.
+     */
+    @Override
+    void close();
+
+    /**
+     * Collects the settings of a {@link Context}. The builder itself is not thread-safe.
+     *
+     * <p>Not thread-safe: instances must not be shared.
+     */
+    final class Builder {
+        private InetAddress bindAddress;
+        private int port = 7681;
+        private int serviceThreads = 1;
+        private final Map<String, Protocol> protocols = new LinkedHashMap<>();
+        private final List<ContextConfig.Mount> mounts = new ArrayList<>();
+        private int maxMessageSize = 16 * 1024 * 1024 + 1024;
+        private int maxOutboundBytes = 1 << 20;
+        private int maxHttpHeadBytes = 8192;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration pingInterval = Duration.ZERO;
+        private Predicate<String> originCheck;
+
+        Builder() {
+        }
+
+        /**
+         * The address to listen on; default: all interfaces.
+         *
+         * @param host a host name or literal address
+         * @return this builder
+         * @throws IllegalArgumentException when the host cannot be resolved
+         */
+        public Builder bindAddress(String host) {
+            Objects.requireNonNull(host, "host");
+            try {
+                this.bindAddress = InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("unknown bind address: " + host, e);
+            }
+            return this;
+        }
+
+        /**
+         * The TCP port; default 7681, 0 for an ephemeral port ({@link Context#port()} tells it).
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * How many service loops (lws {@code count_threads}); default 1. Each is one thread;
+         * accepted connections are spread over them and stay on theirs for life.
+         *
+         * @param count at least 1
+         * @return this builder
+         */
+        public Builder serviceThreads(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("serviceThreads must be >= 1: " + count);
+            }
+            this.serviceThreads = count;
+            return this;
+        }
+
+        /**
+         * Registers a protocol by its Sec-WebSocket-Protocol name. The first registered
+         * protocol serves clients that offer none of the registered names.
+         *
+         * @param name the subprotocol name (an RFC 7230 token)
+         * @param protocol its callbacks
+         * @return this builder
+         */
+        public Builder protocol(String name, Protocol protocol) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(protocol, "protocol");
+            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+                throw new IllegalArgumentException("protocol name is not a token: " + name);
+            }
+            if (protocols.putIfAbsent(name, protocol) != null) {
+                throw new IllegalArgumentException("protocol registered twice: " + name);
+            }
+            return this;
+        }
+
+        /**
+         * Serves the files under {@code directory} for GET and HEAD requests whose path starts
+         * with {@code urlPrefix}; a directory request serves its {@code index.html}.
+         *
+         * @param urlPrefix an absolute URL path such as "/" or "/static/"
+         * @param directory an existing directory
+         * @return this builder
+         */
+        public Builder mount(String urlPrefix, Path directory) {
+            Objects.requireNonNull(urlPrefix, "urlPrefix");
+            Objects.requireNonNull(directory, "directory");
+            if (!urlPrefix.startsWith("/")) {
+                throw new IllegalArgumentException("mount prefix must start with '/': " + urlPrefix);
+            }
+            mounts.add(new ContextConfig.Mount(urlPrefix, directory));
+            return this;
+        }
+
+        /**
+         * The largest message accepted, whole after reassembly; larger ones close the
+         * connection with {@link CloseCodes#MESSAGE_TOO_BIG}. Default 16 MiB + 1 KiB.
+         *
+         * @param bytes at least 125
+         * @return this builder
+         */
+        public Builder maxMessageSize(int bytes) {
+            if (bytes < 125) {
+                throw new IllegalArgumentException("maxMessageSize must be >= 125: " + bytes);
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * The per-connection outbound buffer: writes that would take it past this many bytes
+         * return false. Default 1 MiB.
+         *
+         * @param bytes at least 1024
+         * @return this builder
+         */
+        public Builder maxOutboundBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxOutboundBytes must be >= 1024: " + bytes);
+            }
+            this.maxOutboundBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The largest HTTP request head (request line and headers); larger ones get 431.
+         * Default 8 KiB.
+         *
+         * @param bytes at least 256
+         * @return this builder
+         */
+        public Builder maxHttpHeadBytes(int bytes) {
+            if (bytes < 256) {
+                throw new IllegalArgumentException("maxHttpHeadBytes must be >= 256: " + bytes);
+            }
+            this.maxHttpHeadBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long a new TCP connection may take to send a complete HTTP request head.
+         * Default 10 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /**
+         * Closes a websocket connection that received nothing for this long (1001).
+         * Default {@link Duration#ZERO}: no idle timeout.
+         *
+         * @param timeout zero or positive
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = notNegative(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * Sends a ping to every websocket connection that was quiet this long.
+         * Default {@link Duration#ZERO}: no pings.
+         *
+         * @param interval zero or positive
+         * @return this builder
+         */
+        public Builder pingInterval(Duration interval) {
+            this.pingInterval = notNegative(interval, "pingInterval");
+            return this;
+        }
+
+        /**
+         * Refuses (403) upgrade requests whose Origin header fails the check. A request with no
+         * Origin header is passed {@code null}. Default: no check.
+         *
+         * @param check the check
+         * @return this builder
+         */
+        public Builder originCheck(Predicate<String> check) {
+            this.originCheck = Objects.requireNonNull(check, "check");
+            return this;
+        }
+
+        /**
+         * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the
+         * service loops.
+         *
+         * @return the running context
+         * @throws java.io.UncheckedIOException when the port cannot be bound
+         * @throws IllegalStateException when no protocol was registered
+         */
+        public Context build() {
+            if (protocols.isEmpty()) {
+                throw new IllegalStateException("register at least one protocol");
+            }
+            ContextConfig config = new ContextConfig(bindAddress, port, serviceThreads,
+                    new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
+                    maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
+                    pingInterval, originCheck);
+            return ContextImpl.start(config);
+        }
+
+        private static boolean isTokenChar(int c) {
+            return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
+        }
+
+        private static Duration notNegative(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative: " + d);
+            }
+            return d;
+        }
+    }
+}

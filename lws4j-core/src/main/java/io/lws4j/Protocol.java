@@ -1,0 +1,80 @@
+package io.lws4j;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The callbacks of one websocket subprotocol (libwebsockets' {@code lws_protocols} entry and
+ * its callback reasons). One instance is registered per protocol name with
+ * {@link Context.Builder#protocol(String, Protocol)}; every method has a no-op default.
+ *
+ * <p>Threading: {@link #onInit} and {@link #onDestroy} run on the thread that builds or
+ * closes the context. Every connection callback runs on the service thread that owns the
+ * connection, never with an lws4j lock held, so a callback may call any lws4j method. A
+ * callback must not block: hand blocking work to a {@code io.lws4j.threadpool.ThreadPool}.
+ * A callback that throws closes its connection with {@link CloseCodes#INTERNAL_ERROR}; the
+ * loop lives on.
+ */
+public interface Protocol {
+
+    /**
+     * The context has bound its port and is about to serve (lws PROTOCOL_INIT).
+     *
+     * @param context the context
+     */
+    default void onInit(Context context) {
+    }
+
+    /**
+     * The context is closing; every connection has been closed (lws PROTOCOL_DESTROY).
+     *
+     * @param context the context
+     */
+    default void onDestroy(Context context) {
+    }
+
+    /**
+     * The websocket handshake completed (lws ESTABLISHED).
+     *
+     * @param connection the new connection
+     */
+    default void onEstablished(Connection connection) {
+    }
+
+    /**
+     * A whole text message arrived (lws RECEIVE).
+     *
+     * @param connection the connection
+     * @param text the message, already validated as UTF-8
+     */
+    default void onText(Connection connection, String text) {
+    }
+
+    /**
+     * A whole binary message arrived (lws RECEIVE).
+     *
+     * @param connection the connection
+     * @param data the message; the callee owns it
+     */
+    default void onBinary(Connection connection, ByteBuffer data) {
+    }
+
+    /**
+     * The connection can take more data, after {@link Connection#callbackOnWritable()} asked
+     * for it (lws SERVER_WRITEABLE).
+     *
+     * @param connection the connection
+     */
+    default void onWritable(Connection connection) {
+    }
+
+    /**
+     * The connection has closed (lws CLOSED). Called once for every established connection.
+     *
+     * @param connection the connection, no longer open
+     * @param closeCode the close code the peer sent, or the one lws4j closed with;
+     *     {@link CloseCodes#ABNORMAL} when the transport dropped without a close frame
+     * @param reason the close reason, possibly empty, never null
+     */
+    default void onClosed(Connection connection, int closeCode, String reason) {
+    }
+}

@@ -1,0 +1,49 @@
+package io.lws4j.internal.conn;
+
+import io.lws4j.Connection;
+
+/**
+ * What lws4j's own subsystems (the threadpool) need from a connection beyond the public
+ * {@link Connection} API. Every real connection implements it; tests may implement it with
+ * a fake service thread.
+ *
+ * <p>Thread-safe: every method here may be called from any thread.
+ */
+public interface ConnectionInternals extends Connection {
+
+    /**
+     * Registers a hook run exactly once, on the owning service thread, when the connection
+     * closes, before {@link io.lws4j.Protocol#onClosed} is called.
+     *
+     * <p>Memory consistency effects: actions before registering happen-before the hook runs.
+     *
+     * @param hook what to run
+     * @return false when the connection has already closed (or its hooks already ran); the
+     *     hook is then not registered and will not run
+     */
+    boolean addCloseHook(Runnable hook);
+
+    /**
+     * Removes a hook registered by {@link #addCloseHook(Runnable)}.
+     *
+     * @param hook the hook, compared by identity
+     */
+    void removeCloseHook(Runnable hook);
+
+    /**
+     * A slot the threadpool keeps its per-connection task list in (the lws
+     * {@code wsi->tp_task_owner} list). Reads and writes are volatile.
+     *
+     * @return the slot's current value, null until set
+     */
+    Object taskSlot();
+
+    /**
+     * Compare-and-set of the slot returned by {@link #taskSlot()}.
+     *
+     * @param expected the value expected, compared by identity
+     * @param update the new value
+     * @return true when the slot held {@code expected} and now holds {@code update}
+     */
+    boolean casTaskSlot(Object expected, Object update);
+}

@@ -1,0 +1,13 @@
+/**
+ * lws4j: a lightweight websocket library in the spirit of libwebsockets.
+ *
+ * <p>{@link io.lws4j} holds the service context, connections and protocol callbacks;
+ * {@link io.lws4j.threadpool} holds the libwebsockets threadpool: workers that run
+ * blocking tasks bound to a connection and synchronise with its service thread.
+ * Everything under {@code io.lws4j.internal} is an implementation detail and is not
+ * exported.
+ */
+module io.lws4j {
+    exports io.lws4j;
+    exports io.lws4j.threadpool;
+}
