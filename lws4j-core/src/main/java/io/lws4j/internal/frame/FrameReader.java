@@ -52,7 +52,7 @@ public final class FrameReader {
     /** First allocation for a message buffer, unless the message is known to be smaller. */
     private static final int MIN_MESSAGE_BUFFER = 4096;
     /** A text message buffer up to this size is kept for the next message. */
-    private static final int RETAINED_TEXT_BUFFER = 16 * 1024;
+    private static final int RETAINED_TEXT_BUFFER = MIN_MESSAGE_BUFFER;
     /** RSV bits a negotiated extension may set; none yet (permessage-deflate would add RSV1). */
     private static final int ALLOWED_RSV_BITS = 0;
 
@@ -108,8 +108,8 @@ public final class FrameReader {
      * or control frame. Once a close frame has been delivered the rest of the input, now and
      * later, is ignored.
      *
-     * @param src the bytes that arrived; its position is advanced to its limit, its content
-     *     is not changed
+     * @param src the bytes that arrived; its position is advanced to its limit (unspecified
+     *     after a {@code ProtocolException}), its content is not changed
      * @throws ProtocolException when the peer broke the protocol; the reader is then unusable
      *     and every later call throws the same exception
      */
@@ -359,10 +359,13 @@ public final class FrameReader {
             }
             sink.onText(text);
         } else {
-            ByteBuffer data = length == 0
-                    ? ByteBuffer.allocate(0)
-                    : ByteBuffer.wrap(message, 0, length).slice();
-            // The sink owns the array from now on.
+            // The sink owns the array from now on. A buffer grown for a fragmented message
+            // can have slack; trim it when that wastes more than an eighth of the message.
+            byte[] bytes = length == 0 ? new byte[0] : message;
+            if (bytes.length - length > length / 8) {
+                bytes = Arrays.copyOf(bytes, length);
+            }
+            ByteBuffer data = ByteBuffer.wrap(bytes, 0, length).slice();
             releaseMessageBuffer();
             sink.onBinary(data);
         }

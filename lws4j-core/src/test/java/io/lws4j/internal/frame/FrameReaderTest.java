@@ -243,6 +243,8 @@ class FrameReaderTest {
                 masked(OP_BINARY, utf8("xyz")))));
         assertThat(received).hasSize(2);
         assertThat(received.get(0).capacity()).isEqualTo(5);
+        assertThat(received.get(0).array()).hasSize(5);
+        assertThat(received.get(1).array()).hasSize(3);
         assertThat(Wire.bytes(received.get(0))).isEqualTo(utf8("abcde"));
         assertThat(Wire.bytes(received.get(1))).isEqualTo(utf8("xyz"));
         assertThat(received.get(0).array()).isNotSameAs(received.get(1).array());
