@@ -20,9 +20,6 @@ import java.util.Objects;
  */
 public record HttpRequest(String method, String target, String version, HttpHeaders headers) {
 
-    /** The version of requests that keep the connection open unless told otherwise. */
-    public static final String HTTP_1_1 = "HTTP/1.1";
-
     /**
      * Checks the components are present.
      *
