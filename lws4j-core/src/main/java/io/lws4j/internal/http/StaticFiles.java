@@ -43,8 +43,9 @@ import java.util.Objects;
  * <p>The checks use blocking file-system calls (stat and real-path lookups, no reads) on
  * the calling thread, as libwebsockets does on its service thread.
  *
- * <p>Thread-safe: any method may be called from any thread (immutable; shared by all
- * service loops).
+ * <p>Instances are immutable, so all service loops share one.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 public final class StaticFiles {
 
