@@ -192,6 +192,24 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void closeCalledAgainFromOnDestroyAndFromACloseableDoesNotDeadlock() throws Exception {
+        RecordingProtocol reentrant = new RecordingProtocol() {
+            @Override
+            public void onDestroy(Context ctx) {
+                ctx.close();
+                super.onDestroy(ctx);
+            }
+        };
+        Context ctx = Context.builder().bindAddress("127.0.0.1").port(0).protocol("r", reentrant).build();
+        ((ContextImpl) ctx).addCloseable(ctx::close);
+        Thread closing = new Thread(ctx::close);
+        closing.start();
+        closing.join(10_000);
+        assertThat(closing.isAlive()).as("close() returned").isFalse();
+        assertThat(reentrant.events).endsWith("destroy");
+    }
+
+    @Test
     void scheduleRunsOnTheServiceThreadAndCancelPreventsIt() throws Exception {
         start(Context.builder());
         CompletableFuture<Boolean> ran = new CompletableFuture<>();
