@@ -143,6 +143,7 @@ class LifecycleAndSyncTest extends PoolTestSupport {
             return TaskReturn.FINISHED;
         }), "j");
         await("reaped", () -> j.cleanups.get() == 1);
+        loop.drain(); // the responder records after status() returned
         assertThat(j.calls).containsExactly(TaskStatus.RUNNING, TaskStatus.RUNNING);
         assertThat(seen).containsExactly(TaskStatus.SYNCING, TaskStatus.FINISHED);
         assertThat(c.written).containsExactly("first output");
@@ -171,6 +172,7 @@ class LifecycleAndSyncTest extends PoolTestSupport {
         Job j = new Job("j");
         pool.enqueue(args(c, j, script(TaskReturn.SYNC, TaskReturn.CHECKING_IN)), "j");
         await("reaped", () -> j.cleanups.get() == 1);
+        loop.drain(); // the responder records after status() returned
         assertThat(j.calls).containsExactly(TaskStatus.RUNNING);
         assertThat(seen).containsExactly(TaskStatus.SYNCING, TaskStatus.STOPPED);
         assertThat(j.cleanedWith).isSameAs(c);
@@ -218,6 +220,7 @@ class LifecycleAndSyncTest extends PoolTestSupport {
         loop.drain();
         resumeGate.countDown();
         await("reaped", () -> j.cleanups.get() == 1);
+        loop.drain(); // the responder records after status() returned
         assertThat(c.written).containsExactly("out 1", "out 2", "out 3");
         assertThat(seen.stream().filter(s -> s == TaskStatus.SYNCING).count()).isEqualTo(3);
     }
