@@ -162,6 +162,24 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void contextCloseDropsAPeerThatNeverAnswersItsCloseWithinTheGrace() throws Exception {
+        start(Context.builder());
+        try (RawClient client = new RawClient(context.port())) {
+            client.handshake();
+            protocol.awaitEstablished();
+            long t0 = System.nanoTime();
+            context.close(); // the raw client never answers the close frame
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertThat(tookMillis).isLessThan(8_000);
+            assertThat(client.readUntilClose().closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+            assertThat(client.isClosedByServer()).isTrue();
+            RecordingProtocol.Closed closed = protocol.awaitClosed();
+            assertThat(closed.code()).isEqualTo(CloseCodes.GOING_AWAY);
+            assertThat(protocol.events).endsWith("closed 1001", "destroy");
+        }
+    }
+
+    @Test
     void contextCloseFromAServiceThreadDoesNotDeadlock() throws Exception {
         start(Context.builder());
         JdkClient client = JdkClient.connect(context.port(), null);
