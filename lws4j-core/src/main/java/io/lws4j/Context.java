@@ -49,7 +49,8 @@ public interface Context extends AutoCloseable {
     /**
      * Thread-safe.
      *
-     * @return the bound TCP port (useful after {@code port(0)})
+     * @return the bound TCP port (useful after {@code port(0)}), -1 for a context built
+     *     with {@link Builder#noListener()}
      */
     int port();
 
@@ -118,6 +119,8 @@ public interface Context extends AutoCloseable {
         private Duration idleTimeout = Duration.ZERO;
         private Duration pingInterval = Duration.ZERO;
         private Predicate<String> originCheck;
+        private javax.net.ssl.SSLContext tls;
+        private boolean listen = true;
 
         Builder() {
         }
@@ -300,21 +303,47 @@ public interface Context extends AutoCloseable {
         }
 
         /**
+         * Serves wss: every accepted connection speaks TLS (1.3 or 1.2) with the key material
+         * of {@code sslContext}; see {@link TlsContexts} to make one from key files. Default:
+         * plain ws. The TLS handshake counts against {@link #handshakeTimeout}.
+         *
+         * @param sslContext an initialised context holding the server's key and certificate
+         * @return this builder
+         */
+        public Builder tls(javax.net.ssl.SSLContext sslContext) {
+            this.tls = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * Builds a context without a listening socket, for websocket clients only
+         * ({@link io.lws4j.client.WebSocketClient}); {@link Context#port()} then returns -1
+         * and no protocol need be registered. Default: the context listens.
+         *
+         * @return this builder
+         */
+        public Builder noListener() {
+            this.listen = false;
+            return this;
+        }
+
+        /**
          * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the
          * service loops.
          *
          * @return the running context
          * @throws java.io.UncheckedIOException when the port cannot be bound
-         * @throws IllegalStateException when no protocol was registered
+         * @throws IllegalStateException when no protocol was registered on a listening
+         *     context
          */
         public Context build() {
-            if (protocols.isEmpty()) {
+            if (protocols.isEmpty() && listen) {
                 throw new IllegalStateException("register at least one protocol");
             }
             ContextConfig config = new ContextConfig(bindAddress, port, serviceThreads,
                     new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
-                    pingInterval, originCheck);
+                    pingInterval, originCheck, tls, listen);
             return ContextImpl.start(config);
         }
 

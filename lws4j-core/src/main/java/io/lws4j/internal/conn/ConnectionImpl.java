@@ -17,6 +17,7 @@ import io.lws4j.internal.http.UpgradeHandshake;
 import io.lws4j.internal.loop.Selectable;
 import io.lws4j.internal.loop.ServiceLoop;
 import io.lws4j.internal.loop.Timer;
+import io.lws4j.internal.tls.TlsEngines;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -98,6 +99,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     private final ServiceLoop loop;
     private final SocketChannel channel;
+    /** Service thread only: plain or TLS; set right after construction. */
+    private Transport transport;
+    private final Runnable readAgainTask = this::readAgain;
+    private boolean readAgainQueued;
     private final ConnectionSettings settings;
     private final InetSocketAddress remoteAddress;
     private final OutboundQueue outbound = new OutboundQueue();
@@ -174,6 +179,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             remote = null;
         }
         ConnectionImpl c = new ConnectionImpl(loop, channel, settings, remote);
+        c.transport = settings.config().tls() == null ? new PlainTransport(channel)
+                : TlsEngines.serverTransport(settings.config().tls(), channel, loop,
+                        c::resumeTransport);
         try {
             c.key = loop.register(channel, SelectionKey.OP_READ, c);
         } catch (IOException e) {
@@ -387,13 +395,37 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     // ---------------------------------------------------------------- I/O
 
     @Override
-    public void onReady(int readyOps) throws Exception {
+    public void onReady(int readyOps) {
         assert loop.inServiceThread();
         if ((readyOps & SelectionKey.OP_READ) != 0) {
+            boolean handshaking = transport.isHandshaking();
             onReadable();
+            if (handshaking && !transport.isHandshaking() && !outbound.isEmpty()) {
+                requestFlush(); // output held back by the TLS handshake may go now
+            }
         }
         if ((readyOps & SelectionKey.OP_WRITE) != 0 && hasOutput()) {
             flush();
+        }
+        updateInterest();
+    }
+
+    /** The transport's off-loop task is done: retry reading and writing. */
+    private void resumeTransport() {
+        assert loop.inServiceThread();
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        updateInterest();
+        onReady(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    }
+
+    /** Decrypted input is buffered in the transport, which the selector cannot see. */
+    private void readAgain() {
+        readAgainQueued = false;
+        if (state != ConnectionState.CLOSED) {
+            onReadable();
+            updateInterest();
         }
     }
 
@@ -403,7 +435,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             buf.clear();
             int n;
             try {
-                n = channel.read(buf);
+                n = transport.read(buf);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "read failed", e);
                 closeTransport();
@@ -720,7 +752,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void startLinger() {
         assert loop.inServiceThread();
         try {
-            channel.shutdownOutput();
+            transport.shutdownOutput();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "shutdownOutput failed", e);
             closeTransport();
@@ -762,7 +794,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (key != null) {
             key.cancel();
         }
-        closeQuietly(channel);
+        closeQuietly(transport);
         loop.addConnections(-1);
         if (lingering) {
             loop.addLingering(-1);
@@ -829,7 +861,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     private void flush() {
         try {
-            outbound.writeTo(channel, loop.gatherArray());
+            transport.flushPending();
+            outbound.writeTo(transport, loop.gatherArray());
             if (outbound.isEmpty() && file != null) {
                 streamFile();
             }
@@ -838,7 +871,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             closeTransport();
             return;
         }
-        boolean drained = outbound.isEmpty() && file == null;
+        boolean drained = outbound.isEmpty() && file == null && !transport.hasPendingOutput();
         if (drained && state == ConnectionState.CLOSE_FLUSH) {
             finishOutput();
             return;
@@ -868,7 +901,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     /** Sends at most one chunk of the file; OP_WRITE (see updateInterest) brings the next. */
     private void streamFile() throws IOException {
         long chunk = Math.min(FILE_CHUNK_BYTES, fileEnd - filePosition);
-        long sent = file.transferTo(filePosition, chunk, channel);
+        long sent = file.transferTo(filePosition, chunk, transport.fileTarget());
         if (sent <= 0 && filePosition >= file.size()) {
             throw new IOException("file shrank while being served");
         }
@@ -884,8 +917,17 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
         boolean readPaused = state == ConnectionState.HTTP_RESPONSE || inputEnded
                 || outbound.controlBytes() > MAX_CONTROL_BYTES;
-        boolean wantWrite = !outbound.isEmpty() || file != null;
+        boolean wantWrite = transport.hasPendingOutput()
+                || ((!outbound.isEmpty() || file != null) && !transport.isHandshaking());
         int ops = (readPaused ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
+        if (transport.isStalled()) {
+            ops = 0; // a TLS task runs off the loop; its resume action brings us back
+        }
+        if ((ops & SelectionKey.OP_READ) != 0 && !readAgainQueued
+                && transport.hasBufferedInput()) {
+            readAgainQueued = true;
+            loop.execute(readAgainTask);
+        }
         if (ops != interestOps) {
             interestOps = ops;
             key.interestOps(ops);
@@ -1005,7 +1047,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    private static void closeQuietly(java.nio.channels.Channel channel) {
         try {
             channel.close();
         } catch (IOException e) {

@@ -25,6 +25,8 @@ import java.util.function.Predicate;
  * @param idleTimeout websocket idle timeout, zero for none
  * @param pingInterval websocket ping interval, zero for none
  * @param originCheck the Origin check, null for none
+ * @param tls the server's TLS context (wss), null for plain ws
+ * @param listen false for a context without a listening socket (clients only)
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -38,7 +40,9 @@ public record ContextConfig(
         Duration handshakeTimeout,
         Duration idleTimeout,
         Duration pingInterval,
-        Predicate<String> originCheck) {
+        Predicate<String> originCheck,
+        javax.net.ssl.SSLContext tls,
+        boolean listen) {
 
     /**
      * A static file mount.

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The running context: the listening socket, the service loops, the registered closeables
@@ -65,6 +66,9 @@ public final class ContextImpl implements Context {
     private final ContextConfig config;
     private final ServerSocketChannel server;
     private final ServiceLoop[] loops;
+    /** The connection settings of each loop, by loop index. */
+    private final ConnectionSettings[] perLoop;
+    private final AtomicInteger nextClientLoop = new AtomicInteger();
     private final int port;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -79,6 +83,12 @@ public final class ContextImpl implements Context {
         this.server = server;
         this.loops = loops;
         this.port = port;
+        List<String> names = List.copyOf(config.protocols().keySet());
+        this.perLoop = new ConnectionSettings[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            perLoop[i] = new ConnectionSettings(this, config, names,
+                    new StaticFiles(config.mounts()));
+        }
     }
 
     /**
@@ -92,9 +102,9 @@ public final class ContextImpl implements Context {
      */
     public static ContextImpl start(ContextConfig config) {
         Objects.requireNonNull(config, "config");
-        ServerSocketChannel server;
-        int boundPort;
-        try {
+        ServerSocketChannel server = null;
+        int boundPort = -1;
+        if (config.listen()) try {
             server = ServerSocketChannel.open();
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             InetSocketAddress address = config.bindAddress() == null
@@ -128,18 +138,15 @@ public final class ContextImpl implements Context {
         for (Protocol p : config.protocols().values()) {
             p.onInit(this);
         }
-        List<String> names = List.copyOf(config.protocols().keySet());
-        ConnectionSettings[] perLoop = new ConnectionSettings[loops.length];
-        for (int i = 0; i < loops.length; i++) {
-            perLoop[i] = new ConnectionSettings(this, config, names,
-                    new StaticFiles(config.mounts()));
-        }
         Acceptor acceptor = new Acceptor(server, loops, (loop, channel) -> {
             int index = indexOf(loop);
             ConnectionImpl.accept(loop, channel, perLoop[index]);
         });
         for (ServiceLoop loop : loops) {
             loop.start();
+        }
+        if (server == null) {
+            return;
         }
         loops[0].execute(() -> {
             try {
@@ -148,6 +155,23 @@ public final class ContextImpl implements Context {
                 LOG.log(System.Logger.Level.ERROR, "cannot register the listening socket", e);
             }
         });
+    }
+
+    /**
+     * Picks the loop for a new client connection, round-robin. Thread-safe.
+     *
+     * @return a loop of this context
+     */
+    public ServiceLoop nextClientLoop() {
+        return loops[Math.floorMod(nextClientLoop.getAndIncrement(), loops.length)];
+    }
+
+    /**
+     * @param loop a loop of this context
+     * @return the connection settings shared by that loop's connections. Thread-safe.
+     */
+    public ConnectionSettings settings(ServiceLoop loop) {
+        return perLoop[indexOf(loop)];
     }
 
     private int indexOf(ServiceLoop loop) {
@@ -344,6 +368,9 @@ public final class ContextImpl implements Context {
     }
 
     private void closeListener() {
+        if (server == null) {
+            return;
+        }
         try {
             server.close();
         } catch (IOException e) {

@@ -37,6 +37,16 @@ final class JdkClient implements WebSocket.Listener {
         return client;
     }
 
+    static JdkClient connect(URI uri, HttpClient http, String subprotocol) throws Exception {
+        JdkClient client = new JdkClient();
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        if (subprotocol != null) {
+            builder.subprotocols(subprotocol);
+        }
+        client.socket = builder.buildAsync(uri, client).get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
     Object nextMessage() throws InterruptedException {
         Object m = messages.poll(10, TimeUnit.SECONDS);
         if (m == null) {
