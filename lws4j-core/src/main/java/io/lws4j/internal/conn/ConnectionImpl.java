@@ -103,6 +103,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private Transport transport;
     private final Runnable readAgainTask = this::readAgain;
     private boolean readAgainQueued;
+    /** Service thread only: non-null on a client connection. */
+    private ClientRole client;
+    /** Service thread only: why the transport failed, reported to a client's connect. */
+    private IOException transportFailure;
     private final ConnectionSettings settings;
     private final InetSocketAddress remoteAddress;
     private final OutboundQueue outbound = new OutboundQueue();
@@ -196,6 +200,50 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         return c;
     }
 
+    /**
+     * Takes over a connected client channel on its loop: sends the upgrade request (after
+     * the TLS handshake when {@code tls} is given) and waits, bounded by the role's
+     * handshake timeout, for the server's 101. Must run on {@code loop}'s thread. Every
+     * outcome reaches the role exactly once.
+     *
+     * @param loop the owning loop
+     * @param channel a connected, non-blocking channel
+     * @param key the channel's key with this loop's selector (re-attached to the connection)
+     * @param settings the loop's shared settings
+     * @param role the client side of the handshake
+     * @param tls the client TLS transport factory, null for plain ws
+     * @return the connection
+     */
+    public static ConnectionImpl startClient(ServiceLoop loop, SocketChannel channel,
+            SelectionKey key, ConnectionSettings settings, ClientRole role,
+            java.util.function.Function<Runnable, Transport> tls) {
+        assert loop.inServiceThread();
+        InetSocketAddress remote;
+        try {
+            remote = (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            remote = null;
+        }
+        ConnectionImpl c = new ConnectionImpl(loop, channel, settings, remote);
+        c.client = role;
+        c.key = key;
+        key.attach(c);
+        loop.addConnections(1);
+        try {
+            c.transport = tls == null ? new PlainTransport(channel) : tls.apply(c::resumeTransport);
+        } catch (RuntimeException e) {
+            c.transport = new PlainTransport(channel);
+            c.transportFailure = new IOException("cannot start TLS: " + e.getMessage(), e);
+            c.closeTransport();
+            return c;
+        }
+        c.armHandshakeTimer();
+        c.outbound.addData(role.request());
+        c.updateInterest();
+        c.requestFlush();
+        return c;
+    }
+
     // ---------------------------------------------------------------- public Connection API
 
     @Override
@@ -209,7 +257,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (!fitsData((long) text.length())) {
             return false;
         }
-        return offerData(FrameWriter.encodeText(text));
+        return offerData(textFrame(text));
     }
 
     @Override
@@ -219,7 +267,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (state != ConnectionState.OPEN || !fitsData(data.remaining())) {
             return false;
         }
-        return offerData(FrameWriter.encode(FrameWriter.OP_BINARY, data));
+        return offerData(frame(FrameWriter.OP_BINARY, data));
     }
 
     private boolean fitsData(long payloadBytes) {
@@ -438,6 +486,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 n = transport.read(buf);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "read failed", e);
+                transportFailure = e;
                 closeTransport();
                 return;
             }
@@ -476,7 +525,13 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void consume(ByteBuffer buf) {
         while (buf.hasRemaining()) {
             switch (state) {
-                case HTTP -> onHttpBytes(buf);
+                case HTTP -> {
+                    if (client != null) {
+                        onClientResponseBytes(buf);
+                    } else {
+                        onHttpBytes(buf);
+                    }
+                }
                 case HTTP_RESPONSE -> {
                     stashPendingInput(buf);
                     return;
@@ -593,6 +648,41 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
     }
 
+    private void onClientResponseBytes(ByteBuffer buf) {
+        String chosen;
+        try {
+            chosen = client.readResponse(buf);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "handshake refused by " + remoteAddress
+                    + ": " + e.getMessage());
+            buf.position(buf.limit());
+            transportFailure = e;
+            closeTransport();
+            return;
+        }
+        if (chosen == null) {
+            buf.position(buf.limit());
+            return;
+        }
+        cancelHandshakeTimer();
+        protocol = client.protocol();
+        protocolName = chosen.isEmpty() ? null : chosen;
+        frameReader = new FrameReader(this, settings.config().maxMessageSize(), false);
+        moveTo(ConnectionState.OPEN);
+        open = true;
+        lastReceiveNanos = System.nanoTime();
+        lastPingNanos = lastReceiveNanos;
+        try {
+            protocol.onEstablished(this);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onEstablished", t);
+        }
+        client.established(this);
+        armLivenessTimer();
+    }
+
     private void establish(UpgradeDecision.Accept accept) {
         String name = accept.protocolName();
         if (name == null || !settings.config().protocols().containsKey(name)) {
@@ -654,7 +744,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (state != ConnectionState.OPEN) {
             return;
         }
-        outbound.addControl(FrameWriter.encode(FrameWriter.OP_PONG, payload));
+        outbound.addControl(frame(FrameWriter.OP_PONG, payload));
         if (outbound.controlBytes() > MAX_CONTROL_BYTES) {
             updateInterest(); // pauses reading until the pongs drain
         }
@@ -675,7 +765,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 closeReason = reason == null ? "" : reason;
                 int reply = code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code;
                 // after the data already queued, so replies to the peer's last messages go out
-                outbound.addData(FrameWriter.encodeClose(reply, ""));
+                outbound.addData(closeFrame(reply, ""));
                 moveTo(ConnectionState.CLOSE_FLUSH);
                 armCloseTimer();
                 requestFlush();
@@ -695,7 +785,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void startClose(int code, String reason) {
         closeCode = code;
         closeReason = reason;
-        outbound.addData(FrameWriter.encodeClose(code, reason));
+        outbound.addData(closeFrame(code, reason));
         moveTo(ConnectionState.CLOSE_SENT);
         writableRequested = false;
         armCloseTimer();
@@ -712,7 +802,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             case OPEN -> {
                 closeCode = code;
                 closeReason = reason == null ? "" : reason;
-                outbound.addData(FrameWriter.encodeClose(code, closeReason));
+                outbound.addData(closeFrame(code, closeReason));
                 moveTo(ConnectionState.CLOSE_FLUSH);
                 writableRequested = false;
                 armCloseTimer();
@@ -799,6 +889,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (lingering) {
             loop.addLingering(-1);
         }
+        if (client != null && frameReader == null) {
+            client.failed(transportFailure);
+        }
         notifyClosed();
     }
 
@@ -868,6 +961,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "write failed", e);
+            transportFailure = e;
             closeTransport();
             return;
         }
@@ -948,9 +1042,11 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     // ---------------------------------------------------------------- timers
 
     private void armHandshakeTimer() {
-        handshakeTimer = loop.schedule(settings.config().handshakeTimeout(), () -> {
+        handshakeTimer = loop.schedule(handshakeTimeout(), () -> {
             if (state == ConnectionState.HTTP) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "handshake timeout: " + remoteAddress);
+                transportFailure = new java.net.SocketTimeoutException("no websocket handshake within "
+                        + handshakeTimeout().toMillis() + " ms");
                 closeTransport();
             }
         });
@@ -1011,7 +1107,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return;
         }
         if (ping > 0 && now - lastReceiveNanos >= ping && now - lastPingNanos >= ping) {
-            outbound.addControl(FrameWriter.encode(FrameWriter.OP_PING, ByteBuffer.allocate(0)));
+            outbound.addControl(frame(FrameWriter.OP_PING, ByteBuffer.allocate(0)));
             lastPingNanos = now;
             requestFlush();
         }
@@ -1032,6 +1128,40 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private Duration handshakeTimeout() {
+        return client != null ? client.handshakeTimeout() : settings.config().handshakeTimeout();
+    }
+
+    /** A final data or control frame: masked on a client connection (RFC 6455 5.3). */
+    private ByteBuffer frame(int opcode, ByteBuffer payload) {
+        return client == null ? FrameWriter.encode(opcode, payload)
+                : FrameWriter.encodeMasked(opcode, true, payload, client.nextMaskKey());
+    }
+
+    private ByteBuffer textFrame(String text) {
+        ByteBuffer unmasked = FrameWriter.encodeText(text);
+        if (client == null) {
+            return unmasked;
+        }
+        unmasked.position(headerBytes(unmasked));
+        return frame(FrameWriter.OP_TEXT, unmasked);
+    }
+
+    private ByteBuffer closeFrame(int code, String reason) {
+        ByteBuffer unmasked = FrameWriter.encodeClose(code, reason);
+        if (client == null) {
+            return unmasked;
+        }
+        unmasked.position(2); // a close payload is at most 125 bytes: a 2-byte header
+        return frame(FrameWriter.OP_CLOSE, unmasked);
+    }
+
+    /** @return the header length of an encoded unmasked frame, from its length byte */
+    private static int headerBytes(ByteBuffer frame) {
+        int len7 = frame.get(1) & 0x7F;
+        return len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
+    }
 
     private void moveTo(ConnectionState next) {
         if (!state.canMoveTo(next)) {

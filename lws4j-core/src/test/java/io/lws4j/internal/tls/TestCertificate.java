@@ -25,7 +25,8 @@ import javax.net.ssl.SSLContext;
 public final class TestCertificate {
     /** The PKCS#12 password. */
     public static final char[] PASSWORD = "changeit".toCharArray();
-    private static volatile TestCertificate instance;
+    private static TestCertificate instance;
+    private static TestCertificate otherHost;
 
     private final Path pkcs12;
     private final Path certificatePem;
@@ -43,7 +44,7 @@ public final class TestCertificate {
     public static synchronized TestCertificate get() {
         if (instance == null) {
             try {
-                instance = generate();
+                instance = generate("SAN=dns:localhost,ip:127.0.0.1", "localhost");
             } catch (Exception e) {
                 throw new IllegalStateException("cannot generate a test certificate", e);
             }
@@ -51,7 +52,22 @@ public final class TestCertificate {
         return instance;
     }
 
-    private static TestCertificate generate() throws Exception {
+    /**
+     * @return a certificate for the name other.invalid only, so a client reaching it as
+     *     127.0.0.1 must fail host name verification
+     */
+    public static synchronized TestCertificate forOtherHost() {
+        if (otherHost == null) {
+            try {
+                otherHost = generate("SAN=dns:other.invalid", "other.invalid");
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot generate a test certificate", e);
+            }
+        }
+        return otherHost;
+    }
+
+    private static TestCertificate generate(String san, String cn) throws Exception {
         Path dir = Files.createTempDirectory("lws4j-tls");
         dir.toFile().deleteOnExit();
         Path p12 = dir.resolve("server.p12");
@@ -59,8 +75,8 @@ public final class TestCertificate {
         Path key = dir.resolve("server.key");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         run(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-groupname", "secp256r1", "-dname", "CN=" + cn, "-ext", san,
+                "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", p12.toString(), "-storepass", new String(PASSWORD), "-keypass",
                 new String(PASSWORD));
         run(keytool.toString(), "-exportcert", "-rfc", "-alias", "server", "-keystore",

@@ -1,0 +1,253 @@
+package io.lws4j.client;
+
+import io.lws4j.Protocol;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+/**
+ * What {@link WebSocketClient#connect} needs to open one client connection (libwebsockets'
+ * {@code lws_client_connect_info}): the {@code ws://} or {@code wss://} URI, the protocol
+ * whose callbacks serve the connection, and optional subprotocols, headers, origin, TLS
+ * trust and timeouts.
+ *
+ * <p>Thread-safe: immutable; the {@link Builder} is not thread-safe.
+ */
+public final class ClientOptions {
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "upgrade", "connection",
+            "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
+            "sec-websocket-extensions", "origin", "content-length", "transfer-encoding");
+
+    private final URI uri;
+    private final Protocol protocol;
+    private final List<String> subprotocols;
+    private final Map<String, String> headers;
+    private final String origin;
+    private final Duration connectTimeout;
+    private final Duration handshakeTimeout;
+    private final SSLContext sslContext;
+
+    private ClientOptions(Builder b) {
+        this.uri = b.uri;
+        this.protocol = b.protocol;
+        this.subprotocols = List.copyOf(b.subprotocols);
+        this.headers = Map.copyOf(b.headers);
+        this.origin = b.origin;
+        this.connectTimeout = b.connectTimeout;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.sslContext = b.sslContext;
+    }
+
+    /**
+     * Starts options for {@code uri}, served by {@code protocol}.
+     *
+     * @param uri a {@code ws://} or {@code wss://} URI with a host; path and query are sent
+     * @param protocol the callbacks of the connection
+     * @return a builder
+     * @throws IllegalArgumentException when the URI is not an absolute ws/wss URI with a host
+     */
+    public static Builder builder(URI uri, Protocol protocol) {
+        return new Builder(uri, protocol);
+    }
+
+    /** @return the URI */
+    public URI uri() {
+        return uri;
+    }
+
+    /** @return the protocol serving the connection */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** @return the offered subprotocols, in order of preference */
+    public List<String> subprotocols() {
+        return subprotocols;
+    }
+
+    /** @return extra request headers */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** @return the Origin header value, or null */
+    public String origin() {
+        return origin;
+    }
+
+    /** @return the time allowed for name lookup and the TCP connect */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return the time allowed from the TCP connect to the server's 101 (TLS included) */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** @return the TLS context for wss, or null for the JDK's default trust */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /** @return true for a wss URI */
+    public boolean isSecure() {
+        return "wss".equalsIgnoreCase(uri.getScheme());
+    }
+
+    /** @return the port: the URI's, else 80 for ws and 443 for wss */
+    public int port() {
+        return uri.getPort() >= 0 ? uri.getPort() : isSecure() ? 443 : 80;
+    }
+
+    /**
+     * Collects client options.
+     *
+     * <p>Not thread-safe: instances must not be shared.
+     */
+    public static final class Builder {
+        private final URI uri;
+        private final Protocol protocol;
+        private final List<String> subprotocols = new ArrayList<>();
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private String origin;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private SSLContext sslContext;
+
+        private Builder(URI uri, Protocol protocol) {
+            Objects.requireNonNull(uri, "uri");
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("ws") && !scheme.equals("wss")) {
+                throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException("URI without a host: " + uri);
+            }
+            if (uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("a websocket URI has no fragment: " + uri);
+            }
+            this.uri = uri;
+        }
+
+        /**
+         * Offers subprotocols (Sec-WebSocket-Protocol), in order of preference; the server's
+         * choice is {@link io.lws4j.Connection#protocolName()}. Default: none.
+         *
+         * @param names RFC 7230 tokens
+         * @return this builder
+         */
+        public Builder subprotocols(String... names) {
+            for (String n : names) {
+                if (n == null || n.isEmpty() || !n.chars().allMatch(Builder::isTokenChar)) {
+                    throw new IllegalArgumentException("subprotocol is not a token: " + n);
+                }
+                subprotocols.add(n);
+            }
+            return this;
+        }
+
+        /**
+         * Adds a request header. The handshake's own headers (Host, Upgrade, Connection,
+         * Sec-WebSocket-*, Origin) cannot be set this way.
+         *
+         * @param name a header name (token)
+         * @param value a value without CR or LF
+         * @return this builder
+         */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+                throw new IllegalArgumentException("header name is not a token: " + name);
+            }
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header set by the handshake itself: " + name);
+            }
+            checkValue(value);
+            headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * Sends an Origin header. Default: none.
+         *
+         * @param origin for example {@code https://example.com}
+         * @return this builder
+         */
+        public Builder origin(String origin) {
+            checkValue(Objects.requireNonNull(origin, "origin"));
+            this.origin = origin;
+            return this;
+        }
+
+        /**
+         * The time allowed for the host name lookup and the TCP connect. Default 10 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * The time allowed from the TCP connect to the server's valid 101 response, the TLS
+         * handshake included. Default 10 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /**
+         * The TLS context for a wss URI: its trust managers decide which servers are trusted
+         * (for example {@link io.lws4j.TlsContexts#trusting}). Default: the JDK's default
+         * context and trust store. Host name verification is on either way.
+         *
+         * @param context an initialised context
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * @return the options
+         */
+        public ClientOptions build() {
+            return new ClientOptions(this);
+        }
+
+        private static void checkValue(String value) {
+            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("header value with CR or LF");
+            }
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
+        }
+
+        private static boolean isTokenChar(int c) {
+            return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.lws4j.internal.client;
+
+import io.lws4j.Connection;
+import io.lws4j.client.ClientOptions;
+import io.lws4j.client.WebSocketConnectException;
+import io.lws4j.client.WebSocketConnectException.Reason;
+import io.lws4j.internal.conn.ConnectionImpl;
+import io.lws4j.internal.conn.ConnectionSettings;
+import io.lws4j.internal.conn.Transport;
+import io.lws4j.internal.loop.ContextImpl;
+import io.lws4j.internal.loop.Selectable;
+import io.lws4j.internal.loop.ServiceLoop;
+import io.lws4j.internal.loop.Timer;
+import io.lws4j.internal.tls.OffLoopExecutor;
+import io.lws4j.internal.tls.TlsEngines;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Opens one client connection up to the TCP connect: the host name lookup (off the loop,
+ * on {@link OffLoopExecutor}), the non-blocking connect on the chosen service loop, the
+ * connect timeout; then hands the channel and its key to
+ * {@link ConnectionImpl#startClient}, which does the TLS and websocket handshakes.
+ *
+ * <p>States (int, service thread): {@code RESOLVING -> CONNECTING -> HANDED_OVER}, and
+ * {@code RESOLVING|CONNECTING -> FAILED}; HANDED_OVER and FAILED are absorbing. Every path
+ * completes the future exactly once: FAILED here, or later by the connection.
+ *
+ * <p>Service-thread confined: all methods must be called on the owning service thread,
+ * except {@link #connect}, which may be called from any thread.
+ */
+public final class ClientConnector implements Selectable {
+    private static final int RESOLVING = 0;
+    private static final int CONNECTING = 1;
+    private static final int HANDED_OVER = 2;
+    private static final int FAILED = 3;
+
+    private final ServiceLoop loop;
+    private final ConnectionSettings settings;
+    private final ClientOptions options;
+    private final ClientHandshake handshake;
+    private final SSLContext ssl;
+    private int state = RESOLVING;
+    private SocketChannel channel;
+    private SelectionKey key;
+    private Timer connectTimer;
+
+    private ClientConnector(ServiceLoop loop, ConnectionSettings settings, ClientOptions options,
+            ClientHandshake handshake, SSLContext ssl) {
+        this.loop = loop;
+        this.settings = settings;
+        this.options = options;
+        this.handshake = handshake;
+        this.ssl = ssl;
+    }
+
+    /**
+     * Starts connecting. Thread-safe.
+     *
+     * <p>Memory consistency effects: actions before {@code connect} happen-before the
+     * protocol's callbacks on the new connection.
+     *
+     * @param context the context whose loop serves the connection
+     * @param options the options
+     * @return the future of the established connection
+     */
+    public static CompletableFuture<Connection> connect(ContextImpl context, ClientOptions options) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
+        ServiceLoop loop = context.nextClientLoop();
+        ConnectionSettings settings = context.settings(loop);
+        ClientHandshake handshake = new ClientHandshake(options, future,
+                settings.config().maxHttpHeadBytes());
+        if (context.isClosed()) {
+            handshake.fail(contextClosed());
+            return future;
+        }
+        SSLContext ssl = null;
+        if (options.isSecure()) {
+            try {
+                ssl = options.sslContext() != null ? options.sslContext() : SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                handshake.fail(new WebSocketConnectException(Reason.TLS_FAILED,
+                        "no default TLS context: " + e.getMessage(), 0, e));
+                return future;
+            }
+        }
+        ClientConnector c = new ClientConnector(loop, settings, options, handshake, ssl);
+        if (!loop.execute(c::start)) {
+            handshake.fail(contextClosed());
+        }
+        return future;
+    }
+
+    private static WebSocketConnectException contextClosed() {
+        return new WebSocketConnectException(Reason.CONTEXT_CLOSED, "the context is closed", 0,
+                null);
+    }
+
+    private void start() {
+        connectTimer = loop.schedule(options.connectTimeout(), this::onConnectTimeout);
+        String host = options.uri().getHost();
+        String bare = host.startsWith("[") && host.endsWith("]")
+                ? host.substring(1, host.length() - 1) : host;
+        try {
+            OffLoopExecutor.get().execute(() -> resolve(bare));
+        } catch (RejectedExecutionException e) {
+            fail(new WebSocketConnectException(Reason.UNRESOLVED_HOST,
+                    "cannot look up " + host + ": " + e, 0, e));
+        }
+    }
+
+    /** Runs on the off-loop executor: the lookup may block. */
+    private void resolve(String host) {
+        Runnable next;
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            next = () -> open(address);
+        } catch (UnknownHostException e) {
+            next = () -> fail(new WebSocketConnectException(Reason.UNRESOLVED_HOST,
+                    "unknown host: " + host, 0, e));
+        } catch (RuntimeException e) {
+            next = () -> fail(new WebSocketConnectException(Reason.UNRESOLVED_HOST,
+                    "cannot look up " + host + ": " + e, 0, e));
+        }
+        if (!loop.execute(next)) {
+            handshake.fail(contextClosed());
+        }
+    }
+
+    private void open(InetAddress address) {
+        assert loop.inServiceThread();
+        if (state != RESOLVING) {
+            return; // timed out while resolving
+        }
+        state = CONNECTING;
+        InetSocketAddress target = new InetSocketAddress(address, options.port());
+        try {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            key = loop.register(channel, SelectionKey.OP_CONNECT, this);
+            if (channel.connect(target)) {
+                connected();
+            }
+        } catch (IOException e) {
+            fail(connectFailed(e));
+        }
+    }
+
+    private WebSocketConnectException connectFailed(IOException e) {
+        return new WebSocketConnectException(Reason.CONNECT_FAILED, "cannot connect to "
+                + options.uri().getHost() + ":" + options.port() + ": " + e, 0, e);
+    }
+
+    @Override
+    public void onReady(int readyOps) {
+        if (state != CONNECTING || (readyOps & SelectionKey.OP_CONNECT) == 0) {
+            return;
+        }
+        try {
+            if (channel.finishConnect()) {
+                connected();
+            }
+        } catch (IOException e) {
+            fail(connectFailed(e));
+        }
+    }
+
+    private void connected() {
+        state = HANDED_OVER;
+        connectTimer.cancel();
+        Function<Runnable, Transport> tls = null;
+        if (ssl != null) {
+            String host = options.uri().getHost();
+            tls = resume -> {
+                try {
+                    return TlsEngines.clientTransport(ssl, host, options.port(), channel, loop,
+                            resume);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+        }
+        ConnectionImpl.startClient(loop, channel, key, settings, handshake, tls);
+    }
+
+    private void onConnectTimeout() {
+        if (state == RESOLVING || state == CONNECTING) {
+            fail(new WebSocketConnectException(Reason.TIMEOUT, "no connection to "
+                    + options.uri().getHost() + ":" + options.port() + " within "
+                    + options.connectTimeout().toMillis() + " ms", 0, null));
+        }
+    }
+
+    private void fail(WebSocketConnectException e) {
+        if (state == HANDED_OVER || state == FAILED) {
+            return;
+        }
+        state = FAILED;
+        if (connectTimer != null) {
+            connectTimer.cancel();
+        }
+        if (key != null) {
+            key.cancel();
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the attempt failed already; nothing more to report
+            }
+        }
+        handshake.fail(e);
+    }
+
+    @Override
+    public void onFailure(Throwable failure) {
+        fail(new WebSocketConnectException(Reason.CONNECT_FAILED, "connect failed: " + failure,
+                0, failure));
+    }
+
+    @Override
+    public void abort() {
+        fail(contextClosed());
+    }
+}

@@ -1,0 +1,2 @@
+/** Client connect machinery: name lookup, TCP connect, the client side of the handshake. */
+package io.lws4j.internal.client;
