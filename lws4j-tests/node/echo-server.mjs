@@ -1,0 +1,54 @@
+// A Node `ws` echo server for client interop tests. Prints {"port":N} on its first stdout
+// line once listening on 127.0.0.1, then serves until stdin closes or --lifetime ms pass.
+// Text commands: "close:CODE" closes with CODE; "fragments:N" answers with one text message
+// "abc" * N sent as N fragments; anything else is echoed (text as text, binary as binary).
+// The chosen subprotocol is the first one the client offers, and is echoed by "protocol?".
+import { WebSocketServer } from 'ws';
+import { parseArgs } from './lib.mjs';
+
+const usage = 'usage: node echo-server.mjs [--lifetime ms]';
+const opts = parseArgs(process.argv.slice(2), { lifetime: 60000 }, usage);
+
+const wss = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  maxPayload: 32 * 1024 * 1024,
+  perMessageDeflate: false,
+  handleProtocols: (protocols) => (protocols.size > 0 ? [...protocols][0] : false),
+});
+
+wss.on('connection', (ws, req) => {
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) {
+      const text = data.toString('utf8');
+      if (text.startsWith('close:')) {
+        ws.close(Number(text.slice(6)), 'node says');
+        return;
+      }
+      if (text.startsWith('fragments:')) {
+        const n = Number(text.slice(10));
+        for (let i = 0; i < n; i++) ws.send('abc', { fin: i === n - 1 });
+        return;
+      }
+      if (text === 'protocol?') {
+        ws.send(`protocol=${ws.protocol} origin=${req.headers.origin ?? ''} x=${req.headers['x-test'] ?? ''}`);
+        return;
+      }
+    }
+    ws.send(data, { binary: isBinary });
+  });
+});
+
+wss.on('listening', () => {
+  process.stdout.write(JSON.stringify({ port: wss.address().port }) + '\n');
+});
+
+const stop = () => {
+  for (const c of wss.clients) c.terminate();
+  wss.close();
+  process.exit(0);
+};
+setTimeout(stop, opts.lifetime).unref();
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();
