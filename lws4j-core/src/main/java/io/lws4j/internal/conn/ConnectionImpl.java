@@ -854,10 +854,16 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         closeFile();
         pendingInput = null;
         writableRequested = false;
-        loop.addLingering(1);
         lingerTimer = loop.schedule(LINGER_TIMEOUT, this::onLingerTimeout);
         updateInterest();
-        notifyClosed();
+        // Count as lingering only after onClosed: ContextImpl.close() waits for the
+        // non-lingering count to reach zero before onDestroy, so counting first could let
+        // onDestroy overtake this connection's onClosed.
+        try {
+            notifyClosed();
+        } finally {
+            loop.addLingering(1);
+        }
     }
 
     private void onLingerTimeout() {
@@ -885,14 +891,18 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             key.cancel();
         }
         closeQuietly(transport);
-        loop.addConnections(-1);
-        if (lingering) {
-            loop.addLingering(-1);
+        // Uncount only after onClosed, for the same reason as in startLinger().
+        try {
+            if (client != null && frameReader == null) {
+                client.failed(transportFailure);
+            }
+            notifyClosed();
+        } finally {
+            loop.addConnections(-1);
+            if (lingering) {
+                loop.addLingering(-1);
+            }
         }
-        if (client != null && frameReader == null) {
-            client.failed(transportFailure);
-        }
-        notifyClosed();
     }
 
     /** Close hooks, then onClosed: once, for an established connection. */

@@ -13,7 +13,7 @@ package io.lws4j.internal.conn;
  * <li>{@code HTTP_RESPONSE -> HTTP}: a keep-alive response was fully written.</li>
  * <li>{@code HTTP_RESPONSE -> LINGER}: a non-keep-alive response (an error, a refused
  *     upgrade) was written completely.</li>
- * <li>{@code HTTP_RESPONSE -> CLOSED}: the transport failed, or shutdown.</li>
+ * <li>{@code HTTP_RESPONSE -> CLOSED}: the transport failed, {@code close()}, or shutdown.</li>
  * <li>{@code OPEN -> CLOSE_SENT}: we queued our close frame (after queued data) and wait,
  *     bounded, for the peer's.</li>
  * <li>{@code OPEN -> CLOSE_FLUSH}: the peer's close arrived and our reply is queued, or the
