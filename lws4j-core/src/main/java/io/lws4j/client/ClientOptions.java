@@ -18,7 +18,8 @@ import javax.net.ssl.SSLContext;
  * whose callbacks serve the connection, and optional subprotocols, headers, origin, TLS
  * trust and timeouts.
  *
- * <p>Thread-safe: immutable; the {@link Builder} is not thread-safe.
+ * <p>Thread-safe: any method may be called from any thread (instances are immutable; the
+ * {@link Builder} is not thread-safe).
  */
 public final class ClientOptions {
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "upgrade", "connection",

@@ -10,7 +10,7 @@ import java.util.Objects;
  * exception when there is one (for example the {@link java.net.UnknownHostException} or
  * the {@link javax.net.ssl.SSLException}).
  *
- * <p>Thread-safe: immutable after construction.
+ * <p>Thread-safe: any method may be called from any thread (immutable).
  */
 public final class WebSocketConnectException extends IOException {
     private static final long serialVersionUID = 1L;

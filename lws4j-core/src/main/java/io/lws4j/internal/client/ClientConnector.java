@@ -108,6 +108,7 @@ public final class ClientConnector implements Selectable {
     }
 
     private void start() {
+        assert loop.inServiceThread();
         connectTimer = loop.schedule(options.connectTimeout(), this::onConnectTimeout);
         String host = options.uri().getHost();
         String bare = host.startsWith("[") && host.endsWith("]")
@@ -165,6 +166,7 @@ public final class ClientConnector implements Selectable {
 
     @Override
     public void onReady(int readyOps) {
+        assert loop.inServiceThread();
         if (state != CONNECTING || (readyOps & SelectionKey.OP_CONNECT) == 0) {
             return;
         }

@@ -73,6 +73,21 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * arrives in CLOSE_FLUSH (inputEnded), there is nothing to drain: the socket closes as
      * soon as our output is flushed, without lingering.
      *
+     * Transport: all application bytes go through `transport` (PlainTransport, or the
+     * TlsTransport of a wss connection). TLS adds three things the selector cannot see,
+     * each handled in updateInterest(): encrypted output pending (keep OP_WRITE), decrypted
+     * input buffered (post readAgain, since no OP_READ will come for it), and a stall while
+     * a handshake task runs off the loop (interest 0 until resumeTransport). Application
+     * output waits while the TLS handshake needs the peer's answer; the read that finishes
+     * the handshake requests the flush.
+     *
+     * Client role: `client` non-null. The connection starts in HTTP with the upgrade request
+     * queued; the HTTP state reads the server's response (ClientRole.readResponse) instead
+     * of a request, then moves to OPEN. Frames we send are masked with the role's keys; the
+     * FrameReader rejects masked frames. Until OPEN, every way to CLOSED reports the
+     * failure to the role (transportFailure says why), exactly once, as closeTransport runs
+     * once.
+     *
      * Output: writes only queue frames and ask for a flush in step 5 of the loop's cycle, so
      * several messages written in one callback go out in one gathering write. OP_WRITE is
      * kept only while output is pending. A pending callbackOnWritable() is answered in the

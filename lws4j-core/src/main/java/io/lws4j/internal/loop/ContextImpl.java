@@ -104,18 +104,20 @@ public final class ContextImpl implements Context {
         Objects.requireNonNull(config, "config");
         ServerSocketChannel server = null;
         int boundPort = -1;
-        if (config.listen()) try {
-            server = ServerSocketChannel.open();
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            InetSocketAddress address = config.bindAddress() == null
-                    ? new InetSocketAddress(config.port())
-                    : new InetSocketAddress(config.bindAddress(), config.port());
-            server.bind(address, 1024);
-            server.configureBlocking(false);
-            boundPort = ((InetSocketAddress) server.getLocalAddress()).getPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":"
-                    + config.port(), e);
+        if (config.listen()) {
+            try {
+                server = ServerSocketChannel.open();
+                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                InetSocketAddress address = config.bindAddress() == null
+                        ? new InetSocketAddress(config.port())
+                        : new InetSocketAddress(config.bindAddress(), config.port());
+                server.bind(address, 1024);
+                server.configureBlocking(false);
+                boundPort = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":"
+                        + config.port(), e);
+            }
         }
         ServiceLoop[] loops = new ServiceLoop[config.serviceThreads()];
         for (int i = 0; i < loops.length; i++) {
