@@ -37,7 +37,9 @@ public final class WebSocketConnectException extends IOException {
         CONTEXT_CLOSED
     }
 
+    /** The failure class. */
     private final Reason reason;
+    /** The HTTP status for {@link Reason#BAD_STATUS}, else 0. */
     private final int status;
 
     /**
