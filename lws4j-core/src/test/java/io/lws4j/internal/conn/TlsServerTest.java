@@ -117,6 +117,23 @@ class TlsServerTest {
     }
 
     @Test
+    void servesAStaticFileOverHttps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] body = new byte[3 << 20];
+        new Random(1).nextBytes(body);
+        java.nio.file.Files.write(dir.resolve("big.bin"), body);
+        start(Context.builder().tls(TestCertificate.get().serverContext()).mount("/", dir));
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(TestCertificate.get().clientContext()).build();
+        java.net.http.HttpResponse<byte[]> response = http.send(java.net.http.HttpRequest
+                .newBuilder(URI.create("https://127.0.0.1:" + context.port() + "/big.bin"))
+                .timeout(Duration.ofSeconds(20)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Arrays.equals(response.body(), body)).isTrue();
+    }
+
+    @Test
     void aPlainTextClientOnTheTlsPortIsDropped() throws Exception {
         start(Context.builder().tls(TestCertificate.get().serverContext()));
         try (Socket raw = new Socket("127.0.0.1", context.port())) {
