@@ -3,15 +3,20 @@
 // Text commands: "close:CODE" closes with CODE; "fragments:N" answers with one text message
 // "abc" * N sent as N fragments; anything else is echoed (text as text, binary as binary).
 // The chosen subprotocol is the first one the client offers, and is echoed by "protocol?".
+// With --cert and --key (PEM files) it serves wss over Node's TLS (OpenSSL).
+import fs from 'node:fs';
+import https from 'node:https';
 import { WebSocketServer } from 'ws';
 import { parseArgs } from './lib.mjs';
 
-const usage = 'usage: node echo-server.mjs [--lifetime ms]';
-const opts = parseArgs(process.argv.slice(2), { lifetime: 60000 }, usage);
+const usage = 'usage: node echo-server.mjs [--lifetime ms] [--cert server.crt --key server.key]';
+const opts = parseArgs(process.argv.slice(2), { lifetime: 60000, cert: '', key: '' }, usage);
 
+const tlsServer = opts.cert
+  ? https.createServer({ cert: fs.readFileSync(opts.cert), key: fs.readFileSync(opts.key) })
+  : null;
 const wss = new WebSocketServer({
-  host: '127.0.0.1',
-  port: 0,
+  ...(tlsServer ? { server: tlsServer } : { host: '127.0.0.1', port: 0 }),
   maxPayload: 32 * 1024 * 1024,
   perMessageDeflate: false,
   handleProtocols: (protocols) => (protocols.size > 0 ? [...protocols][0] : false),
@@ -39,13 +44,19 @@ wss.on('connection', (ws, req) => {
   });
 });
 
-wss.on('listening', () => {
+const announce = () => {
   process.stdout.write(JSON.stringify({ port: wss.address().port }) + '\n');
-});
+};
+if (tlsServer) {
+  tlsServer.listen(0, '127.0.0.1', announce);
+} else {
+  wss.on('listening', announce);
+}
 
 const stop = () => {
   for (const c of wss.clients) c.terminate();
   wss.close();
+  if (tlsServer) tlsServer.close();
   process.exit(0);
 };
 setTimeout(stop, opts.lifetime).unref();

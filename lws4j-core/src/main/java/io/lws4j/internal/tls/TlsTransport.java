@@ -308,8 +308,10 @@ public final class TlsTransport implements Transport {
 
     @Override
     public boolean hasBufferedInput() {
-        return !stalled && !inputEnded
-                && (appIn.position() > 0 || (netIn.position() > 0 && !needMoreNet));
+        // records in netIn only count while no handshake output waits for the socket: an
+        // unwrap may need a wrap first, and OP_WRITE (not a read retry) must come before it
+        return !stalled && (appIn.position() > 0 || (!inputEnded && netOut.position() == 0
+                && netIn.position() > 0 && !needMoreNet));
     }
 
     @Override

@@ -67,10 +67,27 @@ public final class ProcessRun {
      * @return the outcome
      */
     public static Result run(List<String> command, Path workingDir, Duration timeout) {
+        return run(command, workingDir, timeout, java.util.Map.of());
+    }
+
+    /**
+     * Runs {@code command} in {@code workingDir} with extra environment variables, waiting at
+     * most {@code timeout}.
+     *
+     * @param command the program and its arguments
+     * @param workingDir the working directory
+     * @param timeout the limit
+     * @param environment variables added to (or replacing in) this process's environment
+     * @return the outcome
+     */
+    public static Result run(List<String> command, Path workingDir, Duration timeout,
+            java.util.Map<String, String> environment) {
         long started = System.nanoTime();
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(workingDir.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
