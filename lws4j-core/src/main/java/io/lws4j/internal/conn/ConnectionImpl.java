@@ -3,6 +3,8 @@ package io.lws4j.internal.conn;
 import io.lws4j.CloseCodes;
 import io.lws4j.Context;
 import io.lws4j.Protocol;
+import io.lws4j.internal.deflate.MessageDeflater;
+import io.lws4j.internal.deflate.PerMessageDeflate;
 import io.lws4j.internal.frame.FrameReader;
 import io.lws4j.internal.frame.FrameWriter;
 import io.lws4j.internal.frame.MessageSink;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.file.StandardOpenOption;
@@ -109,6 +112,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private boolean keepAliveAfterResponse;
     /** Service thread only: non-null once established. */
     private FrameReader frameReader;
+    /** Service thread only: non-null when permessage-deflate was negotiated; released on close. */
+    private PerMessageDeflate deflate;
     private boolean flushQueued;
     private boolean writableRequested;
     private int interestOps = -1;
@@ -175,6 +180,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (!fitsData((long) text.length())) {
             return false;
         }
+        if (deflate != null) {
+            return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        }
         return offerData(FrameWriter.encodeText(text));
     }
 
@@ -185,7 +193,20 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (state != ConnectionState.OPEN || !fitsData(data.remaining())) {
             return false;
         }
+        if (deflate != null) {
+            return offerDeflated(FrameWriter.OP_BINARY, data);
+        }
         return offerData(FrameWriter.encode(FrameWriter.OP_BINARY, data));
+    }
+
+    /** The bound is checked before compressing: with context takeover every compressed message must go out. */
+    private boolean offerDeflated(int opcode, ByteBuffer payload) {
+        if (!fitsData(MessageDeflater.maxFrameLength(payload.remaining()))) {
+            return false;
+        }
+        outbound.addData(deflate.deflater().encode(opcode, payload, false, 0));
+        requestFlush();
+        return true;
     }
 
     private boolean fitsData(long payloadBytes) {
@@ -463,7 +484,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return;
         }
         UpgradeDecision decision = UpgradeHandshake.decide(request, settings.protocolNames(),
-                settings.config().originCheck());
+                settings.config().originCheck(), settings::isDeflateAllowed);
         if (decision instanceof UpgradeDecision.Accept accept) {
             establish(accept);
         } else if (decision instanceof UpgradeDecision.Reject reject) {
@@ -521,7 +542,11 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         protocol = settings.config().protocols().get(name);
         protocolName = name;
         parser = null;
-        frameReader = new FrameReader(this, settings.config().maxMessageSize(), true);
+        if (accept.deflate() != null) {
+            deflate = PerMessageDeflate.create(accept.deflate(), true, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        }
+        frameReader = new FrameReader(this, settings.config().maxMessageSize(), true,
+                deflate == null ? null : deflate.inflater());
         outbound.addData(accept.response());
         moveTo(ConnectionState.OPEN);
         open = true;
@@ -672,6 +697,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             key.cancel();
         }
         closeQuietly(channel);
+        if (deflate != null) {
+            deflate.release(); // native zlib memory; a read still in progress then fails with 1011
+        }
         loop.addConnections(-1);
         if (!established) {
             return;

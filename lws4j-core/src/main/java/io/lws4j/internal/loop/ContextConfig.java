@@ -25,6 +25,7 @@ import java.util.function.Predicate;
  * @param idleTimeout websocket idle timeout, zero for none
  * @param pingInterval websocket ping interval, zero for none
  * @param originCheck the Origin check, null for none
+ * @param permessageDeflate whether permessage-deflate offers may be accepted
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -38,7 +39,8 @@ public record ContextConfig(
         Duration handshakeTimeout,
         Duration idleTimeout,
         Duration pingInterval,
-        Predicate<String> originCheck) {
+        Predicate<String> originCheck,
+        boolean permessageDeflate) {
 
     /**
      * A static file mount.
