@@ -13,7 +13,8 @@ import java.util.zip.Deflater;
  * removed, sent as one final frame with RSV1 set. Control frames are never compressed.
  *
  * <p>Small messages: a payload shorter than the threshold given at construction is sent
- * uncompressed (RSV1 clear), which RFC 7692 allows per message. The server uses
+ * uncompressed (RSV1 clear), which RFC 7692 allows per message; so is, when the window is
+ * reset per message anyway, a message that compression did not shrink. The server uses
  * {@value #DEFAULT_MIN_COMPRESS_BYTES} bytes: below that the compressed form, with its block
  * header and flush, is rarely shorter, and deflating costs a native call.
  *
@@ -47,8 +48,9 @@ public final class MessageDeflater {
      * @param resetPerMessage whether our sending direction negotiated no context takeover
      *     (a server's {@code server_no_context_takeover}, a client's
      *     {@code client_no_context_takeover})
-     * @param minCompressBytes payloads shorter than this are sent uncompressed; 0 compresses
-     *     every message
+     * @param minCompressBytes payloads shorter than this are sent uncompressed, and with
+     *     {@code resetPerMessage} so is a message that did not shrink; 0 compresses every
+     *     message
      */
     public MessageDeflater(boolean resetPerMessage, int minCompressBytes) {
         if (minCompressBytes < 0) {
@@ -108,8 +110,8 @@ public final class MessageDeflater {
         if (resetPerMessage) {
             deflater.reset();
             // the window starts empty for the next message either way, so the raw form is
-            // allowed whenever it is shorter
-            if (compressed.remaining() >= length) {
+            // allowed whenever it is not longer
+            if (minCompressBytes > 0 && compressed.remaining() >= length) {
                 return frame(opcode, false, payload.duplicate(), masked, maskKey);
             }
         }
