@@ -42,6 +42,9 @@ public final class MessageDeflater {
     private Deflater deflater;
     private boolean released;
 
+    /** The thread that first used this instance; backs the confinement label with an assert. */
+    private Thread owner;
+
     /**
      * Creates a deflater.
      *
@@ -96,6 +99,7 @@ public final class MessageDeflater {
      * @throws IllegalStateException after {@link #release()}
      */
     public ByteBuffer encode(int opcode, ByteBuffer payload, boolean masked, int maskKey) {
+        assert isConfined() : "used from two threads";
         if (opcode != FrameWriter.OP_TEXT && opcode != FrameWriter.OP_BINARY) {
             throw new IllegalArgumentException("only data messages are compressed: " + opcode);
         }
@@ -172,5 +176,13 @@ public final class MessageDeflater {
             Masker.mask(frame, headerLength, frame.position(), maskKey, 0);
         }
         return frame.flip();
+    }
+
+    private boolean isConfined() {
+        Thread current = Thread.currentThread();
+        if (owner == null) {
+            owner = current;
+        }
+        return owner == current;
     }
 }

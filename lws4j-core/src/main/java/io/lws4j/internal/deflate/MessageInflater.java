@@ -31,6 +31,9 @@ public final class MessageInflater implements MessageDecompressor {
     private Inflater inflater;
     private boolean released;
 
+    /** The thread that first used this instance; backs the confinement label with an assert. */
+    private Thread owner;
+
     /**
      * Creates an inflater.
      *
@@ -44,6 +47,7 @@ public final class MessageInflater implements MessageDecompressor {
 
     @Override
     public void input(byte[] src, int offset, int length) {
+        assert isConfined() : "used from two threads";
         if (released) {
             return; // output() reports it
         }
@@ -60,6 +64,7 @@ public final class MessageInflater implements MessageDecompressor {
 
     @Override
     public int output(byte[] dst, int offset, int length) throws ProtocolException {
+        assert isConfined() : "used from two threads";
         if (released) {
             throw new ProtocolException(1011, "decompressor released");
         }
@@ -85,6 +90,7 @@ public final class MessageInflater implements MessageDecompressor {
 
     @Override
     public void messageEnd() {
+        assert isConfined() : "used from two threads";
         if (inflater != null && (resetPerMessage || inflater.finished())) {
             inflater.reset();
         }
@@ -106,5 +112,13 @@ public final class MessageInflater implements MessageDecompressor {
      */
     boolean hasNativeState() {
         return inflater != null;
+    }
+
+    private boolean isConfined() {
+        Thread current = Thread.currentThread();
+        if (owner == null) {
+            owner = current;
+        }
+        return owner == current;
     }
 }

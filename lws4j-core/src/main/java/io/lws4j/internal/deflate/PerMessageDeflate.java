@@ -9,9 +9,11 @@ package io.lws4j.internal.deflate;
  * (zlib's documented formula; deflate at window bits 15 / memLevel 8:
  * {@code (1 << 17) + (1 << 17)} = 256 KiB, that is a 64 KiB sliding window, 64 KiB hash
  * chain, 64 KiB hash heads and 64 KiB literal buffer, plus about 6 KiB of state; inflate:
- * {@code 1 << 15} = 32 KiB window plus about 7 KiB of state, about 300 KiB in all), plus the reader's bounded message buffer. Each side is allocated
- * on its first compressed message, so a connection that never compresses pays nothing,
- * and {@link #release()} frees both; the owner must call it when the connection closes.
+ * {@code 1 << 15} = 32 KiB window plus about 7 KiB of state, about 300 KiB in all), plus
+ * the reader's bounded message buffer and its 8 KiB chunk buffer for compressed input. Each
+ * side is allocated on its first compressed message, so a connection that never compresses
+ * pays nothing, and {@link #release()} frees both; the owner must call it when the
+ * connection closes.
  *
  * <p>Not thread-safe: instances must not be shared.
  */

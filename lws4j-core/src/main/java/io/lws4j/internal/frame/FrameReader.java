@@ -179,7 +179,8 @@ public final class FrameReader {
      * @return the capacity of all internal buffers
      */
     int bufferedCapacity() {
-        return header.length + control.length + (message == null ? 0 : message.length);
+        return header.length + control.length + (message == null ? 0 : message.length)
+                + (compressedChunk == null ? 0 : compressedChunk.length);
     }
 
     private void readHeader(ByteBuffer src) throws ProtocolException {
