@@ -54,6 +54,9 @@ public final class MessageInflater implements MessageDecompressor {
         if (inflater == null) {
             inflater = new Inflater(true);
         }
+        // the reader reuses its chunk array: earlier input must be used up (or the stream
+        // finished, when the rest of the message is ignored)
+        assert inflater.needsInput() || inflater.finished() : "input before output returned 0";
         inflater.setInput(src, offset, length);
     }
 

@@ -21,9 +21,10 @@ class CompressedFrameReaderFuzzTest {
     private static final int FIXED_BUFFERS = 14 + 125 + 8192;
 
     /**
-     * Arbitrary bytes, with every data frame's RSV1 set by a fuzzer-chosen mask, split at
-     * fuzzer-chosen points: only 1002, 1007 or 1009 come out, every call consumes its input,
-     * buffering stays within the limit, and the outcome equals feeding the bytes at once.
+     * Arbitrary bytes split at fuzzer-chosen points: only 1002, 1007 or 1009 come out, every
+     * call consumes its input, buffering stays within the limit, and the outcome equals
+     * feeding the bytes at once (except 1007 against 1009 for a stream both corrupt and too
+     * long, see below).
      */
     @FuzzTest(maxDuration = "2m")
     void arbitraryCompressedInputOnlyEverFailsWithProtocolException(FuzzedDataProvider data) {
@@ -60,7 +61,12 @@ class CompressedFrameReaderFuzzTest {
             wholeCode = e.closeCode();
         }
         wholeInflater.release();
-        assertThat(chunkedCode).isEqualTo(wholeCode);
+        if (chunkedCode != wholeCode) {
+            // zlib reports a corrupt stream as soon as it sees the bad code, so how the input
+            // was split decides whether a message that is both corrupt and too long fails
+            // first on its size or on its data; nothing else may depend on the split
+            assertThat(List.of(chunkedCode, wholeCode)).containsExactlyInAnyOrder(1007, 1009);
+        }
         assertThat(chunkedSink.events).isEqualTo(wholeSink.events);
     }
 
