@@ -107,7 +107,9 @@ public final class MessageDeflater {
             throw new IllegalStateException("deflater released");
         }
         int length = payload.remaining();
-        if (length < minCompressBytes) {
+        // an empty message adds nothing to the window, and zlib emits no flush marker for a
+        // flush without new input, so it always goes uncompressed
+        if (length == 0 || length < minCompressBytes) {
             return frame(opcode, false, payload.duplicate(), masked, maskKey);
         }
         ByteBuffer compressed = compress(payload.duplicate());

@@ -76,6 +76,15 @@ class MessageDeflaterTest {
     }
 
     @Test
+    void shouldSendEmptyMessagesUncompressedEvenAfterAFlush() {
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        deflater.encodeText("Hello", false, 0);
+        assertThat(hex(deflater.encodeText("", false, 0))).isEqualTo("81 00");
+        assertThat(hex(deflater.encode(FrameWriter.OP_BINARY, ByteBuffer.allocate(0), false, 0))).isEqualTo("82 00");
+        deflater.release();
+    }
+
+    @Test
     void shouldFailAfterRelease() {
         MessageDeflater deflater = new MessageDeflater(false, 0);
         deflater.encodeText("x".repeat(100), false, 0);
