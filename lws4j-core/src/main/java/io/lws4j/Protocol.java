@@ -68,7 +68,10 @@ public interface Protocol {
     }
 
     /**
-     * The connection has closed (lws CLOSED). Called once for every established connection.
+     * The connection has closed (lws CLOSED). Called once for every established connection,
+     * as soon as the websocket is closed: the socket itself may still drain the peer's last
+     * bytes for a bounded time afterwards (a lingering close), but nothing more is delivered
+     * or sent. Tasks bound to the connection have been detached before this call.
      *
      * @param connection the connection, no longer open
      * @param closeCode the close code the peer sent, or the one lws4j closed with;

@@ -57,8 +57,23 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      *
      * Close ordering: closeTransport() is the only way to CLOSED. It cancels the timers,
      * closes the socket and any file, and, for an established connection, runs the close
-     * hooks and then Protocol.onClosed exactly once. The close code reported is the first
-     * close code sent or received; 1006 when neither happened.
+     * hooks and then Protocol.onClosed exactly once (notifyClosed(), guarded by
+     * closedNotified). The close code reported is the first close code sent or received;
+     * 1006 when neither happened.
+     *
+     * Lingering close: once our last bytes (the final close frame, or a response that ends
+     * the connection) are flushed, startLinger() half-closes (shutdownOutput: FIN) and moves
+     * to LINGER, where input is read into the loop's shared buffer and dropped, unparsed,
+     * until end of stream, LINGER_TIMEOUT or LINGER_DISCARD_BUDGET bytes; then the socket
+     * closes. A plain close() with unread input would make the kernel send a RST, and the
+     * peer's stack may throw away our close frame or response before its reader sees it.
+     * The close hooks and onClosed run when lingering starts, not when the socket closes:
+     * for the application the connection is over (isOpen() is false, writes fail), and a
+     * slow peer must not delay them by seconds. The socket is still counted by the loop
+     * (connectionCount) until it closes, and separately as lingering (lingeringCount) so the
+     * context's shutdown need not wait a full linger for it. When the peer's end of stream
+     * arrives in CLOSE_FLUSH (inputEnded), there is nothing to drain: the socket closes as
+     * soon as our output is flushed, without lingering.
      *
      * Output: writes only queue frames and ask for a flush in step 5 of the loop's cycle, so
      * several messages written in one callback go out in one gathering write. OP_WRITE is
@@ -79,6 +94,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     static final int FILE_CHUNK_BYTES = 256 * 1024;
     /** At most this many reads per readiness event, so one busy peer cannot hog the loop. */
     static final int READS_PER_EVENT = 16;
+    /** The longest a lingering close waits for the peer's end of stream before closing. */
+    static final Duration LINGER_TIMEOUT = Duration.ofSeconds(2);
+    /** A lingering close discards at most this many input bytes, then closes anyway. */
+    static final long LINGER_DISCARD_BUDGET = 1024 * 1024;
 
     private final ServiceLoop loop;
     private final SocketChannel channel;
@@ -123,6 +142,13 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private Timer userTimer;
     private Timer closeTimer;
     private Timer livenessTimer;
+    private Timer lingerTimer;
+    /** Service thread only: input bytes dropped while lingering. */
+    private long lingerDiscarded;
+    /** Service thread only: the peer's end of stream arrived while our output still drains. */
+    private boolean inputEnded;
+    /** Service thread only: the close hooks and onClosed have run. */
+    private boolean closedNotified;
     private long lastReceiveNanos;
     private long lastPingNanos;
 
@@ -242,7 +268,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             userTimer.cancel();
             userTimer = null;
         }
-        if (timeout.isZero() || timeout.isNegative() || state == ConnectionState.CLOSED) {
+        if (timeout.isZero() || timeout.isNegative() || state == ConnectionState.LINGER
+                || state == ConnectionState.CLOSED) {
             return;
         }
         userTimer = loop.schedule(timeout, this::onUserTimeout);
@@ -258,7 +285,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         switch (state) {
             case HTTP, HTTP_RESPONSE -> closeTransport();
             case OPEN -> startClose(code, why);
-            case CLOSE_SENT, CLOSE_FLUSH, CLOSED -> {
+            case CLOSE_SENT, CLOSE_FLUSH, LINGER, CLOSED -> {
                 // idempotent: a close handshake is already under way or done
             }
         }
@@ -358,8 +385,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         switch (state) {
             case HTTP, HTTP_RESPONSE -> closeTransport();
             case OPEN -> startClose(code, reason);
-            case CLOSE_SENT, CLOSE_FLUSH, CLOSED -> {
-                // already closing
+            case CLOSE_SENT, CLOSE_FLUSH, LINGER, CLOSED -> {
+                // already closing; a lingering socket is bounded, and abort() ends it
             }
         }
     }
@@ -386,7 +413,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if ((readyOps & SelectionKey.OP_READ) != 0) {
             onReadable();
         }
-        if ((readyOps & SelectionKey.OP_WRITE) != 0 && state != ConnectionState.CLOSED) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0 && hasOutput()) {
             flush();
         }
     }
@@ -404,7 +431,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 return;
             }
             if (n < 0) {
-                closeTransport();
+                onEndOfStream();
                 return;
             }
             if (n == 0) {
@@ -417,6 +444,17 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 return; // the socket is most likely drained
             }
         }
+    }
+
+    private void onEndOfStream() {
+        if (state == ConnectionState.CLOSE_FLUSH) {
+            // the peer is done sending; our last frames still go out (bounded by the close
+            // timer), then the socket closes without lingering
+            inputEnded = true;
+            updateInterest();
+            return;
+        }
+        closeTransport();
     }
 
     private boolean isReading() {
@@ -441,6 +479,16 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                         fail(e.closeCode(), e.getMessage());
                     }
                     buf.position(buf.limit());
+                    return;
+                }
+                case LINGER -> {
+                    lingerDiscarded += buf.remaining();
+                    buf.position(buf.limit());
+                    if (lingerDiscarded > LINGER_DISCARD_BUDGET) {
+                        LOG.log(System.Logger.Level.DEBUG, () -> "linger budget spent: "
+                                + remoteAddress);
+                        closeTransport();
+                    }
                     return;
                 }
                 case CLOSE_FLUSH, CLOSED -> {
@@ -520,7 +568,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void finishResponse() {
         closeFile();
         if (!keepAliveAfterResponse) {
-            closeTransport();
+            startLinger();
             return;
         }
         moveTo(ConnectionState.HTTP);
@@ -629,7 +677,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 moveTo(ConnectionState.CLOSE_FLUSH);
                 requestFlush();
             }
-            case HTTP, HTTP_RESPONSE, CLOSE_FLUSH, CLOSED -> {
+            case HTTP, HTTP_RESPONSE, CLOSE_FLUSH, LINGER, CLOSED -> {
                 // the reader ignores input after a close; nothing to answer
             }
         }
@@ -664,10 +712,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 requestFlush();
             }
             case CLOSE_SENT -> {
-                // our close frame is already out: nothing more may be sent
-                closeTransport();
+                // our close frame is queued or out: nothing more may be sent, but what is
+                // queued still drains and the close lingers (bounded by the close timer)
+                moveTo(ConnectionState.CLOSE_FLUSH);
+                requestFlush();
             }
-            case HTTP, HTTP_RESPONSE, CLOSE_FLUSH -> closeTransport();
+            case HTTP, HTTP_RESPONSE, CLOSE_FLUSH, LINGER -> closeTransport();
             case CLOSED -> {
                 // done already
             }
@@ -680,13 +730,61 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         fail(CloseCodes.INTERNAL_ERROR, "internal error");
     }
 
+    /**
+     * Our last bytes are flushed: half-close and drain the peer's input; see the overview.
+     * From CLOSE_FLUSH, or from HTTP_RESPONSE after a response that ends the connection.
+     */
+    private void finishOutput() {
+        if (inputEnded) {
+            closeTransport(); // nothing left to drain: a plain close sends a FIN
+        } else {
+            startLinger();
+        }
+    }
+
+    private void startLinger() {
+        assert loop.inServiceThread();
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "shutdownOutput failed", e);
+            closeTransport();
+            return;
+        }
+        moveTo(ConnectionState.LINGER);
+        open = false;
+        cancelTimers();
+        closeFile();
+        pendingInput = null;
+        writableRequested = false;
+        releaseDeflate(); // lingering input is dropped unparsed
+        lingerTimer = loop.schedule(LINGER_TIMEOUT, this::onLingerTimeout);
+        updateInterest();
+        // Count as lingering only after onClosed: ContextImpl.close() waits for the
+        // non-lingering count to reach zero before onDestroy, so counting first could let
+        // onDestroy overtake this connection's onClosed.
+        try {
+            notifyClosed();
+        } finally {
+            loop.addLingering(1);
+        }
+    }
+
+    private void onLingerTimeout() {
+        lingerTimer = null;
+        if (state == ConnectionState.LINGER) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "linger timeout: " + remoteAddress);
+            closeTransport();
+        }
+    }
+
     /** The only way to CLOSED; see the overview for the ordering. */
     private void closeTransport() {
         assert loop.inServiceThread();
         if (state == ConnectionState.CLOSED) {
             return;
         }
-        boolean established = frameReader != null;
+        boolean lingering = state == ConnectionState.LINGER;
         moveTo(ConnectionState.CLOSED);
         open = false;
         cancelTimers();
@@ -697,13 +795,31 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             key.cancel();
         }
         closeQuietly(channel);
-        if (deflate != null) {
-            deflate.release(); // native zlib memory; a read still in progress then fails with 1011
+        releaseDeflate();
+        // Uncount only after onClosed, for the same reason as in startLinger().
+        try {
+            notifyClosed();
+        } finally {
+            loop.addConnections(-1);
+            if (lingering) {
+                loop.addLingering(-1);
+            }
         }
-        loop.addConnections(-1);
-        if (!established) {
+    }
+
+    /** Frees the native zlib memory; a read still in progress then fails with 1011. */
+    private void releaseDeflate() {
+        if (deflate != null) {
+            deflate.release();
+        }
+    }
+
+    /** Close hooks, then onClosed: once, for an established connection. */
+    private void notifyClosed() {
+        if (frameReader == null || closedNotified) {
             return;
         }
+        closedNotified = true;
         runCloseHooks();
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
         try {
@@ -735,8 +851,13 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     // ---------------------------------------------------------------- output
 
+    /** @return true in the states whose output may still be pending */
+    private boolean hasOutput() {
+        return state != ConnectionState.LINGER && state != ConnectionState.CLOSED;
+    }
+
     private void requestFlush() {
-        if (!flushQueued && state != ConnectionState.CLOSED) {
+        if (!flushQueued && hasOutput()) {
             flushQueued = true;
             loop.runAfterIo(flushTask);
         }
@@ -745,7 +866,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void runQueuedFlush() {
         assert loop.inServiceThread();
         flushQueued = false;
-        if (state != ConnectionState.CLOSED) {
+        if (hasOutput()) {
             flush();
         }
     }
@@ -763,7 +884,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
         boolean drained = outbound.isEmpty() && file == null;
         if (drained && state == ConnectionState.CLOSE_FLUSH) {
-            closeTransport();
+            finishOutput();
             return;
         }
         if (drained && state == ConnectionState.HTTP_RESPONSE) {
@@ -805,7 +926,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (state == ConnectionState.CLOSED || key == null || !key.isValid()) {
             return;
         }
-        boolean readPaused = state == ConnectionState.HTTP_RESPONSE
+        boolean readPaused = state == ConnectionState.HTTP_RESPONSE || inputEnded
                 || outbound.controlBytes() > MAX_CONTROL_BYTES;
         boolean wantWrite = !outbound.isEmpty() || file != null;
         int ops = (readPaused ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
@@ -855,8 +976,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         switch (state) {
             case OPEN -> startClose(CloseCodes.POLICY_VIOLATION, "timeout");
             case HTTP, HTTP_RESPONSE -> closeTransport();
-            case CLOSE_SENT, CLOSE_FLUSH, CLOSED -> {
-                // the close timer bounds these already
+            case CLOSE_SENT, CLOSE_FLUSH, LINGER, CLOSED -> {
+                // the close and linger timers bound these already
             }
         }
     }
@@ -901,7 +1022,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     private void cancelTimers() {
         cancelHandshakeTimer();
-        for (Timer t : new Timer[] {userTimer, closeTimer, livenessTimer}) {
+        for (Timer t : new Timer[] {userTimer, closeTimer, livenessTimer, lingerTimer}) {
             if (t != null) {
                 t.cancel();
             }
@@ -909,6 +1030,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         userTimer = null;
         closeTimer = null;
         livenessTimer = null;
+        lingerTimer = null;
     }
 
     // ---------------------------------------------------------------- helpers

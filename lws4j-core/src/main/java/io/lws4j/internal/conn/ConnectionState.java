@@ -11,8 +11,9 @@ package io.lws4j.internal.conn;
  * <li>{@code HTTP -> OPEN}: an upgrade request was accepted and the 101 queued.</li>
  * <li>{@code HTTP -> CLOSED}: end of stream, I/O error, handshake timeout, shutdown.</li>
  * <li>{@code HTTP_RESPONSE -> HTTP}: a keep-alive response was fully written.</li>
- * <li>{@code HTTP_RESPONSE -> CLOSED}: a non-keep-alive response was written, or the
- *     transport failed.</li>
+ * <li>{@code HTTP_RESPONSE -> LINGER}: a non-keep-alive response (an error, a refused
+ *     upgrade) was written completely.</li>
+ * <li>{@code HTTP_RESPONSE -> CLOSED}: the transport failed, {@code close()}, or shutdown.</li>
  * <li>{@code OPEN -> CLOSE_SENT}: we queued our close frame (after queued data) and wait,
  *     bounded, for the peer's.</li>
  * <li>{@code OPEN -> CLOSE_FLUSH}: the peer's close arrived and our reply is queued, or the
@@ -21,9 +22,21 @@ package io.lws4j.internal.conn;
  * <li>{@code OPEN -> CLOSED}: end of stream or I/O error without a close frame (1006), or
  *     the loop stopping.</li>
  * <li>{@code CLOSE_SENT -> CLOSE_FLUSH}: the peer's close arrived.</li>
- * <li>{@code CLOSE_SENT -> CLOSED}, {@code CLOSE_FLUSH -> CLOSED}: output flushed, timeout,
- *     end of stream or I/O error.</li>
+ * <li>{@code CLOSE_SENT -> CLOSE_FLUSH}: the peer broke the protocol after our close was
+ *     queued; nothing more is sent, what is queued still drains.</li>
+ * <li>{@code CLOSE_FLUSH -> LINGER}: our last frame was flushed while the peer may still
+ *     be sending.</li>
+ * <li>{@code CLOSE_SENT -> CLOSED}, {@code CLOSE_FLUSH -> CLOSED}: timeout, end of stream
+ *     once our output is flushed, I/O error, or shutdown.</li>
+ * <li>{@code LINGER -> CLOSED}: end of stream, the linger timeout, the discard budget, an
+ *     I/O error, or shutdown.</li>
  * </ul>
+ *
+ * <p>Why {@link #LINGER}: closing a socket whose receive buffer still holds unread bytes
+ * makes the kernel answer with a TCP RST instead of a FIN, and the peer's stack may then
+ * drop our last bytes (the close frame, the error response) before its application reads
+ * them. So once they are flushed we half-close (FIN) and read and discard input until the
+ * peer closes too, within a bounded time and byte budget.
  *
  * <p>Thread-safe: constants only (each connection's current state is service-thread
  * confined).
@@ -39,6 +52,12 @@ public enum ConnectionState {
     CLOSE_SENT,
     /** The final close frame is queued; the socket closes when output is flushed. */
     CLOSE_FLUSH,
+    /**
+     * Our output is flushed and shut down (FIN sent); input is read and discarded until end
+     * of stream, bounded in time and bytes. The connection is closed from the application's
+     * view: close hooks and {@code onClosed} ran when lingering started.
+     */
+    LINGER,
     /** The socket is closed. Absorbing. */
     CLOSED;
 
@@ -49,10 +68,11 @@ public enum ConnectionState {
     public boolean canMoveTo(ConnectionState next) {
         return switch (this) {
             case HTTP -> next == HTTP_RESPONSE || next == OPEN || next == CLOSED;
-            case HTTP_RESPONSE -> next == HTTP || next == CLOSED;
+            case HTTP_RESPONSE -> next == HTTP || next == LINGER || next == CLOSED;
             case OPEN -> next == CLOSE_SENT || next == CLOSE_FLUSH || next == CLOSED;
             case CLOSE_SENT -> next == CLOSE_FLUSH || next == CLOSED;
-            case CLOSE_FLUSH -> next == CLOSED;
+            case CLOSE_FLUSH -> next == LINGER || next == CLOSED;
+            case LINGER -> next == CLOSED;
             case CLOSED -> false;
         };
     }

@@ -28,8 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Shutdown order ({@link #close()}): stop accepting; every websocket connection gets a
  * close frame with 1001 (HTTP connections are dropped); wait up to {@link #CLOSE_GRACE} for
  * the close handshakes (close hooks and {@code onClosed} run on the service threads as each
- * connection closes); drop the connections still open (their hooks and {@code onClosed}
- * run then); close the registered closeables, in reverse order of registration, while the
+ * connection closes); give sockets in their lingering close (closed for the application,
+ * draining the peer's input) up to {@link #SHUTDOWN_LINGER} more, not their full linger;
+ * drop the connections still open (their hooks and {@code onClosed} run then, unless they
+ * already ran when lingering started); close the registered closeables, in reverse order of registration, while the
  * loops still run (a pool may post work to them); call {@code onDestroy} for each protocol;
  * stop the loops and join their threads.
  *
@@ -53,6 +55,11 @@ public final class ContextImpl implements Context {
      */
     /** How long close() waits for the close handshakes before dropping connections. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /**
+     * How long close() then waits for lingering sockets to see their peer's end of stream
+     * before dropping them: long enough for a peer that has our close frame to close.
+     */
+    static final Duration SHUTDOWN_LINGER = Duration.ofMillis(250);
     private static final System.Logger LOG = System.getLogger(ContextImpl.class.getName());
 
     private final ContextConfig config;
@@ -295,11 +302,14 @@ public final class ContextImpl implements Context {
             for (ServiceLoop loop : loops) {
                 loop.execute(() -> shutdownConnections(loop));
             }
-            interrupted |= awaitConnectionsClosed(CLOSE_GRACE);
+            interrupted |= awaitConnectionsClosed(CLOSE_GRACE, false);
+            if (!interrupted) {
+                interrupted |= awaitConnectionsClosed(SHUTDOWN_LINGER, true);
+            }
             for (ServiceLoop loop : loops) {
                 loop.execute(() -> abortConnections(loop));
             }
-            interrupted |= awaitConnectionsClosed(Duration.ofSeconds(1));
+            interrupted |= awaitConnectionsClosed(Duration.ofSeconds(1), true);
             closeCloseables();
             for (Protocol p : config.protocols().values()) {
                 try {
@@ -357,13 +367,17 @@ public final class ContextImpl implements Context {
         }
     }
 
-    /** @return true when interrupted (the wait then ended early) */
-    private boolean awaitConnectionsClosed(Duration limit) {
+    /**
+     * @param lingeringToo whether sockets in their lingering close count as open
+     * @return true when interrupted (the wait then ended early)
+     */
+    private boolean awaitConnectionsClosed(Duration limit, boolean lingeringToo) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() - deadline < 0) {
             boolean none = true;
             for (ServiceLoop loop : loops) {
-                if (loop.connectionCount() > 0 && loop.isRunning()) {
+                int open = loop.connectionCount() - (lingeringToo ? 0 : loop.lingeringCount());
+                if (open > 0 && loop.isRunning()) {
                     none = false;
                     break;
                 }

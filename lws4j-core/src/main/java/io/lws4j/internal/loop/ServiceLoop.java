@@ -82,6 +82,7 @@ public final class ServiceLoop {
     private volatile boolean running = true;
     private volatile boolean accepting = true;
     private volatile int connectionCount;
+    private volatile int lingeringCount;
     private volatile long workStartNanos;
     private volatile long maxWorkNanos;
 
@@ -258,10 +259,30 @@ public final class ServiceLoop {
     }
 
     /**
-     * @return the connections on this loop that have not fully closed yet. Thread-safe.
+     * @return the connections on this loop that have not fully closed yet, lingering ones
+     *     included. Thread-safe.
      */
     public int connectionCount() {
         return connectionCount;
+    }
+
+    /**
+     * Counts a connection into or out of its lingering close ({@link #lingeringCount()}).
+     *
+     * @param delta +1 or -1
+     */
+    public void addLingering(int delta) {
+        assert inServiceThread();
+        lingeringCount += delta;
+    }
+
+    /**
+     * @return the connections on this loop that are closed for the application and only
+     *     drain the peer's input before their socket closes (a subset of
+     *     {@link #connectionCount()}). Thread-safe.
+     */
+    public int lingeringCount() {
+        return lingeringCount;
     }
 
     /**
