@@ -23,9 +23,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,7 +207,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return false;
         }
         if (deflate != null) {
-            return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(utf8));
         }
         return offerData(FrameWriter.encodeText(text));
     }
@@ -225,7 +226,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         return offerData(FrameWriter.encode(FrameWriter.OP_BINARY, data));
     }
 
-    /** The bound is checked before compressing: with context takeover every compressed message must go out. */
+    /** Checks the bound before compressing: with context takeover a compressed message must go out. */
     private boolean offerDeflated(int opcode, ByteBuffer payload) {
         if (!fitsData(MessageDeflater.maxFrameLength(payload.remaining()))) {
             return false;
@@ -591,7 +592,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         protocolName = name;
         parser = null;
         if (accept.deflate() != null) {
-            deflate = PerMessageDeflate.create(accept.deflate(), true, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+            deflate = PerMessageDeflate.create(accept.deflate(), true,
+                    MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
         }
         frameReader = new FrameReader(this, settings.config().maxMessageSize(), true,
                 deflate == null ? null : deflate.inflater());
