@@ -308,7 +308,10 @@ public interface Context extends AutoCloseable {
          * <p>Cost: a connection that compresses holds about 300 KiB of native zlib memory
          * (256 KiB for the compressor at window bits 15, about 40 KiB for the decompressor),
          * each side allocated on its first compressed message and freed when the connection
-         * closes. Messages shorter than 64 bytes are sent uncompressed. The maximum message
+         * closes. Every non-empty message is compressed (short ones shrink most once the
+         * window holds similar earlier messages), except that a client asking for
+         * {@code server_no_context_takeover} gets messages under 64 bytes, or that did not
+         * shrink, uncompressed. The maximum message
          * size applies to the decompressed size. java.util.zip cannot shrink its window, so
          * offers demanding {@code server_max_window_bits} below 15 are declined.
          *

@@ -37,12 +37,15 @@ public final class PerMessageDeflate {
      * @param params the negotiated parameters
      * @param server true for the server role (we send with the server's parameters and
      *     receive with the client's), false for the client role
-     * @param minCompressBytes payloads shorter than this are sent uncompressed
+     * @param minCompressBytes when our window is reset per message, payloads shorter than
+     *     this are sent uncompressed; with a shared window every non-empty message is
+     *     compressed, because the window makes even short repeated messages shrink
      * @return the state
      */
     public static PerMessageDeflate create(DeflateParams params, boolean server, int minCompressBytes) {
+        boolean resetOurWindow = params.noContextTakeover(server);
         return new PerMessageDeflate(new MessageInflater(params.noContextTakeover(!server)),
-                new MessageDeflater(params.noContextTakeover(server), minCompressBytes));
+                new MessageDeflater(resetOurWindow, resetOurWindow ? minCompressBytes : 0));
     }
 
     /**

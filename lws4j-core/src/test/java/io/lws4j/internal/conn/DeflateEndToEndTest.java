@@ -163,8 +163,9 @@ class DeflateEndToEndTest {
 
             client.sendText("tiny");
             WireFrame tiny = readWireFrame(client);
-            assertThat(tiny.rsv1()).as("short messages go out uncompressed").isFalse();
-            assertThat(new String(tiny.bytes(), 2, 4, StandardCharsets.UTF_8)).isEqualTo("tiny");
+            assertThat(tiny.rsv1()).as("with a shared window short messages are compressed too").isTrue();
+            clientReader.read(ByteBuffer.wrap(tiny.bytes()));
+            assertThat(decoded.messages).last().isEqualTo("tiny");
 
             client.sendClose(CloseCodes.NORMAL, "");
             assertThat(client.readUntilClose().closeCode()).isEqualTo(CloseCodes.NORMAL);
@@ -188,6 +189,10 @@ class DeflateEndToEndTest {
             WireFrame second = readWireFrame(client);
             assertThat(first.rsv1()).isTrue();
             assertThat(second.bytes()).as("the window was reset: same input, same bytes").isEqualTo(first.bytes());
+            client.sendText("tiny");
+            WireFrame tiny = readWireFrame(client);
+            assertThat(tiny.rsv1()).as("with a fresh window short messages go uncompressed").isFalse();
+            assertThat(new String(tiny.bytes(), 2, 4, StandardCharsets.UTF_8)).isEqualTo("tiny");
         }
     }
 

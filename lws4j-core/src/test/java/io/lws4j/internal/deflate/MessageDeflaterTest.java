@@ -44,7 +44,7 @@ class MessageDeflaterTest {
 
     @Test
     void shouldSendSmallMessagesUncompressed() {
-        MessageDeflater deflater = new MessageDeflater(false, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        MessageDeflater deflater = new MessageDeflater(true, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
         assertThat(hex(deflater.encodeText("Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
         assertThat(deflater.hasNativeState()).as("no zlib state until a message is compressed").isFalse();
         deflater.release();
@@ -73,6 +73,19 @@ class MessageDeflaterTest {
         }
         deflater.release();
         inflater.release();
+    }
+
+    @Test
+    void shouldCompressShortMessagesWhenTheServerSharesItsWindow() {
+        PerMessageDeflate shared = PerMessageDeflate.create(new DeflateParams(false, false, 0), true,
+                MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        assertThat(hex(shared.deflater().encodeText("Hello", false, 0))).isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
+        assertThat(hex(shared.deflater().encodeText("Hello", false, 0))).isEqualTo("c1 05 f2 00 11 00 00");
+        shared.release();
+        PerMessageDeflate fresh = PerMessageDeflate.create(new DeflateParams(true, false, 0), true,
+                MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        assertThat(hex(fresh.deflater().encodeText("Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
+        fresh.release();
     }
 
     @Test
