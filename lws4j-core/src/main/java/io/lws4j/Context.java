@@ -121,6 +121,7 @@ public interface Context extends AutoCloseable {
         private Predicate<String> originCheck;
         private javax.net.ssl.SSLContext tls;
         private boolean listen = true;
+        private boolean permessageDeflate = true;
 
         Builder() {
         }
@@ -328,6 +329,29 @@ public interface Context extends AutoCloseable {
         }
 
         /**
+         * Whether the server accepts permessage-deflate (RFC 7692 compression) when a client
+         * offers it and the connection's protocol allows it ({@link Protocol#permessageDeflate()}).
+         * Default true: browsers offer it and text messages typically shrink severalfold.
+         *
+         * <p>Cost: a connection that compresses holds about 300 KiB of native zlib memory
+         * (256 KiB for the compressor at window bits 15, about 40 KiB for the decompressor),
+         * each side allocated on its first compressed message and freed when the connection
+         * closes. Every non-empty message is compressed (short ones shrink most once the
+         * window holds similar earlier messages), except that a client asking for
+         * {@code server_no_context_takeover} gets messages under 64 bytes, or that did not
+         * shrink, uncompressed. The maximum message
+         * size applies to the decompressed size. java.util.zip cannot shrink its window, so
+         * offers demanding {@code server_max_window_bits} below 15 are declined.
+         *
+         * @param enabled false to ignore every permessage-deflate offer
+         * @return this builder
+         */
+        public Builder permessageDeflate(boolean enabled) {
+            this.permessageDeflate = enabled;
+            return this;
+        }
+
+        /**
          * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the
          * service loops.
          *
@@ -343,7 +367,7 @@ public interface Context extends AutoCloseable {
             ContextConfig config = new ContextConfig(bindAddress, port, serviceThreads,
                     new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
-                    pingInterval, originCheck, tls, listen);
+                    pingInterval, originCheck, permessageDeflate, tls, listen);
             return ContextImpl.start(config);
         }
 

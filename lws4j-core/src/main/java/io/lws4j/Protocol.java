@@ -80,4 +80,17 @@ public interface Protocol {
      */
     default void onClosed(Connection connection, int closeCode, String reason) {
     }
+
+    /**
+     * Whether connections of this protocol may use permessage-deflate (RFC 7692) when the
+     * context allows it ({@link Context.Builder#permessageDeflate(boolean)}) and the client
+     * offers it. Asked during each opening handshake, on the service thread; return a
+     * constant. Default true. Override to return false for traffic that is already
+     * compressed (images, archives), where deflate only costs CPU and memory.
+     *
+     * @return true to accept a permessage-deflate offer for this protocol
+     */
+    default boolean permessageDeflate() {
+        return true;
+    }
 }

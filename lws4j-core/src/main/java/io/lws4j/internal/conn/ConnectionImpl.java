@@ -3,6 +3,8 @@ package io.lws4j.internal.conn;
 import io.lws4j.CloseCodes;
 import io.lws4j.Context;
 import io.lws4j.Protocol;
+import io.lws4j.internal.deflate.MessageDeflater;
+import io.lws4j.internal.deflate.PerMessageDeflate;
 import io.lws4j.internal.frame.FrameReader;
 import io.lws4j.internal.frame.FrameWriter;
 import io.lws4j.internal.frame.MessageSink;
@@ -24,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,6 +155,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private boolean keepAliveAfterResponse;
     /** Service thread only: non-null once established. */
     private FrameReader frameReader;
+    /** Service thread only: non-null when permessage-deflate was negotiated; released on close. */
+    private PerMessageDeflate deflate;
     private boolean flushQueued;
     private boolean writableRequested;
     private int interestOps = -1;
@@ -272,6 +277,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (!fitsData((long) text.length())) {
             return false;
         }
+        if (deflate != null) {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(utf8));
+        }
         return offerData(textFrame(text));
     }
 
@@ -282,7 +291,20 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (state != ConnectionState.OPEN || !fitsData(data.remaining())) {
             return false;
         }
+        if (deflate != null) {
+            return offerDeflated(FrameWriter.OP_BINARY, data);
+        }
         return offerData(frame(FrameWriter.OP_BINARY, data));
+    }
+
+    /** Checks the bound before compressing: with context takeover a compressed message must go out. */
+    private boolean offerDeflated(int opcode, ByteBuffer payload) {
+        if (!fitsData(MessageDeflater.maxFrameLength(payload.remaining()))) {
+            return false;
+        }
+        outbound.addData(deflate.deflater().encode(opcode, payload, false, 0));
+        requestFlush();
+        return true;
     }
 
     private boolean fitsData(long payloadBytes) {
@@ -613,7 +635,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return;
         }
         UpgradeDecision decision = UpgradeHandshake.decide(request, settings.protocolNames(),
-                settings.config().originCheck());
+                settings.config().originCheck(), settings::isDeflateAllowed);
         if (decision instanceof UpgradeDecision.Accept accept) {
             establish(accept);
         } else if (decision instanceof UpgradeDecision.Reject reject) {
@@ -706,7 +728,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         protocol = settings.config().protocols().get(name);
         protocolName = name;
         parser = null;
-        frameReader = new FrameReader(this, settings.config().maxMessageSize(), true);
+        if (accept.deflate() != null) {
+            deflate = PerMessageDeflate.create(accept.deflate(), true,
+                    MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        }
+        frameReader = new FrameReader(this, settings.config().maxMessageSize(), true,
+                deflate == null ? null : deflate.inflater());
         outbound.addData(accept.response());
         moveTo(ConnectionState.OPEN);
         open = true;
@@ -869,6 +896,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         closeFile();
         pendingInput = null;
         writableRequested = false;
+        releaseDeflate(); // lingering input is dropped unparsed
         lingerTimer = loop.schedule(LINGER_TIMEOUT, this::onLingerTimeout);
         updateInterest();
         // Count as lingering only after onClosed: ContextImpl.close() waits for the
@@ -906,6 +934,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             key.cancel();
         }
         closeQuietly(transport);
+        releaseDeflate();
         // Uncount only after onClosed, for the same reason as in startLinger().
         try {
             if (client != null && frameReader == null) {
@@ -917,6 +946,13 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             if (lingering) {
                 loop.addLingering(-1);
             }
+        }
+    }
+
+    /** Frees the native zlib memory; a read still in progress then fails with 1011. */
+    private void releaseDeflate() {
+        if (deflate != null) {
+            deflate.release();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.lws4j.internal.conn;
 
 import io.lws4j.Context;
+import io.lws4j.Protocol;
 import io.lws4j.internal.http.StaticFiles;
 import io.lws4j.internal.loop.ContextConfig;
 import java.util.List;
@@ -18,4 +19,19 @@ import java.util.List;
  */
 public record ConnectionSettings(Context context, ContextConfig config,
         List<String> protocolNames, StaticFiles staticFiles) {
+
+    /**
+     * Whether a connection served by the named protocol may accept permessage-deflate: the
+     * context allows it and so does the protocol.
+     *
+     * @param protocolName a registered protocol name
+     * @return true when an offer may be accepted
+     */
+    public boolean isDeflateAllowed(String protocolName) {
+        if (!config.permessageDeflate()) {
+            return false;
+        }
+        Protocol protocol = config.protocols().get(protocolName);
+        return protocol != null && protocol.permessageDeflate();
+    }
 }

@@ -19,9 +19,20 @@ import java.util.Arrays;
  * it fails at the first bad byte); 1009 for a message longer than the maximum, refused from
  * the frame header before anything is buffered.
  *
+ * <p>Compression: with a {@link MessageDecompressor} (a negotiated permessage-deflate), RSV1
+ * is allowed on the first frame of a data message and marks the message compressed (RSV1 on a
+ * continuation or control frame stays 1002). Its payload is unmasked in chunks of at most
+ * {@value #COMPRESSED_CHUNK} bytes, decompressed into the message buffer as it arrives, and
+ * the maximum message size applies to the decompressed size: the reader fails with 1009 as
+ * soon as the output would pass it, without decompressing the rest. UTF-8 is checked on the
+ * decompressed text. The compressed wire size of a message is bounded as well (see
+ * {@link #compressedLimit}), so a peer cannot stream compressed bytes that decompress to
+ * nothing forever.
+ *
  * <p>Memory: at most {@code maxMessageSize} bytes for the message being assembled, grown as
  * its bytes arrive (never beyond what the headers announced), plus fixed 125-byte control and
- * 14-byte header buffers.
+ * 14-byte header buffers, and with a decompressor a {@value #COMPRESSED_CHUNK}-byte chunk
+ * buffer allocated on the first compressed message.
  *
  * <p>Not thread-safe: instances must not be shared.
  */
@@ -53,12 +64,15 @@ public final class FrameReader {
     private static final int MIN_MESSAGE_BUFFER = 4096;
     /** A text message buffer up to this size is kept for the next message. */
     private static final int RETAINED_TEXT_BUFFER = MIN_MESSAGE_BUFFER;
-    /** RSV bits a negotiated extension may set; none yet (permessage-deflate would add RSV1). */
-    private static final int ALLOWED_RSV_BITS = 0;
+    /** RSV1: set on the first frame of a compressed message (RFC 7692 §6). */
+    private static final int RSV1 = 0x40;
+    /** Compressed payload is unmasked and decompressed in chunks of at most this size. */
+    static final int COMPRESSED_CHUNK = 8192;
 
     private final MessageSink sink;
     private final int maxMessageSize;
     private final boolean requireMasked;
+    private final MessageDecompressor decompressor;
     private final Utf8Validator textValidator = new Utf8Validator();
     private final byte[] header = new byte[MAX_HEADER];
     private final byte[] control = new byte[FrameWriter.MAX_CONTROL_PAYLOAD];
@@ -85,6 +99,13 @@ public final class FrameReader {
     private int messageLength;
     /** Largest size the message may reach as far as the headers seen so far tell. */
     private int messageLimit;
+    private boolean frameRsv1;
+    /** Whether the message in progress arrived with RSV1, i.e. is compressed. */
+    private boolean messageCompressed;
+    /** Compressed payload bytes of the message in progress. */
+    private long compressedLength;
+    private byte[] compressedChunk;
+    private final byte[] probe = new byte[1];
 
     /**
      * Creates a reader.
@@ -95,12 +116,29 @@ public final class FrameReader {
      *     (server frames must not be)
      */
     public FrameReader(MessageSink sink, int maxMessageSize, boolean requireMasked) {
+        this(sink, maxMessageSize, requireMasked, null);
+    }
+
+    /**
+     * Creates a reader for a connection that negotiated per-message compression.
+     *
+     * @param sink receives messages and control frames
+     * @param maxMessageSize the largest data message accepted after decompression, in bytes;
+     *     larger fail with 1009
+     * @param requireMasked true on a server (client frames must be masked); false on a client
+     *     (server frames must not be)
+     * @param decompressor decompresses messages that arrive with RSV1, or null when no
+     *     compression was negotiated (RSV1 is then a protocol error)
+     */
+    public FrameReader(MessageSink sink, int maxMessageSize, boolean requireMasked,
+                       MessageDecompressor decompressor) {
         if (maxMessageSize < 0) {
             throw new IllegalArgumentException("negative maxMessageSize: " + maxMessageSize);
         }
         this.sink = sink;
         this.maxMessageSize = maxMessageSize;
         this.requireMasked = requireMasked;
+        this.decompressor = decompressor;
     }
 
     /**
@@ -141,7 +179,8 @@ public final class FrameReader {
      * @return the capacity of all internal buffers
      */
     int bufferedCapacity() {
-        return header.length + control.length + (message == null ? 0 : message.length);
+        return header.length + control.length + (message == null ? 0 : message.length)
+                + (compressedChunk == null ? 0 : compressedChunk.length);
     }
 
     private void readHeader(ByteBuffer src) throws ProtocolException {
@@ -162,9 +201,13 @@ public final class FrameReader {
         frameFin = (b & 0x80) != 0;
         frameOpcode = b & 0x0F;
         int rsv = b & 0x70;
-        if ((rsv & ~ALLOWED_RSV_BITS) != 0) {
-            throw protocolError("RSV bits set without a negotiated extension");
+        int allowed = decompressor != null && isMessageStart(frameOpcode) ? RSV1 : 0;
+        if ((rsv & ~allowed) != 0) {
+            throw protocolError(decompressor == null || rsv != RSV1
+                    ? "RSV bits set without a negotiated extension"
+                    : "RSV1 on a continuation or control frame");
         }
+        frameRsv1 = rsv != 0;
         switch (frameOpcode) {
             case FrameWriter.OP_CONTINUATION:
                 if (messageOpcode == NO_MESSAGE) {
@@ -243,14 +286,32 @@ public final class FrameReader {
     }
 
     private void startDataFrame() throws ProtocolException {
-        int sizeSoFar = frameOpcode == FrameWriter.OP_CONTINUATION ? messageLength : 0;
-        if (frameLength > maxMessageSize - sizeSoFar) {
-            throw new ProtocolException(1009, "message longer than " + maxMessageSize + " bytes");
+        boolean continuation = frameOpcode == FrameWriter.OP_CONTINUATION;
+        if (!continuation) {
+            messageCompressed = frameRsv1;
+            compressedLength = 0;
         }
-        if (frameOpcode != FrameWriter.OP_CONTINUATION) {
+        if (messageCompressed) {
+            // the decompressed size is checked as it is produced; here only the wire size
+            if (frameLength > compressedLimit() - compressedLength) {
+                throw new ProtocolException(1009, "compressed message longer than "
+                        + compressedLimit() + " bytes");
+            }
+            compressedLength += frameLength;
+        } else {
+            int sizeSoFar = continuation ? messageLength : 0;
+            if (frameLength > maxMessageSize - sizeSoFar) {
+                throw new ProtocolException(1009, "message longer than " + maxMessageSize + " bytes");
+            }
+        }
+        if (!continuation) {
             messageOpcode = frameOpcode;
             messageLength = 0;
             textValidator.reset();
+        }
+        if (messageCompressed) {
+            messageLimit = maxMessageSize;
+            return;
         }
         // A final frame fixes the message size; before that only the maximum bounds it.
         messageLimit = frameFin ? messageLength + (int) frameLength : maxMessageSize;
@@ -258,6 +319,9 @@ public final class FrameReader {
 
     private void readPayload(ByteBuffer src) throws ProtocolException {
         int n = (int) Math.min(frameLength - framePayloadRead, src.remaining());
+        if (messageCompressed && !isControl(frameOpcode)) {
+            n = Math.min(n, COMPRESSED_CHUNK); // the rest of the frame comes in the next round
+        }
         int keyOffset = (int) (framePayloadRead & 3);
         if (isControl(frameOpcode)) {
             int at = (int) framePayloadRead;
@@ -265,6 +329,8 @@ public final class FrameReader {
             if (frameMasked) {
                 Masker.mask(controlView.clear(), at, at + n, frameMaskKey, keyOffset);
             }
+        } else if (messageCompressed) {
+            readCompressedPayload(src, n, keyOffset);
         } else {
             ensureMessageCapacity(messageLength + n);
             src.get(message, messageLength, n);
@@ -281,6 +347,56 @@ public final class FrameReader {
         if (framePayloadRead == frameLength) {
             finishFrame();
         }
+    }
+
+    private void readCompressedPayload(ByteBuffer src, int n, int keyOffset)
+            throws ProtocolException {
+        if (compressedChunk == null) {
+            compressedChunk = new byte[COMPRESSED_CHUNK];
+        }
+        src.get(compressedChunk, 0, n);
+        if (frameMasked) {
+            Masker.mask(ByteBuffer.wrap(compressedChunk), 0, n, frameMaskKey, keyOffset);
+        }
+        decompressor.input(compressedChunk, 0, n);
+        drainDecompressor();
+    }
+
+    /**
+     * Pulls decompressed bytes into the message buffer until the decompressor needs input.
+     * At the size limit one probe byte tells whether the message would grow further.
+     */
+    private void drainDecompressor() throws ProtocolException {
+        while (true) {
+            int capacity = message == null ? 0 : message.length;
+            if (messageLength == capacity) {
+                if (messageLength >= maxMessageSize) {
+                    if (decompressor.output(probe, 0, 1) > 0) {
+                        throw new ProtocolException(1009, "decompressed message longer than "
+                                + maxMessageSize + " bytes");
+                    }
+                    return;
+                }
+                ensureMessageCapacity(messageLength + 1);
+            }
+            int n = decompressor.output(message, messageLength, message.length - messageLength);
+            if (n == 0) {
+                return;
+            }
+            if (messageOpcode == FrameWriter.OP_TEXT
+                    && !textValidator.feed(message, messageLength, n)) {
+                throw new ProtocolException(1007, "text message is not valid UTF-8");
+            }
+            messageLength += n;
+        }
+    }
+
+    /**
+     * The largest compressed wire size of one message: the decompressed maximum plus what
+     * deflate's stored blocks and per-fragment flush markers can add to incompressible data.
+     */
+    private long compressedLimit() {
+        return maxMessageSize + (long) (maxMessageSize >> 3) + 1024;
     }
 
     private void ensureMessageCapacity(int needed) {
@@ -309,6 +425,11 @@ public final class FrameReader {
                 break;
             default:
                 if (frameFin) {
+                    if (messageCompressed) {
+                        decompressor.inputEnd();
+                        drainDecompressor();
+                        decompressor.messageEnd();
+                    }
                     finishMessage();
                 }
                 break;
@@ -388,6 +509,10 @@ public final class FrameReader {
             owner = current;
         }
         return owner == current;
+    }
+
+    private static boolean isMessageStart(int opcode) {
+        return opcode == FrameWriter.OP_TEXT || opcode == FrameWriter.OP_BINARY;
     }
 
     private static boolean isControl(int opcode) {

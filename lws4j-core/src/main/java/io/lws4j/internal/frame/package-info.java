@@ -12,6 +12,11 @@
  * buffer the reader keeps is bounded by the configured maximum message size (plus 125 bytes
  * for a control frame and 14 for a header), checked before any allocation.
  *
+ * <p>Per-message compression plugs in through
+ * {@link io.lws4j.internal.frame.MessageDecompressor}: the reader accepts RSV1 on the first
+ * frame of a data message only when it has one, and applies the maximum message size to the
+ * decompressed bytes.
+ *
  * <p>Threading: readers and validators are not thread-safe and belong to one connection's
  * service thread; the static encoders are pure functions and thread-safe.
  */

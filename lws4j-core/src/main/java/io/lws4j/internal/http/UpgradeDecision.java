@@ -1,5 +1,6 @@
 package io.lws4j.internal.http;
 
+import io.lws4j.internal.deflate.DeflateParams;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -20,17 +21,31 @@ public sealed interface UpgradeDecision {
      * @param response the complete 101 response, ready to read
      * @param protocolName the registered protocol that serves the connection (the one the
      *     client chose, else the default)
+     * @param deflate the accepted permessage-deflate parameters, or null when the connection
+     *     runs without compression
      */
-    record Accept(ByteBuffer response, String protocolName) implements UpgradeDecision {
+    record Accept(ByteBuffer response, String protocolName, DeflateParams deflate)
+            implements UpgradeDecision {
         /**
-         * Checks both parts are present.
+         * Checks the response and protocol are present.
          *
          * @param response the 101 response
          * @param protocolName the selected protocol
+         * @param deflate the deflate parameters or null
          */
         public Accept {
             Objects.requireNonNull(response, "response");
             Objects.requireNonNull(protocolName, "protocolName");
+        }
+
+        /**
+         * An acceptance without compression.
+         *
+         * @param response the 101 response
+         * @param protocolName the selected protocol
+         */
+        public Accept(ByteBuffer response, String protocolName) {
+            this(response, protocolName, null);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.lws4j.internal.http;
 
+import io.lws4j.internal.deflate.DeflateNegotiation;
+import io.lws4j.internal.deflate.DeflateParams;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,8 +33,10 @@ import java.util.function.Predicate;
  * is selected and echoed. Without a hit the first registered protocol serves the
  * connection and the response names no subprotocol.
  *
- * <p>Extensions: offers in {@code Sec-WebSocket-Extensions} are ignored, which RFC 6455
- * §9.1 permits; {@link #negotiateExtensions} is where permessage-deflate will plug in.
+ * <p>Extensions: when the caller allows it for the selected protocol, permessage-deflate
+ * is negotiated by {@link DeflateNegotiation} (RFC 7692) and the accepted parameters travel
+ * in {@link UpgradeDecision.Accept#deflate()}; all other offers are ignored, which RFC 6455
+ * §9.1 permits.
  *
  * <p>It holds no state.
  *
@@ -74,6 +78,24 @@ public final class UpgradeHandshake {
      */
     public static UpgradeDecision decide(HttpRequest req, List<String> protocolNames,
                                          Predicate<String> originCheck) {
+        return decide(req, protocolNames, originCheck, null);
+    }
+
+    /**
+     * Decides an upgrade request, negotiating permessage-deflate where allowed.
+     *
+     * @param req the request
+     * @param protocolNames the registered protocol names in registration order; the first is
+     *     the default; not empty
+     * @param originCheck the Origin check, or null for none; it is given null when the
+     *     request has no Origin header, and a check that throws refuses the request
+     * @param deflateAllowed given the selected protocol name, whether permessage-deflate may
+     *     be accepted; null never accepts it
+     * @return the 101 response, selected protocol and deflate parameters, or the refusal
+     */
+    public static UpgradeDecision decide(HttpRequest req, List<String> protocolNames,
+                                         Predicate<String> originCheck,
+                                         Predicate<String> deflateAllowed) {
         Objects.requireNonNull(req, "req");
         if (protocolNames.isEmpty()) {
             throw new IllegalArgumentException("no protocol registered");
@@ -115,10 +137,13 @@ public final class UpgradeHandshake {
         if (offered != null) {
             response.header("Sec-WebSocket-Protocol", offered);
         }
-        for (String extension : negotiateExtensions(h)) {
-            response.header("Sec-WebSocket-Extensions", extension);
+        String selected = offered != null ? offered : protocolNames.get(0);
+        DeflateParams deflate = deflateAllowed != null && deflateAllowed.test(selected)
+                ? negotiateExtensions(h) : null;
+        if (deflate != null) {
+            response.header("Sec-WebSocket-Extensions", deflate.responseValue());
         }
-        return new UpgradeDecision.Accept(response.toBuffer(), offered != null ? offered : protocolNames.get(0));
+        return new UpgradeDecision.Accept(response.toBuffer(), selected, deflate);
     }
 
     /**
@@ -150,13 +175,9 @@ public final class UpgradeHandshake {
         return null;
     }
 
-    /**
-     * The {@code Sec-WebSocket-Extensions} response values: none yet. Ignoring every offer is
-     * a valid answer (RFC 6455 §9.1); permessage-deflate negotiation goes here.
-     */
-    private static List<String> negotiateExtensions(HttpHeaders headers) {
-        assert headers != null;
-        return List.of();
+    /** The accepted permessage-deflate offer, or null; other extensions are ignored. */
+    private static DeflateParams negotiateExtensions(HttpHeaders headers) {
+        return DeflateNegotiation.negotiate(headers.all("Sec-WebSocket-Extensions"), false);
     }
 
     private static boolean isValidKey(String key) {

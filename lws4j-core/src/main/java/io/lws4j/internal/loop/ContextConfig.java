@@ -25,6 +25,7 @@ import java.util.function.Predicate;
  * @param idleTimeout websocket idle timeout, zero for none
  * @param pingInterval websocket ping interval, zero for none
  * @param originCheck the Origin check, null for none
+ * @param permessageDeflate whether permessage-deflate offers may be accepted
  * @param tls the server's TLS context (wss), null for plain ws
  * @param listen false for a context without a listening socket (clients only)
  */
@@ -41,6 +42,7 @@ public record ContextConfig(
         Duration idleTimeout,
         Duration pingInterval,
         Predicate<String> originCheck,
+        boolean permessageDeflate,
         javax.net.ssl.SSLContext tls,
         boolean listen) {
 

@@ -1,0 +1,127 @@
+package io.lws4j.internal.deflate;
+
+import io.lws4j.internal.frame.MessageDecompressor;
+import io.lws4j.internal.frame.ProtocolException;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Decompresses permessage-deflate messages (RFC 7692 §7.2.2) for a
+ * {@link io.lws4j.internal.frame.FrameReader}: raw DEFLATE, with the
+ * {@code 0x00 0x00 0xff 0xff} tail the sender stripped appended at the end of each message.
+ *
+ * <p>Context takeover: when the peer may not take over its context (it agreed to
+ * {@code *_no_context_takeover} for its sending direction) the inflater is reset after every
+ * message; otherwise the LZ77 window carries over, as the peer's compressor expects. A
+ * message ending in a block with BFINAL set also resets it, since its stream is over.
+ *
+ * <p>Memory: the zlib inflate state is created on the first compressed message, about 7 KiB
+ * plus a 32 KiB window (window bits 15; a peer using fewer bits is decoded just the same),
+ * and freed by {@link #release()}.
+ *
+ * <p>Not thread-safe: instances must not be shared.
+ */
+public final class MessageInflater implements MessageDecompressor {
+
+    private static final byte[] TAIL = {0x00, 0x00, (byte) 0xff, (byte) 0xff};
+    /** Guards against an Inflater that returns 0 without needing input: never loops forever. */
+    private static final int MAX_EMPTY_ROUNDS = 4;
+
+    private final boolean resetPerMessage;
+    private Inflater inflater;
+    private boolean released;
+
+    /** The thread that first used this instance; backs the confinement label with an assert. */
+    private Thread owner;
+
+    /**
+     * Creates an inflater.
+     *
+     * @param resetPerMessage whether the peer's sending direction negotiated no context
+     *     takeover (the server's {@code client_no_context_takeover}, a client's
+     *     {@code server_no_context_takeover})
+     */
+    public MessageInflater(boolean resetPerMessage) {
+        this.resetPerMessage = resetPerMessage;
+    }
+
+    @Override
+    public void input(byte[] src, int offset, int length) {
+        assert isConfined() : "used from two threads";
+        if (released) {
+            return; // output() reports it
+        }
+        if (inflater == null) {
+            inflater = new Inflater(true);
+        }
+        // the reader reuses its chunk array: earlier input must be used up (or the stream
+        // finished, when the rest of the message is ignored)
+        assert inflater.needsInput() || inflater.finished() : "input before output returned 0";
+        inflater.setInput(src, offset, length);
+    }
+
+    @Override
+    public void inputEnd() {
+        input(TAIL, 0, TAIL.length);
+    }
+
+    @Override
+    public int output(byte[] dst, int offset, int length) throws ProtocolException {
+        assert isConfined() : "used from two threads";
+        if (released) {
+            throw new ProtocolException(1011, "decompressor released");
+        }
+        if (inflater == null) {
+            return 0;
+        }
+        try {
+            for (int round = 0; round < MAX_EMPTY_ROUNDS; round++) {
+                int n = inflater.inflate(dst, offset, length);
+                if (n > 0 || inflater.needsInput() || inflater.finished()) {
+                    return n;
+                }
+                if (inflater.needsDictionary()) {
+                    throw new ProtocolException(1007, "compressed message needs a preset dictionary");
+                }
+            }
+            return 0;
+        } catch (DataFormatException e) {
+            throw new ProtocolException(1007, "compressed message is not valid DEFLATE data: "
+                    + e.getMessage());
+        }
+    }
+
+    @Override
+    public void messageEnd() {
+        assert isConfined() : "used from two threads";
+        if (inflater != null && (resetPerMessage || inflater.finished())) {
+            inflater.reset();
+        }
+    }
+
+    /** Frees the native zlib state; later output fails with 1011. Idempotent. */
+    public void release() {
+        released = true;
+        if (inflater != null) {
+            inflater.end();
+            inflater = null;
+        }
+    }
+
+    /**
+     * Whether the native state exists, for tests of lazy allocation and release.
+     *
+     * @return true between the first compressed message and {@link #release()}
+     */
+    boolean hasNativeState() {
+        return inflater != null;
+    }
+
+    private boolean isConfined() {
+        Thread current = Thread.currentThread();
+        if (owner == null) {
+            owner = current;
+        }
+        return owner == current;
+    }
+}

@@ -1,0 +1,167 @@
+package io.lws4j.internal.deflate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lws4j.internal.frame.FrameWriter;
+import io.lws4j.internal.frame.ProtocolException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MessageDeflaterTest {
+
+    private static String hex(ByteBuffer frame) {
+        byte[] b = new byte[frame.remaining()];
+        frame.duplicate().get(b);
+        return HexFormat.ofDelimiter(" ").formatHex(b);
+    }
+
+    @Test
+    void shouldEncodeTheRfc7692HelloExampleByteExact() {
+        // RFC 7692 §7.2.3.1: "Hello" in one unmasked compressed frame
+        MessageDeflater deflater = new MessageDeflater(true, 0);
+        assertThat(hex(deflater.encodeText("Hello", false, 0)))
+                .isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
+        // no context takeover: the second message is encoded the same way
+        assertThat(hex(deflater.encodeText("Hello", false, 0)))
+                .isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
+        deflater.release();
+    }
+
+    @Test
+    void shouldReferToTheSharedWindowInTheSecondMessageWithContextTakeover() {
+        // RFC 7692 §7.2.3.2: the second "Hello" is a back-reference into the first
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        assertThat(hex(deflater.encodeText("Hello", false, 0)))
+                .isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
+        assertThat(hex(deflater.encodeText("Hello", false, 0)))
+                .isEqualTo("c1 05 f2 00 11 00 00");
+        deflater.release();
+    }
+
+    @Test
+    void shouldSendSmallMessagesUncompressed() {
+        MessageDeflater deflater = new MessageDeflater(true, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        assertThat(hex(deflater.encodeText("Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
+        assertThat(deflater.hasNativeState()).as("no zlib state until a message is compressed").isFalse();
+        deflater.release();
+    }
+
+    @Test
+    void shouldSendIncompressibleDataRawWhenTheWindowIsResetAnyway() {
+        byte[] noise = new byte[4096];
+        new Random(7).nextBytes(noise);
+        MessageDeflater deflater = new MessageDeflater(true, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        ByteBuffer frame = deflater.encode(FrameWriter.OP_BINARY, ByteBuffer.wrap(noise), false, 0);
+        assertThat(frame.get(0) & 0xff).as("FIN, binary, RSV1 clear").isEqualTo(0x82);
+        assertThat(frame.remaining()).isEqualTo(4 + noise.length);
+        deflater.release();
+    }
+
+    @Test
+    void shouldRoundTripMaskedMessagesThroughTheInflaterWithContextTakeover() throws ProtocolException {
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        MessageInflater inflater = new MessageInflater(false);
+        for (int i = 0; i < 20; i++) {
+            String text = "message number " + i + " ".repeat(i * 10) + "the same words again";
+            ByteBuffer frame = deflater.encodeText(text, true, 0x11223344 * (i + 1));
+            assertThat(frame.get(0) & 0x40).as("RSV1").isEqualTo(0x40);
+            assertThat(inflate(inflater, unmaskedPayload(frame))).isEqualTo(text);
+        }
+        deflater.release();
+        inflater.release();
+    }
+
+    @Test
+    void shouldCompressShortMessagesWhenTheServerSharesItsWindow() {
+        PerMessageDeflate shared = PerMessageDeflate.create(new DeflateParams(false, false, 0), true,
+                MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        assertThat(hex(shared.deflater().encodeText("Hello", false, 0))).isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
+        assertThat(hex(shared.deflater().encodeText("Hello", false, 0))).isEqualTo("c1 05 f2 00 11 00 00");
+        shared.release();
+        PerMessageDeflate fresh = PerMessageDeflate.create(new DeflateParams(true, false, 0), true,
+                MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        assertThat(hex(fresh.deflater().encodeText("Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
+        fresh.release();
+    }
+
+    @Test
+    void shouldSendEmptyMessagesUncompressedEvenAfterAFlush() {
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        deflater.encodeText("Hello", false, 0);
+        assertThat(hex(deflater.encodeText("", false, 0))).isEqualTo("81 00");
+        assertThat(hex(deflater.encode(FrameWriter.OP_BINARY, ByteBuffer.allocate(0), false, 0))).isEqualTo("82 00");
+        deflater.release();
+    }
+
+    @Test
+    void shouldFailAfterRelease() {
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        deflater.encodeText("x".repeat(100), false, 0);
+        assertThat(deflater.hasNativeState()).isTrue();
+        deflater.release();
+        deflater.release();
+        assertThat(deflater.hasNativeState()).isFalse();
+        assertThatThrownBy(() -> deflater.encodeText("x", false, 0)).isInstanceOf(IllegalStateException.class);
+        MessageInflater inflater = new MessageInflater(false);
+        inflater.input(new byte[] {0x02, 0x00}, 0, 2);
+        assertThat(inflater.hasNativeState()).isTrue();
+        inflater.release();
+        assertThat(inflater.hasNativeState()).isFalse();
+        assertThatThrownBy(() -> inflater.output(new byte[8], 0, 8))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).closeCode()).isEqualTo(1011));
+    }
+
+    @Test
+    void shouldBoundTheFrameEstimateForIncompressibleInput() {
+        byte[] noise = new byte[200_000];
+        new Random(3).nextBytes(noise);
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        ByteBuffer frame = deflater.encode(FrameWriter.OP_BINARY, ByteBuffer.wrap(noise), false, 0);
+        assertThat((long) frame.remaining()).isLessThanOrEqualTo(MessageDeflater.maxFrameLength(noise.length));
+        deflater.release();
+    }
+
+    static byte[] unmaskedPayload(ByteBuffer frame) {
+        ByteBuffer f = frame.duplicate();
+        f.get();
+        int b1 = f.get() & 0xff;
+        int len = b1 & 0x7f;
+        if (len == 126) {
+            len = f.getShort() & 0xffff;
+        } else if (len == 127) {
+            len = (int) f.getLong();
+        }
+        byte[] key = new byte[4];
+        boolean masked = (b1 & 0x80) != 0;
+        if (masked) {
+            f.get(key);
+        }
+        byte[] payload = new byte[len];
+        f.get(payload);
+        for (int i = 0; masked && i < len; i++) {
+            payload[i] ^= key[i & 3];
+        }
+        return payload;
+    }
+
+    private static String inflate(MessageInflater inflater, byte[] payload) throws ProtocolException {
+        byte[] out = new byte[4096];
+        int n = 0;
+        inflater.input(payload, 0, payload.length);
+        int r;
+        while ((r = inflater.output(out, n, out.length - n)) > 0) {
+            n += r;
+        }
+        inflater.inputEnd();
+        while ((r = inflater.output(out, n, out.length - n)) > 0) {
+            n += r;
+        }
+        inflater.messageEnd();
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+}

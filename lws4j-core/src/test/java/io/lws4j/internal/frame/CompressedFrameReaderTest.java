@@ -1,0 +1,255 @@
+package io.lws4j.internal.frame;
+
+import static io.lws4j.internal.frame.Wire.concat;
+import static io.lws4j.internal.frame.Wire.hex;
+import static io.lws4j.internal.frame.Wire.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lws4j.internal.deflate.MessageInflater;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The frame reader with a permessage-deflate inflater plugged in. */
+class CompressedFrameReaderTest {
+
+    private static final int MAX = 1 << 20;
+
+    private final RecordingSink sink = new RecordingSink();
+    private MessageInflater inflater = new MessageInflater(false);
+
+    @AfterEach
+    void releaseInflater() {
+        inflater.release();
+    }
+
+    /** A reader as the client side of the RFC examples: unmasked server frames. */
+    private FrameReader clientReader() {
+        return new FrameReader(sink, MAX, false, inflater);
+    }
+
+    private FrameReader serverReader(int max) {
+        return new FrameReader(sink, max, true, inflater);
+    }
+
+    /** Raw DEFLATE with SYNC_FLUSH, tail stripped, as a sender of RFC 7692 produces it. */
+    private static byte[] compress(Deflater deflater, byte[] data) {
+        byte[] all = compressKeepingTail(deflater, data);
+        return Arrays.copyOf(all, all.length - 4);
+    }
+
+    /** The same with the 00 00 ff ff kept, as a fragment before a message's last one is. */
+    private static byte[] compressKeepingTail(Deflater deflater, byte[] data) {
+        deflater.setInput(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        do {
+            n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
+            out.write(buf, 0, n);
+        } while (n == buf.length);
+        return out.toByteArray();
+    }
+
+    /** A masked client frame with RSV1 set. */
+    private static byte[] maskedRsv1(int opcode, boolean fin, byte[] payload) {
+        byte[] frame = Wire.masked(opcode, fin, payload, 0x5a17c3e9);
+        frame[0] |= 0x40;
+        return frame;
+    }
+
+    private static int failureCode(FrameReader reader, byte[] input) {
+        try {
+            reader.read(ByteBuffer.wrap(input));
+        } catch (ProtocolException e) {
+            return e.closeCode();
+        }
+        return -1;
+    }
+
+    @Test
+    void shouldDecodeTheRfc7692HelloExample() throws ProtocolException {
+        clientReader().read(ByteBuffer.wrap(hex("c1 07 f2 48 cd c9 c9 07 00")));
+        assertThat(sink.events).containsExactly("text:Hello");
+    }
+
+    @Test
+    void shouldDecodeTheRfc7692SharedWindowExample() throws ProtocolException {
+        clientReader().read(ByteBuffer.wrap(hex("c1 07 f2 48 cd c9 c9 07 00  c1 05 f2 00 11 00 00")));
+        assertThat(sink.events).containsExactly("text:Hello", "text:Hello");
+    }
+
+    @Test
+    void shouldDecodeTheRfc7692FragmentedExampleSplitAtEveryByte() throws ProtocolException {
+        // §7.2.3.1: one compressed message in two fragments, RSV1 only on the first
+        byte[] wire = hex("41 03 f2 48 cd  80 04 c9 c9 07 00");
+        FrameReader reader = clientReader();
+        for (byte b : wire) {
+            reader.read(ByteBuffer.wrap(new byte[] {b}));
+        }
+        assertThat(sink.events).containsExactly("text:Hello");
+    }
+
+    @Test
+    void shouldDecodeTheRfc7692StoredBlockAndBfinalExamples() throws ProtocolException {
+        // §7.2.3.3 no compression (stored block), §7.2.3.4 BFINAL set; each a fresh stream
+        FrameReader reader = clientReader();
+        reader.read(ByteBuffer.wrap(hex("c1 0b 00 05 00 fa ff 48 65 6c 6c 6f 00")));
+        reader.read(ByteBuffer.wrap(hex("c1 08 f3 48 cd c9 c9 07 00 00")));
+        reader.read(ByteBuffer.wrap(hex("c1 07 f2 48 cd c9 c9 07 00")));
+        assertThat(sink.events).containsExactly("text:Hello", "text:Hello", "text:Hello");
+    }
+
+    @Test
+    void shouldInflateMaskedFragmentsWithControlFramesBetweenAndKeepTheWindow() throws ProtocolException {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        byte[] text = utf8("päylöad ".repeat(3000));
+        byte[] first = compressKeepingTail(deflater, Arrays.copyOf(text, 10_000));
+        byte[] second = compress(deflater, Arrays.copyOfRange(text, 10_000, text.length));
+        byte[] again = compress(deflater, text); // mostly back-references into the window
+        deflater.end();
+        FrameReader reader = serverReader(MAX);
+        reader.read(ByteBuffer.wrap(concat(
+                maskedRsv1(FrameWriter.OP_TEXT, false, first),
+                Wire.masked(FrameWriter.OP_PING, utf8("p")),
+                Wire.masked(FrameWriter.OP_CONTINUATION, true, second, 0x01020304),
+                maskedRsv1(FrameWriter.OP_TEXT, true, again),
+                Wire.masked(FrameWriter.OP_TEXT, utf8("plain")))));
+        String expected = "text:" + "päylöad ".repeat(3000);
+        assertThat(sink.events).containsExactly("ping:70", expected, expected, "text:plain");
+        assertThat(again.length).isLessThan(text.length / 20);
+    }
+
+    @Test
+    void shouldResetTheWindowPerMessageWhenThePeerHasNoContextTakeover() throws ProtocolException {
+        inflater = new MessageInflater(true);
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        byte[] text = utf8("reset me ".repeat(100));
+        byte[] one = compress(deflater, text);
+        deflater.reset();
+        byte[] two = compress(deflater, text);
+        deflater.end();
+        assertThat(two).isEqualTo(one);
+        FrameReader reader = serverReader(MAX);
+        reader.read(ByteBuffer.wrap(concat(maskedRsv1(FrameWriter.OP_BINARY, true, one),
+                maskedRsv1(FrameWriter.OP_BINARY, true, two))));
+        assertThat(sink.events).hasSize(2).allMatch(e -> e.startsWith("binary:900#"));
+    }
+
+    @Test
+    void shouldRejectRsv1OnContinuationAndControlFrames() {
+        byte[] start = maskedRsv1(FrameWriter.OP_TEXT, false, hex("f2 48 cd"));
+        byte[] cont = maskedRsv1(FrameWriter.OP_CONTINUATION, true, hex("c9 c9 07 00"));
+        assertThat(failureCode(serverReader(MAX), concat(start, cont))).isEqualTo(1002);
+        inflater.release();
+        inflater = new MessageInflater(false);
+        assertThat(failureCode(serverReader(MAX), maskedRsv1(FrameWriter.OP_PING, true, new byte[0])))
+                .isEqualTo(1002);
+    }
+
+    @Test
+    void shouldRejectRsv1WithoutNegotiationAndRsv2WithIt() {
+        byte[] compressed = maskedRsv1(FrameWriter.OP_TEXT, true, hex("f2 48 cd c9 c9 07 00"));
+        assertThat(failureCode(new FrameReader(sink, MAX, true), compressed)).isEqualTo(1002);
+        byte[] rsv2 = Wire.masked(FrameWriter.OP_TEXT, utf8("x"));
+        rsv2[0] |= 0x20;
+        assertThat(failureCode(serverReader(MAX), rsv2)).isEqualTo(1002);
+    }
+
+    @Test
+    void shouldFailWith1007OnInvalidUtf8AfterInflating() {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        byte[] bad = compress(deflater, hex("48 65 c0 af 6c"));
+        deflater.end();
+        assertThat(failureCode(serverReader(MAX), maskedRsv1(FrameWriter.OP_TEXT, true, bad)))
+                .isEqualTo(1007);
+    }
+
+    @Test
+    void shouldFailWith1007OnDataThatIsNotDeflate() {
+        // block type 3 is reserved
+        assertThat(failureCode(serverReader(MAX), maskedRsv1(FrameWriter.OP_BINARY, true, hex("ff ff ff"))))
+                .isEqualTo(1007);
+    }
+
+    @Test
+    void shouldAcceptAMessageOfExactlyTheMaximumAfterInflating() throws ProtocolException {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        byte[] exact = compress(deflater, new byte[4096]);
+        byte[] over = compress(deflater, new byte[4097]);
+        deflater.end();
+        FrameReader reader = serverReader(4096);
+        reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_BINARY, true, exact)));
+        assertThat(sink.events).hasSize(1).allMatch(e -> e.startsWith("binary:4096#"));
+        assertThat(failureCode(reader, maskedRsv1(FrameWriter.OP_BINARY, true, over))).isEqualTo(1009);
+    }
+
+    @Test
+    void shouldStopADecompressionBombAtTheLimitWithBoundedMemory() {
+        // 1 GiB of zeros deflates to about 1 MiB; fed in 64 KiB frames of one message
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        byte[] zeros = new byte[1 << 20];
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        for (int i = 0; i < 1024; i++) {
+            deflater.setInput(zeros);
+            while (!deflater.needsInput()) {
+                bomb.write(buf, 0, deflater.deflate(buf, 0, buf.length, Deflater.NO_FLUSH));
+            }
+        }
+        int n;
+        while ((n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH)) > 0) {
+            bomb.write(buf, 0, n);
+            if (n < buf.length) {
+                break;
+            }
+        }
+        deflater.end();
+        byte[] compressed = bomb.toByteArray();
+        assertThat(compressed.length).isBetween(500_000, 2_000_000);
+
+        int max = 1 << 20;
+        FrameReader reader = serverReader(max);
+        int fed = 0;
+        int code = -1;
+        try {
+            for (int off = 0; off < compressed.length; off += 65536) {
+                int len = Math.min(65536, compressed.length - off);
+                byte[] payload = Arrays.copyOfRange(compressed, off, off + len);
+                int opcode = off == 0 ? FrameWriter.OP_BINARY : FrameWriter.OP_CONTINUATION;
+                byte[] frame = off == 0 ? maskedRsv1(opcode, false, payload)
+                        : Wire.masked(opcode, false, payload, 0x0badcafe);
+                reader.read(ByteBuffer.wrap(frame));
+                fed += len;
+                assertThat(reader.bufferedCapacity()).isLessThanOrEqualTo(max + 8192 + 200);
+            }
+        } catch (ProtocolException e) {
+            code = e.closeCode();
+        }
+        assertThat(code).isEqualTo(1009);
+        // 1 MiB of output is about 1/1024 of the stream: stops within the first frame
+        assertThat(fed).as("compressed bytes consumed before the 1009").isLessThan(65536);
+        assertThat(sink.events).isEmpty();
+    }
+
+    @Test
+    void shouldBoundTheCompressedWireSizeOfAMessage() {
+        // empty stored blocks inflate to nothing; the wire size still has a limit
+        byte[] emptyStoredBlocks = new byte[5 * 40_000];
+        for (int i = 0; i < emptyStoredBlocks.length; i += 5) {
+            System.arraycopy(hex("00 00 00 ff ff"), 0, emptyStoredBlocks, i, 5);
+        }
+        byte[] frame = maskedRsv1(FrameWriter.OP_BINARY, false, emptyStoredBlocks);
+        assertThat(failureCode(serverReader(125), frame)).isEqualTo(1009);
+    }
+
+    @Test
+    void shouldFailWith1011WhenTheInflaterWasReleasedMidStream() {
+        inflater.release();
+        assertThat(failureCode(serverReader(MAX), maskedRsv1(FrameWriter.OP_TEXT, true, hex("f2 48 cd c9 c9 07 00"))))
+                .isEqualTo(1011);
+    }
+}
