@@ -14,7 +14,7 @@ import java.util.function.Function;
 /**
  * A raw server socket on 127.0.0.1 for one client: reads the request head, writes what the
  * script makes of it (the script gets the client's Sec-WebSocket-Key), then collects what
- * the client sends until it closes or 5 s pass.
+ * the client sends until it closes, 5 s pass or the expected byte count arrived.
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
@@ -22,9 +22,19 @@ final class ScriptedServer implements AutoCloseable {
     final CompletableFuture<String> request = new CompletableFuture<>();
     final CompletableFuture<byte[]> afterResponse = new CompletableFuture<>();
     private final ServerSocket server;
+    private final int expectBytes;
     private final Thread thread;
 
     ScriptedServer(Function<String, byte[]> script) throws IOException {
+        this(script, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param script the response for a Sec-WebSocket-Key; null for none, throwing hangs up
+     * @param expectBytes stop collecting the client's bytes once this many arrived
+     */
+    ScriptedServer(Function<String, byte[]> script, int expectBytes) throws IOException {
+        this.expectBytes = expectBytes;
         server = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"));
         thread = new Thread(() -> serve(script), "scripted-server");
         thread.setDaemon(true);
@@ -69,7 +79,13 @@ final class ScriptedServer implements AutoCloseable {
                     key = line.substring(line.indexOf(':') + 1).strip();
                 }
             }
-            byte[] response = script.apply(key);
+            byte[] response;
+            try {
+                response = script.apply(key);
+            } catch (RuntimeException hangUp) {
+                afterResponse.complete(new byte[0]);
+                return; // the script chose to drop the connection without an answer
+            }
             if (response != null) {
                 s.getOutputStream().write(response);
                 s.getOutputStream().flush();
@@ -78,7 +94,7 @@ final class ScriptedServer implements AutoCloseable {
             byte[] buf = new byte[4096];
             try {
                 int n;
-                while ((n = in.read(buf)) > 0) {
+                while (rest.size() < expectBytes && (n = in.read(buf)) > 0) {
                     rest.write(buf, 0, n);
                 }
             } catch (IOException timeoutOrReset) {

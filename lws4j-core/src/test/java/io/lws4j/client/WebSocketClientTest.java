@@ -121,7 +121,9 @@ class WebSocketClientTest {
     @Test
     void sendsTheRequestHeadersAndMasksEveryFrame() throws Exception {
         clients = Context.builder().noListener().build();
-        try (ScriptedServer raw = new ScriptedServer(key -> ScriptedServer.accept(key, ""))) {
+        int textAndCloseFrames = 2 + 4 + 3 + 2 + 4 + 2;
+        try (ScriptedServer raw = new ScriptedServer(key -> ScriptedServer.accept(key, ""),
+                textAndCloseFrames)) {
             ClientEvents events = new ClientEvents();
             Connection c = connect(ClientOptions.builder(
                     URI.create("ws://127.0.0.1:" + raw.port() + "/p?q=1"), events)
@@ -139,7 +141,7 @@ class WebSocketClientTest {
                 c.close(CloseCodes.NORMAL, "");
             });
             byte[] wire = raw.afterResponse.get(10, TimeUnit.SECONDS);
-            assertThat(wire.length).isEqualTo(2 + 4 + 3 + 2 + 4 + 2);
+            assertThat(wire.length).isEqualTo(textAndCloseFrames);
             assertThat(wire[0] & 0xFF).isEqualTo(0x81);
             assertThat(wire[1] & 0x80).as("text frame masked").isEqualTo(0x80);
             assertThat(new String(unmask(wire, 2, 3), StandardCharsets.UTF_8)).isEqualTo("abc");
@@ -253,7 +255,8 @@ class WebSocketClientTest {
                 URI.create("ws://127.0.0.1:" + closedPort + "/"), events).build()).reason())
                 .isEqualTo(Reason.CONNECT_FAILED);
         WebSocketConnectException unresolved = connectFailure(clients, ClientOptions.builder(
-                URI.create("ws://no-such-host.invalid/"), events).build());
+                URI.create("ws://no-such-host.invalid/"), events)
+                .connectTimeout(Duration.ofSeconds(3)).build()); // a resolver may be slow
         assertThat(unresolved.reason()).isIn(Reason.UNRESOLVED_HOST, Reason.TIMEOUT);
         assertThat(unresolved.getMessage()).contains("no-such-host.invalid");
 
@@ -285,7 +288,7 @@ class WebSocketClientTest {
                     .handshakeTimeout(Duration.ofMillis(300)).build());
             assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
         }
-        // a server that hangs up before answering
+        // a server that hangs up before answering (its script throws: the socket just closes)
         try (ScriptedServer rude = new ScriptedServer(key -> {
             throw new IllegalStateException("hang up");
         })) {

@@ -147,6 +147,21 @@ class TlsServerTest {
     }
 
     @Test
+    void aClientsCloseNotifyEndsTheConnectionAndIsAnswered() throws Exception {
+        start(Context.builder().tls(TestCertificate.get().serverContext()));
+        SSLContext client = TestCertificate.get().clientContext();
+        try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1",
+                context.port())) {
+            s.setSoTimeout(5000);
+            s.setEnabledProtocols(new String[] {"TLSv1.3"});
+            s.startHandshake();
+            s.shutdownOutput(); // TLS 1.3 half-close: close_notify, the socket stays readable
+            assertThat(s.getInputStream().read()).as("our close_notify ends the stream")
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
     void closeNotifyIsSentWhenTheServerClosesTheTlsSession() throws Exception {
         start(Context.builder().tls(TestCertificate.get().serverContext()));
         SSLContext client = TestCertificate.get().clientContext();
