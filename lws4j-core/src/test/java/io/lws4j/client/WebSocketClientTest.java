@@ -326,6 +326,22 @@ class WebSocketClientTest {
     }
 
     @Test
+    void closingTheContextDuringTheHandshakeFailsTheConnectWithContextClosed() throws Exception {
+        Context ctx = Context.builder().noListener().build();
+        try (ScriptedServer silent = new ScriptedServer(key -> null)) {
+            CompletableFuture<Connection> f = WebSocketClient.connect(ctx, ClientOptions.builder(
+                    URI.create("ws://127.0.0.1:" + silent.port() + "/"), new ClientEvents())
+                    .build());
+            silent.request.get(5, TimeUnit.SECONDS); // the request is out: we are handshaking
+            ctx.close();
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+            assertThat(((WebSocketConnectException) e.getCause()).reason())
+                    .isEqualTo(Reason.CONTEXT_CLOSED);
+        }
+    }
+
+    @Test
     void optionsRejectNonWebsocketUrisAndHandshakeHeaders() {
         assertThatThrownBy(() -> ClientOptions.builder(URI.create("http://x/"), new ClientEvents()))
                 .isInstanceOf(IllegalArgumentException.class);

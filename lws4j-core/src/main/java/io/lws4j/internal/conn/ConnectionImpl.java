@@ -454,6 +454,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      */
     public void shutdown(int code, String reason) {
         assert loop.inServiceThread();
+        noteContextClosing();
         switch (state) {
             case HTTP, HTTP_RESPONSE -> closeTransport();
             case OPEN -> startClose(code, reason);
@@ -466,6 +467,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     @Override
     public void abort() {
         assert loop.inServiceThread();
+        noteContextClosing();
         if (state != ConnectionState.CLOSED) {
             closeTransport();
         }
@@ -1189,6 +1191,15 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A client still in its handshake learns that the context, not the server, ended it. */
+    private void noteContextClosing() {
+        if (client != null && frameReader == null && transportFailure == null) {
+            transportFailure = new io.lws4j.client.WebSocketConnectException(
+                    io.lws4j.client.WebSocketConnectException.Reason.CONTEXT_CLOSED,
+                    "the context closed during the handshake", 0, null);
+        }
+    }
 
     private Duration handshakeTimeout() {
         return client != null ? client.handshakeTimeout() : settings.config().handshakeTimeout();
