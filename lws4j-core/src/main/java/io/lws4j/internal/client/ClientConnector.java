@@ -102,6 +102,12 @@ public final class ClientConnector implements Selectable {
         return future;
     }
 
+    /** @return the host without the brackets of an IPv6 literal */
+    private static String bareHost(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
+                : host;
+    }
+
     private static WebSocketConnectException contextClosed() {
         return new WebSocketConnectException(Reason.CONTEXT_CLOSED, "the context is closed", 0,
                 null);
@@ -111,8 +117,7 @@ public final class ClientConnector implements Selectable {
         assert loop.inServiceThread();
         connectTimer = loop.schedule(options.connectTimeout(), this::onConnectTimeout);
         String host = options.uri().getHost();
-        String bare = host.startsWith("[") && host.endsWith("]")
-                ? host.substring(1, host.length() - 1) : host;
+        String bare = bareHost(host);
         try {
             OffLoopExecutor.get().execute(() -> resolve(bare));
         } catch (RejectedExecutionException e) {
@@ -184,7 +189,7 @@ public final class ClientConnector implements Selectable {
         connectTimer.cancel();
         Function<Runnable, Transport> tls = null;
         if (ssl != null) {
-            String host = options.uri().getHost();
+            String host = bareHost(options.uri().getHost());
             tls = resume -> {
                 try {
                     return TlsEngines.clientTransport(ssl, host, options.port(), channel, loop,

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The shared executor for the little blocking or CPU-heavy work a service loop must not do
  * itself: {@code SSLEngine} delegated handshake tasks and client host name lookups. At most
- * {@value #MAX_THREADS} daemon threads, named {@code lws4j-offloop-<n>}, which end after
+ * one daemon thread per CPU (2 to 8), named {@code lws4j-offloop-<n>}, which end after
  * {@value #KEEP_ALIVE_SECONDS} s idle. Its queue is unbounded, but every entry belongs to a
  * connection or connect attempt, which are bounded by the application and the handshake
  * timeout.
@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: any method may be called from any thread.
  */
 public final class OffLoopExecutor {
-    static final int MAX_THREADS = 2;
+    static final int MAX_THREADS = Math.max(2, Math.min(8,
+            Runtime.getRuntime().availableProcessors()));
     static final int KEEP_ALIVE_SECONDS = 30;
     private static final AtomicInteger THREAD_COUNT = new AtomicInteger();
     private static final ThreadPoolExecutor EXECUTOR = create();
