@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link Connection}'s methods behave the same (frames are masked, as RFC 6455 requires of
  * clients), and the threadpool works on it. Any context will do; one built with
  * {@link Context.Builder#noListener()} hosts clients only. Closing the context closes its
- * client connections too.
+ * client connections too (with {@link io.lws4j.CloseCodes#GOING_AWAY}). The protocol of a
+ * client connection is not registered with the context: its {@link io.lws4j.Protocol#onInit}
+ * and {@link io.lws4j.Protocol#onDestroy} are not called. Client connections do not offer
+ * permessage-deflate.
  *
  * <pre>{@code
  * try (Context ctx = Context.builder().noListener().build()) {
