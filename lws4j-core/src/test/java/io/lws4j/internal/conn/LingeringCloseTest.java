@@ -108,11 +108,7 @@ class LingeringCloseTest {
             assertThat(closed.connection().isOpen()).isFalse();
             assertThat(connectionCount()).as("the socket still lingers").isEqualTo(1);
             // counted as lingering right after onClosed returns, on the service thread
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (lingeringCount() != 1 && System.nanoTime() - deadline < 0) {
-                Thread.sleep(1);
-            }
-            assertThat(lingeringCount()).isEqualTo(1);
+            awaitCount(this::lingeringCount, 1, "lingering sockets while the peer stays");
         }
         awaitZero(this::connectionCount, "connections after the peer closed");
         awaitZero(this::lingeringCount, "lingering sockets after the peer closed");
@@ -211,10 +207,16 @@ class LingeringCloseTest {
     }
 
     private static void awaitZero(IntSupplier count, String what) throws InterruptedException {
+        awaitCount(count, 0, what);
+    }
+
+    private static void awaitCount(IntSupplier count, int expected, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (count.getAsInt() != 0) {
+        while (count.getAsInt() != expected) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(what + ": still " + count.getAsInt() + " after 5 s");
+                throw new AssertionError(what + ": " + count.getAsInt() + " after 5 s, expected "
+                        + expected);
             }
             TimeUnit.MILLISECONDS.sleep(5);
         }
