@@ -220,6 +220,220 @@ class WebSocketClientTest {
     }
 
     @Test
+    void aTls12ClientContextNegotiatesTls12WithOurServer() throws Exception {
+        startServer(Context.builder().tls(TestCertificate.get().serverContext()));
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(TestCertificate.get().pkcs12())) {
+            store.load(in, TestCertificate.PASSWORD);
+        }
+        tmf.init(store);
+        javax.net.ssl.SSLContext tls12 = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
+        tls12.init(null, tmf.getTrustManagers(), null);
+        java.util.List<String> negotiated = new java.util.concurrent.CopyOnWriteArrayList<>();
+        javax.net.ssl.SSLContext recording = new javax.net.ssl.SSLContext(
+                new RecordingSpi(tls12, negotiated), tls12.getProvider(), "TLSv1.2") { };
+        ClientEvents events = new ClientEvents();
+        Connection c = connect(ClientOptions.builder(
+                URI.create("wss://127.0.0.1:" + server.port() + "/"), events)
+                .sslContext(recording).build());
+        send(c, "twelve");
+        assertThat(events.nextMessage()).isEqualTo("twelve");
+        assertThat(negotiated).containsOnly("TLSv1.2");
+    }
+
+    /**
+     * Hands out client engines of a real context, wrapped to record the protocol each
+     * handshake negotiated (the wrapper delegates every method).
+     */
+    private static final class RecordingSpi extends javax.net.ssl.SSLContextSpi {
+        private final javax.net.ssl.SSLContext real;
+        private final java.util.List<String> negotiated;
+
+        RecordingSpi(javax.net.ssl.SSLContext real, java.util.List<String> negotiated) {
+            this.real = real;
+            this.negotiated = negotiated;
+        }
+
+        @Override
+        protected void engineInit(javax.net.ssl.KeyManager[] km, javax.net.ssl.TrustManager[] tm,
+                java.security.SecureRandom random) {
+            throw new UnsupportedOperationException("already initialised");
+        }
+
+        @Override
+        protected javax.net.ssl.SSLSocketFactory engineGetSocketFactory() {
+            return real.getSocketFactory();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLServerSocketFactory engineGetServerSocketFactory() {
+            return real.getServerSocketFactory();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLEngine engineCreateSSLEngine() {
+            return real.createSSLEngine();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLEngine engineCreateSSLEngine(String host, int port) {
+            javax.net.ssl.SSLEngine engine = real.createSSLEngine(host, port);
+            return new javax.net.ssl.SSLEngine(host, port) {
+                @Override
+                public javax.net.ssl.SSLEngineResult wrap(java.nio.ByteBuffer[] srcs, int off,
+                        int len, java.nio.ByteBuffer dst) throws javax.net.ssl.SSLException {
+                    return engine.wrap(srcs, off, len, dst);
+                }
+
+                @Override
+                public javax.net.ssl.SSLEngineResult unwrap(java.nio.ByteBuffer src,
+                        java.nio.ByteBuffer[] dsts, int off, int len)
+                        throws javax.net.ssl.SSLException {
+                    javax.net.ssl.SSLEngineResult r = engine.unwrap(src, dsts, off, len);
+                    String p = engine.getSession().getProtocol();
+                    if (r.getHandshakeStatus()
+                            == javax.net.ssl.SSLEngineResult.HandshakeStatus.FINISHED) {
+                        negotiated.add(p);
+                    }
+                    return r;
+                }
+
+                @Override
+                public Runnable getDelegatedTask() {
+                    return engine.getDelegatedTask();
+                }
+
+                @Override
+                public void closeInbound() throws javax.net.ssl.SSLException {
+                    engine.closeInbound();
+                }
+
+                @Override
+                public boolean isInboundDone() {
+                    return engine.isInboundDone();
+                }
+
+                @Override
+                public void closeOutbound() {
+                    engine.closeOutbound();
+                }
+
+                @Override
+                public boolean isOutboundDone() {
+                    return engine.isOutboundDone();
+                }
+
+                @Override
+                public String[] getSupportedCipherSuites() {
+                    return engine.getSupportedCipherSuites();
+                }
+
+                @Override
+                public String[] getEnabledCipherSuites() {
+                    return engine.getEnabledCipherSuites();
+                }
+
+                @Override
+                public void setEnabledCipherSuites(String[] suites) {
+                    engine.setEnabledCipherSuites(suites);
+                }
+
+                @Override
+                public String[] getSupportedProtocols() {
+                    return engine.getSupportedProtocols();
+                }
+
+                @Override
+                public String[] getEnabledProtocols() {
+                    return engine.getEnabledProtocols();
+                }
+
+                @Override
+                public void setEnabledProtocols(String[] protocols) {
+                    engine.setEnabledProtocols(protocols);
+                }
+
+                @Override
+                public javax.net.ssl.SSLSession getSession() {
+                    return engine.getSession();
+                }
+
+                @Override
+                public void beginHandshake() throws javax.net.ssl.SSLException {
+                    engine.beginHandshake();
+                }
+
+                @Override
+                public javax.net.ssl.SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+                    return engine.getHandshakeStatus();
+                }
+
+                @Override
+                public void setUseClientMode(boolean mode) {
+                    engine.setUseClientMode(mode);
+                }
+
+                @Override
+                public boolean getUseClientMode() {
+                    return engine.getUseClientMode();
+                }
+
+                @Override
+                public void setNeedClientAuth(boolean need) {
+                    engine.setNeedClientAuth(need);
+                }
+
+                @Override
+                public boolean getNeedClientAuth() {
+                    return engine.getNeedClientAuth();
+                }
+
+                @Override
+                public void setWantClientAuth(boolean want) {
+                    engine.setWantClientAuth(want);
+                }
+
+                @Override
+                public boolean getWantClientAuth() {
+                    return engine.getWantClientAuth();
+                }
+
+                @Override
+                public void setEnableSessionCreation(boolean flag) {
+                    engine.setEnableSessionCreation(flag);
+                }
+
+                @Override
+                public boolean getEnableSessionCreation() {
+                    return engine.getEnableSessionCreation();
+                }
+
+                @Override
+                public javax.net.ssl.SSLParameters getSSLParameters() {
+                    return engine.getSSLParameters();
+                }
+
+                @Override
+                public void setSSLParameters(javax.net.ssl.SSLParameters params) {
+                    engine.setSSLParameters(params);
+                }
+            };
+        }
+
+        @Override
+        protected javax.net.ssl.SSLSessionContext engineGetServerSessionContext() {
+            return real.getServerSessionContext();
+        }
+
+        @Override
+        protected javax.net.ssl.SSLSessionContext engineGetClientSessionContext() {
+            return real.getClientSessionContext();
+        }
+    }
+
+    @Test
     void wssFailsWithTlsWhenTheCertificateIsUntrustedOrForAnotherHost() throws Exception {
         startServer(Context.builder().tls(TestCertificate.get().serverContext()));
         ClientEvents events = new ClientEvents();

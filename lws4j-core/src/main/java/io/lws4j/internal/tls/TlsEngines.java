@@ -11,8 +11,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Creates the engines and transports of wss connections: TLS 1.3 and 1.2 only (those the
- * provider supports), client engines with host name verification and SNI.
+ * Creates the engines and transports of wss connections: TLS 1.3 and 1.2 only (those of
+ * them the {@code SSLContext} enables), client engines with host name verification and SNI.
  *
  * <p>Thread-safe: any method may be called from any thread (stateless).
  */
@@ -64,7 +64,9 @@ public final class TlsEngines {
     }
 
     private static void restrictProtocols(SSLEngine engine) {
-        List<String> supported = Arrays.asList(engine.getSupportedProtocols());
+        // of the protocols the SSLContext enables (so a "TLSv1.2" context stays at 1.2),
+        // only TLS 1.3 and 1.2
+        List<String> supported = Arrays.asList(engine.getEnabledProtocols());
         List<String> use = new ArrayList<>();
         for (String p : PROTOCOLS) {
             if (supported.contains(p)) {
