@@ -1,0 +1,19 @@
+package io.lws4j.benchmarks.loadgen;
+
+import java.time.Duration;
+
+/**
+ * A sync-stream run: {@code connections} connections each receive {@code messages}
+ * sequence-numbered messages.
+ *
+ * @param connections number of connections
+ * @param messages messages each connection must receive
+ * @param size message size in bytes (sent in the start command)
+ * @param sendStart whether to send {@code "go M S"}; false for an external server that
+ *        streams on its own as soon as the connection is open
+ * @param timeout hard bound of the whole run
+ *
+ * <p>Thread-safe: any method may be called from any thread.
+ */
+public record StreamSpec(int connections, int messages, int size, boolean sendStart, Duration timeout) {
+}
