@@ -1,28 +1,153 @@
 package io.lws4j.internal.loop;
 
 import io.lws4j.Cancellable;
+import io.lws4j.CloseCodes;
 import io.lws4j.Context;
+import io.lws4j.Protocol;
+import io.lws4j.internal.conn.ConnectionImpl;
+import io.lws4j.internal.conn.ConnectionSettings;
+import io.lws4j.internal.http.StaticFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The running context: listening socket, service loops, shutdown. (Skeleton: the service
- * loop issue fills this in.)
+ * The running context: the listening socket, the service loops, the registered closeables
+ * (thread pools) and the shutdown sequence.
+ *
+ * <p>Shutdown order ({@link #close()}): stop accepting; every websocket connection gets a
+ * close frame with 1001 (HTTP connections are dropped); wait up to {@link #CLOSE_GRACE} for
+ * the close handshakes (close hooks and {@code onClosed} run on the service threads as each
+ * connection closes); drop the connections still open (their hooks and {@code onClosed}
+ * run then); close the registered closeables, in reverse order of registration, while the
+ * loops still run (a pool may post work to them); call {@code onDestroy} for each protocol;
+ * stop the loops and join their threads.
+ *
+ * <p>{@code close()} called on one of this context's service threads cannot wait for its own
+ * loop: it starts the sequence on a new thread named {@code lws4j-close} and returns at
+ * once; {@link #isClosed()} is already true then. Called on any other thread it returns when
+ * the sequence is complete (later callers wait for the first one).
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
 public final class ContextImpl implements Context {
+    /*
+     * Run state: RUNNING -> CLOSING (closing flag set by the first close(); addCloseable
+     * refuses from then on) -> TERMINATED (terminated latch counted down at the end of the
+     * sequence). Monotonic.
+     *
+     * Memory consistency effects: actions before execute()/schedule() happen-before the
+     * command runs (the loops' command queues); actions in close() up to the join
+     * happen-before its return, and the end of every loop thread happens-before close()
+     * returns (Thread.join), except for a close() on a service thread, which does not wait.
+     */
+    /** How long close() waits for the close handshakes before dropping connections. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final System.Logger LOG = System.getLogger(ContextImpl.class.getName());
 
-    private ContextImpl() {
+    private final ContextConfig config;
+    private final ServerSocketChannel server;
+    private final ServiceLoop[] loops;
+    private final int port;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Guarded by itself. */
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private ContextImpl(ContextConfig config, ServerSocketChannel server, ServiceLoop[] loops,
+            int port) {
+        this.config = config;
+        this.server = server;
+        this.loops = loops;
+        this.port = port;
     }
 
     /**
-     * Binds and starts a context.
+     * Binds and starts a context: binds the port (SO_REUSEADDR), calls every protocol's
+     * {@code onInit} on the calling thread, then starts the loops, named
+     * {@code lws4j-service-<n>}, and accepts on loop 0.
      *
      * @param config the validated settings
      * @return the running context
+     * @throws UncheckedIOException when the port cannot be bound
      */
     public static ContextImpl start(ContextConfig config) {
-        throw new UnsupportedOperationException("service loop not built yet");
+        Objects.requireNonNull(config, "config");
+        ServerSocketChannel server;
+        int boundPort;
+        try {
+            server = ServerSocketChannel.open();
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            InetSocketAddress address = config.bindAddress() == null
+                    ? new InetSocketAddress(config.port())
+                    : new InetSocketAddress(config.bindAddress(), config.port());
+            server.bind(address, 1024);
+            server.configureBlocking(false);
+            boundPort = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":"
+                    + config.port(), e);
+        }
+        ServiceLoop[] loops = new ServiceLoop[config.serviceThreads()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = ServiceLoop.create("lws4j-service-" + i);
+        }
+        ContextImpl context = new ContextImpl(config, server, loops, boundPort);
+        try {
+            context.launch();
+        } catch (RuntimeException | Error e) {
+            context.closeListener();
+            for (ServiceLoop loop : loops) {
+                loop.stop();
+            }
+            throw e;
+        }
+        return context;
+    }
+
+    private void launch() {
+        for (Protocol p : config.protocols().values()) {
+            p.onInit(this);
+        }
+        List<String> names = List.copyOf(config.protocols().keySet());
+        ConnectionSettings[] perLoop = new ConnectionSettings[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            perLoop[i] = new ConnectionSettings(this, config, names,
+                    new StaticFiles(config.mounts()));
+        }
+        Acceptor acceptor = new Acceptor(server, loops, (loop, channel) -> {
+            int index = indexOf(loop);
+            ConnectionImpl.accept(loop, channel, perLoop[index]);
+        });
+        for (ServiceLoop loop : loops) {
+            loop.start();
+        }
+        loops[0].execute(() -> {
+            try {
+                loops[0].register(server, SelectionKey.OP_ACCEPT, acceptor);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot register the listening socket", e);
+            }
+        });
+    }
+
+    private int indexOf(ServiceLoop loop) {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i] == loop) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not a loop of this context: " + loop);
     }
 
     /**
@@ -33,7 +158,14 @@ public final class ContextImpl implements Context {
      * @return false when the context is already closing (the resource is not registered)
      */
     public boolean addCloseable(AutoCloseable resource) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(resource, "resource");
+        synchronized (closeables) {
+            if (closing.get()) {
+                return false;
+            }
+            closeables.add(resource);
+            return true;
+        }
     }
 
     /**
@@ -42,31 +174,225 @@ public final class ContextImpl implements Context {
      * @param resource the resource, compared by identity
      */
     public void removeCloseable(AutoCloseable resource) {
-        throw new UnsupportedOperationException();
+        synchronized (closeables) {
+            closeables.removeIf(r -> r == resource);
+        }
+    }
+
+    /**
+     * @return the service loops (for the threadpool and tests); index 0 accepts
+     */
+    public List<ServiceLoop> loops() {
+        return List.of(loops);
+    }
+
+    /**
+     * Watchdog over all loops: the longest non-select cycle since the last reset (see
+     * {@link ServiceLoop#maxWorkNanos()}).
+     *
+     * @return nanoseconds
+     */
+    public long maxLoopWorkNanos() {
+        long max = 0;
+        for (ServiceLoop loop : loops) {
+            max = Math.max(max, loop.maxWorkNanos());
+        }
+        return max;
+    }
+
+    /** Watchdog: resets every loop's longest cycle. */
+    public void resetLoopWorkNanos() {
+        for (ServiceLoop loop : loops) {
+            loop.resetMaxWorkNanos();
+        }
+    }
+
+    /**
+     * @return the settings this context was built with
+     */
+    public ContextConfig config() {
+        return config;
     }
 
     @Override
     public int port() {
-        throw new UnsupportedOperationException();
+        return port;
     }
 
     @Override
     public boolean execute(Runnable command) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(command, "command");
+        return loops[0].execute(command);
     }
 
     @Override
     public Cancellable schedule(Duration delay, Runnable action) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(action, "action");
+        return loops[0].schedule(delay, action);
     }
 
     @Override
     public boolean isClosed() {
-        throw new UnsupportedOperationException();
+        return closing.get();
+    }
+
+    /**
+     * @return true when called on one of this context's service threads
+     */
+    public boolean inServiceThread() {
+        for (ServiceLoop loop : loops) {
+            if (loop.inServiceThread()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        boolean first;
+        synchronized (closeables) {
+            first = closing.compareAndSet(false, true);
+        }
+        if (inServiceThread()) {
+            if (first) {
+                Thread closer = new Thread(this::runCloseSequence, "lws4j-close");
+                closer.start();
+            }
+            return;
+        }
+        if (first) {
+            runCloseSequence();
+        } else {
+            awaitTermination();
+        }
+    }
+
+    private void awaitTermination() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runCloseSequence() {
+        boolean interrupted = false;
+        try {
+            loops[0].execute(this::closeListener);
+            for (ServiceLoop loop : loops) {
+                loop.execute(() -> shutdownConnections(loop));
+            }
+            interrupted |= awaitConnectionsClosed(CLOSE_GRACE);
+            for (ServiceLoop loop : loops) {
+                loop.execute(() -> abortConnections(loop));
+            }
+            interrupted |= awaitConnectionsClosed(Duration.ofSeconds(1));
+            closeCloseables();
+            for (Protocol p : config.protocols().values()) {
+                try {
+                    p.onDestroy(this);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Protocol.onDestroy threw", e);
+                }
+            }
+            for (ServiceLoop loop : loops) {
+                loop.stop();
+            }
+            for (ServiceLoop loop : loops) {
+                while (true) {
+                    try {
+                        if (!loop.join(Duration.ofSeconds(10))) {
+                            LOG.log(System.Logger.Level.WARNING, loop.name()
+                                    + " did not stop within 10 s");
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            closeListener();
+        } finally {
+            terminated.countDown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeListener() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the listening socket failed", e);
+        }
+    }
+
+    private static void shutdownConnections(ServiceLoop loop) {
+        for (Selectable s : loop.selectables()) {
+            if (s instanceof ConnectionImpl c) {
+                c.shutdown(CloseCodes.GOING_AWAY, "server shutting down");
+            }
+        }
+    }
+
+    private static void abortConnections(ServiceLoop loop) {
+        for (Selectable s : loop.selectables()) {
+            if (s instanceof ConnectionImpl c) {
+                c.abort();
+            }
+        }
+    }
+
+    /** @return true when interrupted (the wait then ended early) */
+    private boolean awaitConnectionsClosed(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            boolean none = true;
+            for (ServiceLoop loop : loops) {
+                if (loop.connectionCount() > 0 && loop.isRunning()) {
+                    none = false;
+                    break;
+                }
+            }
+            if (none) {
+                return false;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(5);
+            } catch (InterruptedException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void closeCloseables() {
+        List<AutoCloseable> toClose;
+        synchronized (closeables) {
+            toClose = new ArrayList<>(closeables);
+            closeables.clear();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + toClose.get(i) + " failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Context[port " + port + ", " + loops.length + " loop(s)]";
     }
 }

@@ -1,0 +1,905 @@
+package io.lws4j.internal.conn;
+
+import io.lws4j.CloseCodes;
+import io.lws4j.Context;
+import io.lws4j.Protocol;
+import io.lws4j.internal.frame.FrameReader;
+import io.lws4j.internal.frame.FrameWriter;
+import io.lws4j.internal.frame.MessageSink;
+import io.lws4j.internal.frame.ProtocolException;
+import io.lws4j.internal.http.HttpException;
+import io.lws4j.internal.http.HttpRequest;
+import io.lws4j.internal.http.HttpRequestParser;
+import io.lws4j.internal.http.HttpResponse;
+import io.lws4j.internal.http.StaticFiles;
+import io.lws4j.internal.http.UpgradeDecision;
+import io.lws4j.internal.http.UpgradeHandshake;
+import io.lws4j.internal.loop.Selectable;
+import io.lws4j.internal.loop.ServiceLoop;
+import io.lws4j.internal.loop.Timer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One accepted TCP connection: its HTTP request handling, the websocket upgrade, frame
+ * reading and writing, the close handshake and its timers. The single hidden implementation
+ * of {@link io.lws4j.Connection}.
+ *
+ * <p>Outbound bound: {@link #writeText}/{@link #writeBinary} return false, writing nothing,
+ * when the message would take the queued data past {@code maxOutboundBytes}. One message
+ * larger than the bound is accepted when no data is queued, so a protocol can always send a
+ * message up to {@code maxMessageSize} (for example an echo); the queue then holds that one
+ * message until it drains.
+ *
+ * <p>Service-thread confined: all methods must be called on the owning service thread; see
+ * {@link #inServiceThread()}. The exceptions, callable from any thread, are those
+ * {@link io.lws4j.Connection} documents as thread-safe and the {@link ConnectionInternals}
+ * methods.
+ */
+public final class ConnectionImpl implements ConnectionInternals, Selectable, MessageSink {
+    /*
+     * State machine: see ConnectionState for every transition; moveTo() enforces them. Only
+     * the service thread reads or writes `state`; `open` mirrors "established and not yet
+     * CLOSED" for other threads.
+     *
+     * Close ordering: closeTransport() is the only way to CLOSED. It cancels the timers,
+     * closes the socket and any file, and, for an established connection, runs the close
+     * hooks and then Protocol.onClosed exactly once. The close code reported is the first
+     * close code sent or received; 1006 when neither happened.
+     *
+     * Output: writes only queue frames and ask for a flush in step 5 of the loop's cycle, so
+     * several messages written in one callback go out in one gathering write. OP_WRITE is
+     * kept only while output is pending. A pending callbackOnWritable() is answered in the
+     * flush once queued data is at or below the low-water mark.
+     *
+     * Bounds: data bytes by maxOutboundBytes (writes fail past it); control bytes (pongs) by
+     * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
+     * without reading cannot grow us; HTTP leftovers by the loop's read buffer (reads pause
+     * while a response is written); close handshakes by CLOSE_TIMEOUT.
+     */
+    private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
+    /** How long we wait for the peer's close frame, or for our last frames to drain. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Reads pause while more control bytes than this are queued (about 130 pongs). */
+    static final int MAX_CONTROL_BYTES = 16 * 1024;
+    /** Static files are sent in chunks of at most this many bytes per write. */
+    static final int FILE_CHUNK_BYTES = 256 * 1024;
+    /** At most this many reads per readiness event, so one busy peer cannot hog the loop. */
+    static final int READS_PER_EVENT = 16;
+
+    private final ServiceLoop loop;
+    private final SocketChannel channel;
+    private final ConnectionSettings settings;
+    private final InetSocketAddress remoteAddress;
+    private final OutboundQueue outbound = new OutboundQueue();
+    private final Runnable flushTask = this::runQueuedFlush;
+    private final AtomicReference<Object> taskSlot = new AtomicReference<>();
+    /** Guarded by itself. */
+    private final List<Runnable> closeHooks = new ArrayList<>(2);
+    /** Guarded by {@code closeHooks}. */
+    private boolean closeHooksRan;
+
+    /** Service thread only. */
+    private SelectionKey key;
+    /** Service thread only. */
+    private ConnectionState state = ConnectionState.HTTP;
+    private volatile boolean open;
+    private volatile String protocolName;
+    /** Service thread only. */
+    private Protocol protocol;
+    private Object userData;
+    /** Service thread only: non-null in HTTP and HTTP_RESPONSE. */
+    private HttpRequestParser parser;
+    /** Service thread only: request bytes that arrived while a response was being written. */
+    private ByteBuffer pendingInput;
+    /** Service thread only: the static file being streamed. */
+    private FileChannel file;
+    private long filePosition;
+    private long fileEnd;
+    private boolean keepAliveAfterResponse;
+    /** Service thread only: non-null once established. */
+    private FrameReader frameReader;
+    private boolean flushQueued;
+    private boolean writableRequested;
+    private int interestOps = -1;
+    private int closeCode;
+    private String closeReason = "";
+    private Timer handshakeTimer;
+    private Timer userTimer;
+    private Timer closeTimer;
+    private Timer livenessTimer;
+    private long lastReceiveNanos;
+    private long lastPingNanos;
+
+    private ConnectionImpl(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
+            InetSocketAddress remoteAddress) {
+        this.loop = loop;
+        this.channel = channel;
+        this.settings = settings;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /**
+     * Takes over an accepted channel on its loop: registers it and starts reading the HTTP
+     * request (with the handshake timeout armed). Must run on {@code loop}'s thread.
+     *
+     * @param loop the owning loop
+     * @param channel an accepted, non-blocking channel
+     * @param settings the shared settings
+     * @return the connection, or null when the channel could not be registered (then closed)
+     */
+    public static ConnectionImpl accept(ServiceLoop loop, SocketChannel channel,
+            ConnectionSettings settings) {
+        assert loop.inServiceThread();
+        InetSocketAddress remote;
+        try {
+            remote = (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            remote = null;
+        }
+        ConnectionImpl c = new ConnectionImpl(loop, channel, settings, remote);
+        try {
+            c.key = loop.register(channel, SelectionKey.OP_READ, c);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot register an accepted channel", e);
+            closeQuietly(channel);
+            return null;
+        }
+        c.interestOps = SelectionKey.OP_READ;
+        loop.addConnections(1);
+        c.parser = new HttpRequestParser(settings.config().maxHttpHeadBytes());
+        c.armHandshakeTimer();
+        return c;
+    }
+
+    // ---------------------------------------------------------------- public Connection API
+
+    @Override
+    public boolean writeText(String text) {
+        Objects.requireNonNull(text, "text");
+        checkServiceThread();
+        if (state != ConnectionState.OPEN) {
+            return false;
+        }
+        // UTF-8 takes at most 3 bytes per char: reject before encoding when surely too big
+        if (!fitsData((long) text.length())) {
+            return false;
+        }
+        return offerData(FrameWriter.encodeText(text));
+    }
+
+    @Override
+    public boolean writeBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        checkServiceThread();
+        if (state != ConnectionState.OPEN || !fitsData(data.remaining())) {
+            return false;
+        }
+        return offerData(FrameWriter.encode(FrameWriter.OP_BINARY, data));
+    }
+
+    private boolean fitsData(long payloadBytes) {
+        long queued = outbound.dataBytes();
+        return queued == 0 || queued + payloadBytes <= settings.config().maxOutboundBytes();
+    }
+
+    private boolean offerData(ByteBuffer frame) {
+        long queued = outbound.dataBytes();
+        if (queued != 0 && queued + frame.remaining() > settings.config().maxOutboundBytes()) {
+            return false;
+        }
+        outbound.addData(frame);
+        requestFlush();
+        return true;
+    }
+
+    @Override
+    public void callbackOnWritable() {
+        checkServiceThread();
+        if (state != ConnectionState.OPEN || writableRequested) {
+            return;
+        }
+        writableRequested = true;
+        requestFlush();
+    }
+
+    @Override
+    public void setTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        checkServiceThread();
+        if (userTimer != null) {
+            userTimer.cancel();
+            userTimer = null;
+        }
+        if (timeout.isZero() || timeout.isNegative() || state == ConnectionState.CLOSED) {
+            return;
+        }
+        userTimer = loop.schedule(timeout, this::onUserTimeout);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        checkServiceThread();
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code not valid on the wire: " + code);
+        }
+        String why = reason == null ? "" : reason;
+        switch (state) {
+            case HTTP, HTTP_RESPONSE -> closeTransport();
+            case OPEN -> startClose(code, why);
+            case CLOSE_SENT, CLOSE_FLUSH, CLOSED -> {
+                // idempotent: a close handshake is already under way or done
+            }
+        }
+    }
+
+    @Override
+    public Context context() {
+        return settings.context();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String protocolName() {
+        return protocolName;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T userData() {
+        return (T) userData;
+    }
+
+    @Override
+    public void userData(Object data) {
+        this.userData = data;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public boolean inServiceThread() {
+        return loop.inServiceThread();
+    }
+
+    @Override
+    public boolean execute(Runnable command) {
+        return loop.execute(command);
+    }
+
+    // ---------------------------------------------------------------- ConnectionInternals
+
+    @Override
+    public boolean addCloseHook(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        synchronized (closeHooks) {
+            if (closeHooksRan) {
+                return false;
+            }
+            closeHooks.add(hook);
+            return true;
+        }
+    }
+
+    @Override
+    public void removeCloseHook(Runnable hook) {
+        synchronized (closeHooks) {
+            closeHooks.removeIf(h -> h == hook);
+        }
+    }
+
+    @Override
+    public Object taskSlot() {
+        return taskSlot.get();
+    }
+
+    @Override
+    public boolean casTaskSlot(Object expected, Object update) {
+        return taskSlot.compareAndSet(expected, update);
+    }
+
+    // ---------------------------------------------------------------- internal API
+
+    /**
+     * @return the current state (for tests and diagnostics)
+     */
+    public ConnectionState state() {
+        assert loop.inServiceThread();
+        return state;
+    }
+
+    /**
+     * The context is closing: a websocket gets a close with {@code code}; an HTTP connection
+     * is dropped.
+     *
+     * @param code the close code, normally 1001
+     * @param reason the reason
+     */
+    public void shutdown(int code, String reason) {
+        assert loop.inServiceThread();
+        switch (state) {
+            case HTTP, HTTP_RESPONSE -> closeTransport();
+            case OPEN -> startClose(code, reason);
+            case CLOSE_SENT, CLOSE_FLUSH, CLOSED -> {
+                // already closing
+            }
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (state != ConnectionState.CLOSED) {
+            closeTransport();
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable failure) {
+        LOG.log(System.Logger.Level.WARNING, "connection " + remoteAddress + " failed", failure);
+        fail(CloseCodes.INTERNAL_ERROR, "internal error");
+    }
+
+    // ---------------------------------------------------------------- I/O
+
+    @Override
+    public void onReady(int readyOps) throws Exception {
+        if ((readyOps & SelectionKey.OP_READ) != 0) {
+            onReadable();
+        }
+        if ((readyOps & SelectionKey.OP_WRITE) != 0 && state != ConnectionState.CLOSED) {
+            flush();
+        }
+    }
+
+    private void onReadable() {
+        ByteBuffer buf = loop.readBuffer();
+        for (int i = 0; i < READS_PER_EVENT && isReading(); i++) {
+            buf.clear();
+            int n;
+            try {
+                n = channel.read(buf);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "read failed", e);
+                closeTransport();
+                return;
+            }
+            if (n < 0) {
+                closeTransport();
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            lastReceiveNanos = System.nanoTime();
+            buf.flip();
+            consume(buf);
+            if (n < buf.capacity()) {
+                return; // the socket is most likely drained
+            }
+        }
+    }
+
+    private boolean isReading() {
+        return (interestOps & SelectionKey.OP_READ) != 0 && state != ConnectionState.CLOSED;
+    }
+
+    /** Feeds received bytes to whatever the state needs. */
+    private void consume(ByteBuffer buf) {
+        while (buf.hasRemaining()) {
+            switch (state) {
+                case HTTP -> onHttpBytes(buf);
+                case HTTP_RESPONSE -> {
+                    stashPendingInput(buf);
+                    return;
+                }
+                case OPEN, CLOSE_SENT -> {
+                    try {
+                        frameReader.read(buf);
+                    } catch (ProtocolException e) {
+                        LOG.log(System.Logger.Level.DEBUG, () -> "protocol error from "
+                                + remoteAddress + ": " + e.getMessage());
+                        fail(e.closeCode(), e.getMessage());
+                    }
+                    buf.position(buf.limit());
+                    return;
+                }
+                case CLOSE_FLUSH, CLOSED -> {
+                    buf.position(buf.limit());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void stashPendingInput(ByteBuffer buf) {
+        int have = pendingInput == null ? 0 : pendingInput.remaining();
+        ByteBuffer merged = ByteBuffer.allocate(have + buf.remaining());
+        if (pendingInput != null) {
+            merged.put(pendingInput);
+        }
+        merged.put(buf).flip();
+        pendingInput = merged;
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private void onHttpBytes(ByteBuffer buf) {
+        HttpRequest request;
+        try {
+            request = parser.parse(buf);
+        } catch (HttpException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "bad request from " + remoteAddress + ": "
+                    + e.status() + " " + e.getMessage());
+            buf.position(buf.limit());
+            startResponse(StaticFiles.error(e.status(), e.getMessage(), false), buf);
+            return;
+        }
+        if (request == null) {
+            buf.position(buf.limit());
+            return;
+        }
+        cancelHandshakeTimer();
+        if (!UpgradeHandshake.isUpgradeRequest(request)) {
+            startResponse(settings.staticFiles().respond(request), buf);
+            return;
+        }
+        UpgradeDecision decision = UpgradeHandshake.decide(request, settings.protocolNames(),
+                settings.config().originCheck());
+        if (decision instanceof UpgradeDecision.Accept accept) {
+            establish(accept);
+        } else if (decision instanceof UpgradeDecision.Reject reject) {
+            HttpResponse r = reject.response();
+            buf.position(buf.limit());
+            startResponse(new HttpResponse(r.head(), r.bodyFile(), r.bodyLength(), false), buf);
+        }
+    }
+
+    private void startResponse(HttpResponse response, ByteBuffer leftover) {
+        moveTo(ConnectionState.HTTP_RESPONSE);
+        if (leftover.hasRemaining()) {
+            stashPendingInput(leftover);
+        }
+        keepAliveAfterResponse = response.keepAlive();
+        outbound.addData(response.head());
+        if (response.bodyFile() != null && response.bodyLength() > 0) {
+            try {
+                file = FileChannel.open(response.bodyFile(), StandardOpenOption.READ);
+                filePosition = 0;
+                fileEnd = response.bodyLength();
+            } catch (IOException e) {
+                // the head is promised but the body cannot come: the peer sees a short body
+                LOG.log(System.Logger.Level.WARNING, "cannot open " + response.bodyFile(), e);
+                keepAliveAfterResponse = false;
+            }
+        }
+        updateInterest();
+        requestFlush();
+    }
+
+    /** The response has been written completely. */
+    private void finishResponse() {
+        closeFile();
+        if (!keepAliveAfterResponse) {
+            closeTransport();
+            return;
+        }
+        moveTo(ConnectionState.HTTP);
+        parser.reset();
+        armHandshakeTimer();
+        updateInterest();
+        ByteBuffer pending = pendingInput;
+        pendingInput = null;
+        if (pending != null) {
+            consume(pending);
+        }
+    }
+
+    private void establish(UpgradeDecision.Accept accept) {
+        String name = accept.protocolName();
+        if (name == null || !settings.config().protocols().containsKey(name)) {
+            name = settings.protocolNames().get(0);
+        }
+        protocol = settings.config().protocols().get(name);
+        protocolName = name;
+        parser = null;
+        frameReader = new FrameReader(this, settings.config().maxMessageSize(), true);
+        outbound.addData(accept.response());
+        moveTo(ConnectionState.OPEN);
+        open = true;
+        lastReceiveNanos = System.nanoTime();
+        lastPingNanos = lastReceiveNanos;
+        requestFlush();
+        try {
+            protocol.onEstablished(this);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onEstablished", t);
+        }
+        armLivenessTimer();
+    }
+
+    // ---------------------------------------------------------------- MessageSink
+
+    @Override
+    public void onText(String text) {
+        if (state != ConnectionState.OPEN) {
+            return; // we are closing: data after our close frame is dropped
+        }
+        try {
+            protocol.onText(this, text);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onText", t);
+        }
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        try {
+            protocol.onBinary(this, data);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onBinary", t);
+        }
+    }
+
+    @Override
+    public void onPing(ByteBuffer payload) {
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        outbound.addControl(FrameWriter.encode(FrameWriter.OP_PONG, payload));
+        if (outbound.controlBytes() > MAX_CONTROL_BYTES) {
+            updateInterest(); // pauses reading until the pongs drain
+        }
+        requestFlush();
+    }
+
+    @Override
+    public void onPong(ByteBuffer payload) {
+        // liveness is tracked by lastReceiveNanos; nothing else to do
+    }
+
+    @Override
+    public void onClose(int code, String reason) {
+        switch (state) {
+            case OPEN -> {
+                closeCode = code;
+                closeReason = reason == null ? "" : reason;
+                int reply = code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code;
+                // after the data already queued, so replies to the peer's last messages go out
+                outbound.addData(FrameWriter.encodeClose(reply, ""));
+                moveTo(ConnectionState.CLOSE_FLUSH);
+                armCloseTimer();
+                requestFlush();
+            }
+            case CLOSE_SENT -> {
+                moveTo(ConnectionState.CLOSE_FLUSH);
+                requestFlush();
+            }
+            case HTTP, HTTP_RESPONSE, CLOSE_FLUSH, CLOSED -> {
+                // the reader ignores input after a close; nothing to answer
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    private void startClose(int code, String reason) {
+        closeCode = code;
+        closeReason = reason;
+        outbound.addData(FrameWriter.encodeClose(code, reason));
+        moveTo(ConnectionState.CLOSE_SENT);
+        writableRequested = false;
+        armCloseTimer();
+        requestFlush();
+    }
+
+    /** Closes after a failure: our close jumps ahead of unsent data; no wait for the peer. */
+    private void fail(int code, String reason) {
+        switch (state) {
+            case OPEN -> {
+                closeCode = code;
+                closeReason = reason == null ? "" : reason;
+                outbound.clearUnstartedData();
+                outbound.addControl(FrameWriter.encodeClose(code, closeReason));
+                moveTo(ConnectionState.CLOSE_FLUSH);
+                writableRequested = false;
+                armCloseTimer();
+                requestFlush();
+            }
+            case CLOSE_SENT -> {
+                // our close frame is already out: nothing more may be sent
+                closeTransport();
+            }
+            case HTTP, HTTP_RESPONSE, CLOSE_FLUSH -> closeTransport();
+            case CLOSED -> {
+                // done already
+            }
+        }
+    }
+
+    private void callbackFailed(String callback, Throwable t) {
+        LOG.log(System.Logger.Level.WARNING, "Protocol." + callback + " threw on connection "
+                + remoteAddress + "; closing it with 1011", t);
+        fail(CloseCodes.INTERNAL_ERROR, "internal error");
+    }
+
+    /** The only way to CLOSED; see the overview for the ordering. */
+    private void closeTransport() {
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        boolean established = frameReader != null;
+        moveTo(ConnectionState.CLOSED);
+        open = false;
+        cancelTimers();
+        closeFile();
+        pendingInput = null;
+        writableRequested = false;
+        if (key != null) {
+            key.cancel();
+        }
+        closeQuietly(channel);
+        loop.addConnections(-1);
+        if (!established) {
+            return;
+        }
+        runCloseHooks();
+        int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
+        try {
+            protocol.onClosed(this, code, closeReason);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "Protocol.onClosed threw", t);
+        }
+    }
+
+    private void runCloseHooks() {
+        List<Runnable> hooks;
+        synchronized (closeHooks) {
+            closeHooksRan = true;
+            hooks = new ArrayList<>(closeHooks);
+            closeHooks.clear();
+        }
+        for (Runnable hook : hooks) {
+            try {
+                hook.run();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "a close hook threw", t);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private void requestFlush() {
+        if (!flushQueued && state != ConnectionState.CLOSED) {
+            flushQueued = true;
+            loop.runAfterIo(flushTask);
+        }
+    }
+
+    private void runQueuedFlush() {
+        flushQueued = false;
+        if (state != ConnectionState.CLOSED) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        try {
+            outbound.writeTo(channel, loop.gatherArray());
+            if (outbound.isEmpty() && file != null) {
+                streamFile();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "write failed", e);
+            closeTransport();
+            return;
+        }
+        boolean drained = outbound.isEmpty() && file == null;
+        if (drained && state == ConnectionState.CLOSE_FLUSH) {
+            closeTransport();
+            return;
+        }
+        if (drained && state == ConnectionState.HTTP_RESPONSE) {
+            finishResponse();
+            return;
+        }
+        updateInterest();
+        if (writableRequested && state == ConnectionState.OPEN
+                && outbound.dataBytes() <= lowWaterMark()) {
+            writableRequested = false;
+            try {
+                protocol.onWritable(this);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                callbackFailed("onWritable", t);
+            }
+        }
+    }
+
+    private long lowWaterMark() {
+        return settings.config().maxOutboundBytes() / 4;
+    }
+
+    /** Sends at most one chunk of the file; OP_WRITE (see updateInterest) brings the next. */
+    private void streamFile() throws IOException {
+        long chunk = Math.min(FILE_CHUNK_BYTES, fileEnd - filePosition);
+        long sent = file.transferTo(filePosition, chunk, channel);
+        if (sent <= 0 && filePosition >= file.size()) {
+            throw new IOException("file shrank while being served");
+        }
+        filePosition += Math.max(0, sent);
+        if (filePosition >= fileEnd) {
+            closeFile();
+        }
+    }
+
+    private void updateInterest() {
+        if (state == ConnectionState.CLOSED || key == null || !key.isValid()) {
+            return;
+        }
+        boolean readPaused = state == ConnectionState.HTTP_RESPONSE
+                || outbound.controlBytes() > MAX_CONTROL_BYTES;
+        boolean wantWrite = !outbound.isEmpty() || file != null;
+        int ops = (readPaused ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
+        if (ops != interestOps) {
+            interestOps = ops;
+            key.interestOps(ops);
+        }
+    }
+
+    private void closeFile() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a served file failed", e);
+            }
+            file = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void armHandshakeTimer() {
+        handshakeTimer = loop.schedule(settings.config().handshakeTimeout(), () -> {
+            if (state == ConnectionState.HTTP) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "handshake timeout: " + remoteAddress);
+                closeTransport();
+            }
+        });
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
+    }
+
+    private void armCloseTimer() {
+        if (closeTimer == null) {
+            closeTimer = loop.schedule(CLOSE_TIMEOUT, this::closeTransport);
+        }
+    }
+
+    private void onUserTimeout() {
+        userTimer = null;
+        switch (state) {
+            case OPEN -> startClose(CloseCodes.POLICY_VIOLATION, "timeout");
+            case HTTP, HTTP_RESPONSE -> closeTransport();
+            case CLOSE_SENT, CLOSE_FLUSH, CLOSED -> {
+                // the close timer bounds these already
+            }
+        }
+    }
+
+    private void armLivenessTimer() {
+        long idle = settings.config().idleTimeout().toNanos();
+        long ping = settings.config().pingInterval().toNanos();
+        if ((idle <= 0 && ping <= 0) || state != ConnectionState.OPEN) {
+            return;
+        }
+        long next = Long.MAX_VALUE;
+        if (idle > 0) {
+            next = lastReceiveNanos + idle;
+        }
+        if (ping > 0) {
+            long pingAt = Math.max(lastReceiveNanos, lastPingNanos) + ping;
+            next = next == Long.MAX_VALUE ? pingAt : (pingAt - next < 0 ? pingAt : next);
+        }
+        long delay = Math.max(0, next - System.nanoTime());
+        livenessTimer = loop.schedule(Duration.ofNanos(delay), this::onLivenessTimer);
+    }
+
+    private void onLivenessTimer() {
+        livenessTimer = null;
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        long now = System.nanoTime();
+        long idle = settings.config().idleTimeout().toNanos();
+        long ping = settings.config().pingInterval().toNanos();
+        if (idle > 0 && now - lastReceiveNanos >= idle) {
+            startClose(CloseCodes.GOING_AWAY, "idle timeout");
+            return;
+        }
+        if (ping > 0 && now - lastReceiveNanos >= ping && now - lastPingNanos >= ping) {
+            outbound.addControl(FrameWriter.encode(FrameWriter.OP_PING, ByteBuffer.allocate(0)));
+            lastPingNanos = now;
+            requestFlush();
+        }
+        armLivenessTimer();
+    }
+
+    private void cancelTimers() {
+        cancelHandshakeTimer();
+        for (Timer t : new Timer[] {userTimer, closeTimer, livenessTimer}) {
+            if (t != null) {
+                t.cancel();
+            }
+        }
+        userTimer = null;
+        closeTimer = null;
+        livenessTimer = null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void moveTo(ConnectionState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("illegal transition " + state + " -> " + next);
+        }
+        state = next;
+    }
+
+    private void checkServiceThread() {
+        if (!loop.inServiceThread()) {
+            throw new IllegalStateException("called off the service thread ("
+                    + Thread.currentThread().getName() + "); use Connection.execute");
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + remoteAddress + ", " + protocolName + "]";
+    }
+}

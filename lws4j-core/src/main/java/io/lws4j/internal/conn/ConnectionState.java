@@ -1,0 +1,66 @@
+package io.lws4j.internal.conn;
+
+/**
+ * The life of one TCP connection served by lws4j, from the first byte of its HTTP request
+ * to the closed socket.
+ *
+ * <p>Transitions (every other one is illegal; {@link #CLOSED} is absorbing):
+ * <ul>
+ * <li>{@code HTTP -> HTTP_RESPONSE}: a complete non-upgrade request, a refused upgrade or a
+ *     malformed request; the response is being written.</li>
+ * <li>{@code HTTP -> OPEN}: an upgrade request was accepted and the 101 queued.</li>
+ * <li>{@code HTTP -> CLOSED}: end of stream, I/O error, handshake timeout, shutdown.</li>
+ * <li>{@code HTTP_RESPONSE -> HTTP}: a keep-alive response was fully written.</li>
+ * <li>{@code HTTP_RESPONSE -> CLOSED}: a non-keep-alive response was written, or the
+ *     transport failed.</li>
+ * <li>{@code OPEN -> CLOSE_SENT}: we queued our close frame (after queued data) and wait,
+ *     bounded, for the peer's.</li>
+ * <li>{@code OPEN -> CLOSE_FLUSH}: the peer's close arrived and our reply is queued, or the
+ *     peer broke the protocol and our close is queued; the socket closes once they are
+ *     flushed (bounded).</li>
+ * <li>{@code OPEN -> CLOSED}: end of stream or I/O error without a close frame (1006), or
+ *     the loop stopping.</li>
+ * <li>{@code CLOSE_SENT -> CLOSE_FLUSH}: the peer's close arrived.</li>
+ * <li>{@code CLOSE_SENT -> CLOSED}, {@code CLOSE_FLUSH -> CLOSED}: output flushed, timeout,
+ *     end of stream or I/O error.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: constants only (each connection's current state is service-thread
+ * confined).
+ */
+public enum ConnectionState {
+    /** Reading an HTTP request head (the handshake timeout runs). */
+    HTTP,
+    /** Writing an HTTP response (static file or error); reading is paused. */
+    HTTP_RESPONSE,
+    /** A websocket connection, both directions open. */
+    OPEN,
+    /** Our close frame is queued or sent; waiting for the peer's. */
+    CLOSE_SENT,
+    /** The final close frame is queued; the socket closes when output is flushed. */
+    CLOSE_FLUSH,
+    /** The socket is closed. Absorbing. */
+    CLOSED;
+
+    /**
+     * @param next the state to move to
+     * @return true when {@code this -> next} is one of the documented transitions
+     */
+    public boolean canMoveTo(ConnectionState next) {
+        return switch (this) {
+            case HTTP -> next == HTTP_RESPONSE || next == OPEN || next == CLOSED;
+            case HTTP_RESPONSE -> next == HTTP || next == CLOSED;
+            case OPEN -> next == CLOSE_SENT || next == CLOSE_FLUSH || next == CLOSED;
+            case CLOSE_SENT -> next == CLOSE_FLUSH || next == CLOSED;
+            case CLOSE_FLUSH -> next == CLOSED;
+            case CLOSED -> false;
+        };
+    }
+
+    /**
+     * @return true for the websocket states in which a close handshake is under way
+     */
+    public boolean isClosing() {
+        return this == CLOSE_SENT || this == CLOSE_FLUSH;
+    }
+}

@@ -1,0 +1,389 @@
+package io.lws4j.internal.frame;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A push parser for RFC 6455 frames. {@link #read(ByteBuffer)} takes whatever bytes arrived,
+ * split at any point (inside a header, a masking key or a payload), keeps the unfinished
+ * part internally and reports every complete data message and control frame to the
+ * {@link MessageSink}, in wire order.
+ *
+ * <p>It enforces the protocol and names the close code for each violation: 1002 for a wrong
+ * mask bit, RSV bits without an extension, reserved opcodes, a fragmented or oversized
+ * control frame, a continuation without a message or a new message inside a fragmented one,
+ * a 64-bit length with its top bit set, a one-byte close payload or an invalid close code;
+ * 1007 for text or a close reason that is not UTF-8 (text is checked as its bytes arrive, so
+ * it fails at the first bad byte); 1009 for a message longer than the maximum, refused from
+ * the frame header before anything is buffered.
+ *
+ * <p>Memory: at most {@code maxMessageSize} bytes for the message being assembled, grown as
+ * its bytes arrive (never beyond what the headers announced), plus fixed 125-byte control and
+ * 14-byte header buffers.
+ *
+ * <p>Not thread-safe: instances must not be shared.
+ */
+public final class FrameReader {
+    /*
+     * Parse states, int-coded:
+     *   HEADER  -> PAYLOAD: the header is complete and announces a payload
+     *   HEADER  -> HEADER:  the header is complete, the payload is empty; the frame is finished
+     *   PAYLOAD -> HEADER:  the last payload byte arrived; the frame is finished
+     *   HEADER/PAYLOAD -> CLOSED: a valid close frame was finished (absorbing: input ignored)
+     *   HEADER/PAYLOAD -> FAILED: a ProtocolException (absorbing: rethrown on every call)
+     * State is advanced before the sink is called, so a sink that throws leaves the reader at
+     * the next frame boundary.
+     *
+     * Message assembly is separate from frame parsing: messageOpcode is NO_MESSAGE between
+     * messages and OP_TEXT/OP_BINARY while one is in progress, which is what continuation
+     * sequencing checks. Control frames never touch the message buffer, so they can
+     * interleave with fragments.
+     */
+
+    private static final int HEADER = 0;
+    private static final int PAYLOAD = 1;
+    private static final int CLOSED = 2;
+    private static final int FAILED = 3;
+
+    private static final int NO_MESSAGE = -1;
+    private static final int MAX_HEADER = 14;
+    /** First allocation for a message buffer, unless the message is known to be smaller. */
+    private static final int MIN_MESSAGE_BUFFER = 4096;
+    /** A text message buffer up to this size is kept for the next message. */
+    private static final int RETAINED_TEXT_BUFFER = 16 * 1024;
+    /** RSV bits a negotiated extension may set; none yet (permessage-deflate would add RSV1). */
+    private static final int ALLOWED_RSV_BITS = 0;
+
+    private final MessageSink sink;
+    private final int maxMessageSize;
+    private final boolean requireMasked;
+    private final Utf8Validator textValidator = new Utf8Validator();
+    private final byte[] header = new byte[MAX_HEADER];
+    private final byte[] control = new byte[FrameWriter.MAX_CONTROL_PAYLOAD];
+    private final ByteBuffer controlView = ByteBuffer.wrap(control);
+
+    private int state = HEADER;
+    private ProtocolException failure;
+    /** The thread that first called read; backs the confinement label with an assert. */
+    private Thread owner;
+
+    private int headerFilled;
+    private int headerNeeded = 2;
+
+    private boolean frameFin;
+    private int frameOpcode;
+    private boolean frameMasked;
+    private int frameMaskKey;
+    private long frameLength;
+    private long framePayloadRead;
+
+    private int messageOpcode = NO_MESSAGE;
+    private byte[] message;
+    private ByteBuffer messageView;
+    private int messageLength;
+    /** Largest size the message may reach as far as the headers seen so far tell. */
+    private int messageLimit;
+
+    /**
+     * Creates a reader.
+     *
+     * @param sink receives messages and control frames
+     * @param maxMessageSize the largest data message accepted, in bytes; larger fail with 1009
+     * @param requireMasked true on a server (client frames must be masked); false on a client
+     *     (server frames must not be)
+     */
+    public FrameReader(MessageSink sink, int maxMessageSize, boolean requireMasked) {
+        if (maxMessageSize < 0) {
+            throw new IllegalArgumentException("negative maxMessageSize: " + maxMessageSize);
+        }
+        this.sink = sink;
+        this.maxMessageSize = maxMessageSize;
+        this.requireMasked = requireMasked;
+    }
+
+    /**
+     * Consumes all bytes remaining in {@code src}, calling the sink for each completed message
+     * or control frame. Once a close frame has been delivered the rest of the input, now and
+     * later, is ignored.
+     *
+     * @param src the bytes that arrived; its position is advanced to its limit, its content
+     *     is not changed
+     * @throws ProtocolException when the peer broke the protocol; the reader is then unusable
+     *     and every later call throws the same exception
+     */
+    public void read(ByteBuffer src) throws ProtocolException {
+        assert isConfined() : "FrameReader used from two threads";
+        if (state == FAILED) {
+            throw failure;
+        }
+        try {
+            while (state != CLOSED && src.hasRemaining()) {
+                if (state == HEADER) {
+                    readHeader(src);
+                } else {
+                    readPayload(src);
+                }
+            }
+        } catch (ProtocolException e) {
+            fail(e);
+            throw e;
+        }
+        if (state == CLOSED) {
+            src.position(src.limit());
+        }
+    }
+
+    /**
+     * Returns how many bytes the reader holds in buffers, for tests of its memory bound.
+     *
+     * @return the capacity of all internal buffers
+     */
+    int bufferedCapacity() {
+        return header.length + control.length + (message == null ? 0 : message.length);
+    }
+
+    private void readHeader(ByteBuffer src) throws ProtocolException {
+        while (headerFilled < headerNeeded && src.hasRemaining()) {
+            header[headerFilled++] = src.get();
+            if (headerFilled == 1) {
+                checkFirstByte(header[0] & 0xFF);
+            } else if (headerFilled == 2) {
+                headerNeeded = checkSecondByte(header[1] & 0xFF);
+            }
+        }
+        if (headerFilled == headerNeeded) {
+            completeHeader();
+        }
+    }
+
+    private void checkFirstByte(int b) throws ProtocolException {
+        frameFin = (b & 0x80) != 0;
+        frameOpcode = b & 0x0F;
+        int rsv = b & 0x70;
+        if ((rsv & ~ALLOWED_RSV_BITS) != 0) {
+            throw protocolError("RSV bits set without a negotiated extension");
+        }
+        switch (frameOpcode) {
+            case FrameWriter.OP_CONTINUATION:
+                if (messageOpcode == NO_MESSAGE) {
+                    throw protocolError("continuation frame without a message in progress");
+                }
+                break;
+            case FrameWriter.OP_TEXT:
+            case FrameWriter.OP_BINARY:
+                if (messageOpcode != NO_MESSAGE) {
+                    throw protocolError("new data frame inside a fragmented message");
+                }
+                break;
+            case FrameWriter.OP_CLOSE:
+            case FrameWriter.OP_PING:
+            case FrameWriter.OP_PONG:
+                if (!frameFin) {
+                    throw protocolError("fragmented control frame");
+                }
+                break;
+            default:
+                throw protocolError("reserved opcode " + frameOpcode);
+        }
+    }
+
+    private int checkSecondByte(int b) throws ProtocolException {
+        frameMasked = (b & 0x80) != 0;
+        if (frameMasked != requireMasked) {
+            throw protocolError(requireMasked ? "unmasked client frame" : "masked server frame");
+        }
+        int length7 = b & 0x7F;
+        if (isControl(frameOpcode) && length7 > FrameWriter.MAX_CONTROL_PAYLOAD) {
+            throw protocolError("control frame payload over 125 bytes");
+        }
+        int needed = 2 + (frameMasked ? 4 : 0);
+        if (length7 == 126) {
+            needed += 2;
+        } else if (length7 == 127) {
+            needed += 8;
+        }
+        return needed;
+    }
+
+    private void completeHeader() throws ProtocolException {
+        int length7 = header[1] & 0x7F;
+        int p = 2;
+        if (length7 == 126) {
+            frameLength = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+            p = 4;
+        } else if (length7 == 127) {
+            long length = 0;
+            for (; p < 10; p++) {
+                length = (length << 8) | (header[p] & 0xFF);
+            }
+            if (length < 0) {
+                throw protocolError("64-bit payload length with the most significant bit set");
+            }
+            frameLength = length;
+        } else {
+            frameLength = length7;
+        }
+        if (frameMasked) {
+            frameMaskKey = ((header[p] & 0xFF) << 24) | ((header[p + 1] & 0xFF) << 16)
+                    | ((header[p + 2] & 0xFF) << 8) | (header[p + 3] & 0xFF);
+        }
+        headerFilled = 0;
+        headerNeeded = 2;
+        framePayloadRead = 0;
+        if (!isControl(frameOpcode)) {
+            startDataFrame();
+        }
+        if (frameLength == 0) {
+            finishFrame();
+        } else {
+            state = PAYLOAD;
+        }
+    }
+
+    private void startDataFrame() throws ProtocolException {
+        int sizeSoFar = frameOpcode == FrameWriter.OP_CONTINUATION ? messageLength : 0;
+        if (frameLength > maxMessageSize - sizeSoFar) {
+            throw new ProtocolException(1009, "message longer than " + maxMessageSize + " bytes");
+        }
+        if (frameOpcode != FrameWriter.OP_CONTINUATION) {
+            messageOpcode = frameOpcode;
+            messageLength = 0;
+            textValidator.reset();
+        }
+        // A final frame fixes the message size; before that only the maximum bounds it.
+        messageLimit = frameFin ? messageLength + (int) frameLength : maxMessageSize;
+    }
+
+    private void readPayload(ByteBuffer src) throws ProtocolException {
+        int n = (int) Math.min(frameLength - framePayloadRead, src.remaining());
+        int keyOffset = (int) (framePayloadRead & 3);
+        if (isControl(frameOpcode)) {
+            int at = (int) framePayloadRead;
+            src.get(control, at, n);
+            if (frameMasked) {
+                Masker.mask(controlView.clear(), at, at + n, frameMaskKey, keyOffset);
+            }
+        } else {
+            ensureMessageCapacity(messageLength + n);
+            src.get(message, messageLength, n);
+            if (frameMasked) {
+                Masker.mask(messageView, messageLength, messageLength + n, frameMaskKey, keyOffset);
+            }
+            if (messageOpcode == FrameWriter.OP_TEXT
+                    && !textValidator.feed(message, messageLength, n)) {
+                throw new ProtocolException(1007, "text message is not valid UTF-8");
+            }
+            messageLength += n;
+        }
+        framePayloadRead += n;
+        if (framePayloadRead == frameLength) {
+            finishFrame();
+        }
+    }
+
+    private void ensureMessageCapacity(int needed) {
+        int capacity = message == null ? 0 : message.length;
+        if (needed <= capacity) {
+            return;
+        }
+        assert needed <= messageLimit && messageLimit <= maxMessageSize;
+        long grown = Math.max(2L * capacity, MIN_MESSAGE_BUFFER);
+        int newCapacity = (int) Math.max(needed, Math.min(grown, messageLimit));
+        message = message == null ? new byte[newCapacity] : Arrays.copyOf(message, newCapacity);
+        messageView = ByteBuffer.wrap(message);
+    }
+
+    private void finishFrame() throws ProtocolException {
+        state = HEADER;
+        switch (frameOpcode) {
+            case FrameWriter.OP_CLOSE:
+                finishClose();
+                break;
+            case FrameWriter.OP_PING:
+                sink.onPing(controlView.clear().limit((int) frameLength));
+                break;
+            case FrameWriter.OP_PONG:
+                sink.onPong(controlView.clear().limit((int) frameLength));
+                break;
+            default:
+                if (frameFin) {
+                    finishMessage();
+                }
+                break;
+        }
+    }
+
+    private void finishClose() throws ProtocolException {
+        int length = (int) frameLength;
+        if (length == 0) {
+            state = CLOSED;
+            sink.onClose(1005, "");
+            return;
+        }
+        if (length == 1) {
+            throw protocolError("close payload of one byte");
+        }
+        int code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
+        if (!CloseCodeRules.isAcceptableFromPeer(code)) {
+            throw protocolError("invalid close code " + code);
+        }
+        if (!Utf8Validator.isValid(control, 2, length - 2)) {
+            throw new ProtocolException(1007, "close reason is not valid UTF-8");
+        }
+        String reason = new String(control, 2, length - 2, StandardCharsets.UTF_8);
+        state = CLOSED;
+        sink.onClose(code, reason);
+    }
+
+    private void finishMessage() throws ProtocolException {
+        int opcode = messageOpcode;
+        int length = messageLength;
+        messageOpcode = NO_MESSAGE;
+        messageLength = 0;
+        if (opcode == FrameWriter.OP_TEXT) {
+            if (!textValidator.isComplete()) {
+                throw new ProtocolException(1007, "text message ends inside a UTF-8 sequence");
+            }
+            String text = length == 0 ? "" : new String(message, 0, length, StandardCharsets.UTF_8);
+            if (message != null && message.length > RETAINED_TEXT_BUFFER) {
+                releaseMessageBuffer();
+            }
+            sink.onText(text);
+        } else {
+            ByteBuffer data = length == 0
+                    ? ByteBuffer.allocate(0)
+                    : ByteBuffer.wrap(message, 0, length).slice();
+            // The sink owns the array from now on.
+            releaseMessageBuffer();
+            sink.onBinary(data);
+        }
+    }
+
+    private void releaseMessageBuffer() {
+        message = null;
+        messageView = null;
+    }
+
+    private void fail(ProtocolException e) {
+        state = FAILED;
+        failure = e;
+        releaseMessageBuffer();
+    }
+
+    private boolean isConfined() {
+        Thread current = Thread.currentThread();
+        if (owner == null) {
+            owner = current;
+        }
+        return owner == current;
+    }
+
+    private static boolean isControl(int opcode) {
+        return opcode >= FrameWriter.OP_CLOSE;
+    }
+
+    private static ProtocolException protocolError(String message) {
+        return new ProtocolException(1002, message);
+    }
+}

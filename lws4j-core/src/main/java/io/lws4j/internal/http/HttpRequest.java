@@ -1,0 +1,111 @@
+package io.lws4j.internal.http;
+
+import java.util.Objects;
+
+/**
+ * A parsed request head.
+ *
+ * <p>The target is kept exactly as received. {@link #path()} and {@link #query()} split it
+ * without percent-decoding, so that decoding happens exactly once, where the path is
+ * interpreted (static files decode it; a double-encoded {@code %252e} stays a literal
+ * {@code %2e}).
+ *
+ * <p>Thread-safe: any method may be called from any thread (immutable).
+ *
+ * @param method the method token, case-sensitive ({@code GET})
+ * @param target the request target as received: origin-form ({@code /a?b}), absolute-form
+ *     ({@code http://host/a?b}), {@code *} or authority-form
+ * @param version {@code HTTP/1.0}, {@code HTTP/1.1} (or a later {@code HTTP/1.x})
+ * @param headers the header fields
+ */
+public record HttpRequest(String method, String target, String version, HttpHeaders headers) {
+
+    /** The version of requests that keep the connection open unless told otherwise. */
+    public static final String HTTP_1_1 = "HTTP/1.1";
+
+    /**
+     * Checks the components are present.
+     *
+     * @param method the method token
+     * @param target the request target
+     * @param version the protocol version
+     * @param headers the header fields
+     */
+    public HttpRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(headers, "headers");
+    }
+
+    /**
+     * The path of the target, without the query and not percent-decoded. For an
+     * absolute-form target this is the path after the authority ({@code /} when there is
+     * none); for {@code *} and authority-form targets it is the target itself.
+     *
+     * @return the raw path
+     */
+    public String path() {
+        int start = pathStart();
+        if (start < 0) {
+            return "/";
+        }
+        int query = target.indexOf('?', start);
+        return target.substring(start, query < 0 ? target.length() : query);
+    }
+
+    /**
+     * The query of the target, without the '?' and not percent-decoded.
+     *
+     * @return the raw query, or null when the target has no '?'
+     */
+    public String query() {
+        int start = Math.max(pathStart(), 0);
+        int query = target.indexOf('?', start);
+        return query < 0 ? null : target.substring(query + 1);
+    }
+
+    /**
+     * Whether the version is HTTP/1.1 or a later HTTP/1.x (as opposed to HTTP/1.0).
+     *
+     * @return true for HTTP/1.1 and later
+     */
+    public boolean isHttp11OrLater() {
+        return version.length() == 8 && version.startsWith("HTTP/1.") && version.charAt(7) >= '1';
+    }
+
+    /**
+     * Whether the connection may carry another request after this one: HTTP/1.1 unless
+     * {@code Connection: close}, HTTP/1.0 only with {@code Connection: keep-alive}.
+     *
+     * @return true when the connection stays open after the response
+     */
+    public boolean isKeepAlive() {
+        if (headers.containsToken("Connection", "close")) {
+            return false;
+        }
+        return isHttp11OrLater() || headers.containsToken("Connection", "keep-alive");
+    }
+
+    /** Where the path starts in the target: 0 normally, -1 for an absolute-form without a path. */
+    private int pathStart() {
+        if (target.isEmpty() || target.charAt(0) == '/' || target.equals("*")) {
+            return 0;
+        }
+        int scheme = target.indexOf("://");
+        if (scheme <= 0) {
+            return 0; // authority-form (CONNECT host:port): the target is all there is
+        }
+        int authorityStart = scheme + 3;
+        for (int i = authorityStart; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '/') {
+                return i;
+            }
+            if (c == '?') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+}

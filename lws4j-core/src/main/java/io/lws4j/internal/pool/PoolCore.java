@@ -1,0 +1,954 @@
+package io.lws4j.internal.pool;
+
+import io.lws4j.Connection;
+import io.lws4j.internal.conn.ConnectionInternals;
+import io.lws4j.threadpool.Cleanup;
+import io.lws4j.threadpool.CreateArgs;
+import io.lws4j.threadpool.Diagnosis;
+import io.lws4j.threadpool.OutlivePolicy;
+import io.lws4j.threadpool.TaskFunction;
+import io.lws4j.threadpool.TaskStatus;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The engine behind {@code io.lws4j.threadpool.ThreadPool}: the wait queue, the workers,
+ * the per-task worker loop with the SYNC wait, the reap and release paths, and shutdown.
+ *
+ * <p>Thread-safe: any method may be called from any thread. No user code (task function,
+ * cleanup) and no connection method is ever called with {@link #lock} held.
+ */
+public final class PoolCore {
+    /*
+     * Locking. One ReentrantLock `lock` guards: the wait queue and the done list (intrusive
+     * TaskLists), each worker's `current`, `idle`, `ongoing`, `liveWorkers` and `runState`
+     * writes. Task states are NOT guarded by it: they change by CAS (TaskState); the lock
+     * only makes "in the queue" and "QUEUED" change together (acquire and cancel both CAS
+     * under the lock and unlink in the same critical section).
+     *
+     * Admission. An idle worker (one parked in workAvailable.await) takes a queued task at
+     * once. A task is accepted when queue.size() < idle + maxQueueDepth: the first `idle`
+     * queued tasks are claimed by idle workers, so only the rest count as waiting.
+     *
+     * Run state: RUNNING -> FINISHING (finish(): no admissions, queue purged, workers exit
+     * when they come back for work, tasks on workers see STOPPING at their next call, syncing
+     * ones are stopped at once) -> DESTROYED (destroy() joined or gave up on the workers and
+     * released every remaining task). Monotonic.
+     *
+     * Life of a task after enqueue (who releases it, i.e. runs cleanup exactly once):
+     *   - purged from the queue (dequeue / stop / close / finish): the purging thread;
+     *   - ended on a worker while detached: the worker, with null;
+     *   - ended on a worker while bound: it goes to the done list and the service thread is
+     *     asked for a writable; status() there reaps it with the live connection; a close,
+     *     dequeue or destroy before that releases it with null.
+     */
+
+    static final Logger LOG = System.getLogger("io.lws4j.threadpool");
+
+    private static final int RUN = 0;
+    private static final int FINISHING = 1;
+    private static final int DESTROYED = 2;
+
+    private final String name;
+    private final CreateArgs args;
+    private final long syncBudgetNanos;
+    private final long syncTryNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workAvailable = lock.newCondition();
+    private final Condition allExited = lock.newCondition();
+    /** Guarded by lock. */
+    private final TaskList queue = new TaskList();
+    /** Guarded by lock: ended, bound, not yet released. */
+    private final TaskList done = new TaskList();
+    private final List<Worker> workers = new ArrayList<>();
+    /** Guarded by lock. */
+    private int idle;
+    /** Guarded by lock. */
+    private int ongoing;
+    /** Guarded by lock. */
+    private int liveWorkers;
+    /** Written under lock; read anywhere. */
+    private volatile int runState = RUN;
+
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong syncWaits = new AtomicLong();
+    private final AtomicLong lateSyncs = new AtomicLong();
+    private final AtomicLong abandonedSyncs = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+
+    private PoolCore(String name, CreateArgs args) {
+        this.name = name;
+        this.args = args;
+        this.syncBudgetNanos = args.syncBudget().toNanos();
+        this.syncTryNanos = Math.min(args.syncRetryInterval().toNanos(), syncBudgetNanos);
+    }
+
+    /**
+     * Builds a pool and starts its workers. Creation is atomic: when a worker cannot be
+     * made or started, the ones already started are stopped and joined and the failure is
+     * thrown.
+     *
+     * @param name the pool name (worker threads are named {@code name-index})
+     * @param args the settings
+     * @return the running pool
+     * @throws IllegalStateException when a worker thread could not be started
+     */
+    public static PoolCore start(String name, CreateArgs args) {
+        PoolCore pool = new PoolCore(name, args);
+        ThreadFactory factory = args.threadFactory();
+        for (int i = 0; i < args.threads(); i++) {
+            Worker w = new Worker(pool, i);
+            Thread t;
+            try {
+                t = factory == null ? new Thread(w) : factory.newThread(w);
+                if (t == null) {
+                    throw new IllegalStateException("thread factory returned null");
+                }
+                if (factory == null) {
+                    t.setDaemon(true);
+                }
+                t.setName(name + "-" + i);
+                w.thread = t;
+                pool.lock.lock();
+                try {
+                    pool.workers.add(w);
+                    pool.liveWorkers++;
+                } finally {
+                    pool.lock.unlock();
+                }
+                t.start();
+            } catch (RuntimeException | Error e) {
+                pool.lock.lock();
+                try {
+                    if (pool.workers.remove(w)) {
+                        pool.liveWorkers--;
+                    }
+                } finally {
+                    pool.lock.unlock();
+                }
+                pool.finish();
+                pool.joinWorkers(TimeUnit.SECONDS.toNanos(5));
+                throw new IllegalStateException("pool " + name + ": could not start worker "
+                        + i + " of " + args.threads(), e);
+            }
+        }
+        return pool;
+    }
+
+    /**
+     * The pool name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The settings.
+     *
+     * @return the settings
+     */
+    public CreateArgs args() {
+        return args;
+    }
+
+    /**
+     * Makes and admits a task.
+     *
+     * @param <U> the user type
+     * @param connection the connection to bind to
+     * @param taskName the task name
+     * @param user the user object
+     * @param function the task function
+     * @param cleanup the cleanup
+     * @param handleFactory makes the public handle of the record before it is published
+     * @return the admitted record
+     * @throws RejectedExecutionException when the queue is full, the pool is finishing or
+     *     the connection has closed
+     */
+    public <U> TaskRecord<U> enqueue(ConnectionInternals connection, String taskName, U user,
+                                     TaskFunction<U> function, Cleanup<U> cleanup,
+                                     java.util.function.Function<TaskRecord<U>, Object> handleFactory) {
+        TaskRecord<U> t = new TaskRecord<>(this, connection, taskName, user, function, cleanup);
+        t.handle(handleFactory.apply(t));
+        ConnectionTasks ct = ConnectionTasks.of(connection);
+        String refusal;
+        lock.lock();
+        try {
+            if (runState != RUN) {
+                refusal = "pool " + name + " is finishing";
+            } else if (queue.size() >= idle + args.maxQueueDepth()) {
+                refusal = "pool " + name + ": queue full (maxQueueDepth " + args.maxQueueDepth()
+                        + ", " + ongoing + " of " + liveWorkers + " workers busy)";
+            } else if (!ct.add(t)) {
+                refusal = "connection closed";
+            } else {
+                queue.addLast(t);
+                if (idle > 0) {
+                    workAvailable.signal();
+                }
+                refusal = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refusal != null) {
+            rejected.incrementAndGet();
+            LOG.log(Level.DEBUG, "refused task {0}: {1}", taskName, refusal);
+            throw new RejectedExecutionException(refusal);
+        }
+        LOG.log(Level.TRACE, "enqueued {0}", taskName);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- the worker side
+
+    /** One worker thread. */
+    static final class Worker implements Runnable {
+        final PoolCore pool;
+        final int index;
+        volatile Thread thread;
+        /** Guarded by the pool lock. */
+        TaskRecord<?> current;
+
+        Worker(PoolCore pool, int index) {
+            this.pool = pool;
+            this.index = index;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (;;) {
+                    TaskRecord<?> t = pool.take(this);
+                    if (t == null) {
+                        return;
+                    }
+                    pool.runTask(this, t);
+                }
+            } finally {
+                pool.workerExited(this);
+            }
+        }
+    }
+
+    private TaskRecord<?> take(Worker w) {
+        lock.lock();
+        try {
+            for (;;) {
+                if (runState != RUN) {
+                    return null;
+                }
+                TaskRecord<?> t = queue.pollFirst();
+                if (t != null) {
+                    boolean acquired = t.state.acquire();
+                    assert acquired : "queued task not QUEUED: " + t;
+                    long now = System.nanoTime();
+                    t.acquiredNanos = now;
+                    t.stateSinceNanos = now;
+                    w.current = t;
+                    ongoing++;
+                    return t;
+                }
+                idle++;
+                try {
+                    workAvailable.await();
+                } catch (InterruptedException e) {
+                    // destroy interrupts stragglers; the run state decides
+                } finally {
+                    idle--;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void workerExited(Worker w) {
+        lock.lock();
+        try {
+            liveWorkers--;
+            allExited.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean shouldStopCall(TaskRecord<?> t) {
+        if (runState != RUN || t.stopCallRequested) {
+            return true;
+        }
+        return t.boundConnection() == null
+                && !(t.outlive && args.outlivePolicy() == OutlivePolicy.CONTINUE);
+    }
+
+    private <U> void runTask(Worker w, TaskRecord<U> t) {
+        int terminal = TaskState.STOPPED;
+        VirtualMachineError fatal = null;
+        loop:
+        for (;;) {
+            int s = t.state.get();
+            if (s != TaskState.RUNNING) {
+                break; // STOPPING: a stop was asked for since the last call
+            }
+            boolean stopCall = shouldStopCall(t);
+            if (stopCall) {
+                if (t.state.requestStop() != TaskState.RUNNING) {
+                    continue;
+                }
+                t.stateSinceNanos = System.nanoTime();
+            }
+            TaskStatus callStatus = stopCall ? TaskStatus.STOPPING : TaskStatus.RUNNING;
+            io.lws4j.threadpool.TaskReturn ret;
+            long start = System.nanoTime();
+            try {
+                ret = t.function.run(t.user, callStatus);
+            } catch (Throwable e) {
+                t.runNanos += System.nanoTime() - start;
+                t.failure = e;
+                LOG.log(Level.WARNING, "task " + t.name + " failed", e);
+                if (e instanceof VirtualMachineError) {
+                    fatal = (VirtualMachineError) e;
+                }
+                terminal = TaskState.STOPPED;
+                break;
+            }
+            t.runNanos += System.nanoTime() - start;
+            if (ret == null) {
+                LOG.log(Level.WARNING, "task {0} returned null; treated as CHECKING_IN", t.name);
+                ret = io.lws4j.threadpool.TaskReturn.CHECKING_IN;
+            }
+            if (ret.outlive()) {
+                t.outlive = true;
+            }
+            if (stopCall) {
+                terminal = ret == io.lws4j.threadpool.TaskReturn.FINISHED
+                        ? TaskState.FINISHED : TaskState.STOPPED;
+                break;
+            }
+            switch (ret) {
+                case CHECKING_IN:
+                case CHECKING_IN_OUTLIVE:
+                    break;
+                case SYNC:
+                case SYNC_OUTLIVE:
+                    syncWait(t);
+                    break;
+                case FINISHED:
+                    terminal = TaskState.FINISHED;
+                    break loop;
+                case STOPPED:
+                    terminal = TaskState.STOPPED;
+                    break loop;
+            }
+        }
+        complete(w, t, terminal);
+        if (fatal != null) {
+            throw fatal;
+        }
+    }
+
+    /** The worker half of the SYNC handshake. Returns with the state RUNNING or STOPPING. */
+    private void syncWait(TaskRecord<?> t) {
+        ConnectionInternals c = t.boundConnection();
+        if (c == null || runState != RUN) {
+            return; // nobody to consume: answered at once, the loop decides what is next
+        }
+        long gen = t.syncGeneration + 1;
+        t.syncGeneration = gen;
+        long start = System.nanoTime();
+        if (!t.state.enterSync()) {
+            return; // a stop arrived during the call
+        }
+        t.stateSinceNanos = start;
+        syncWaits.incrementAndGet();
+        // Dekker with the close hook and finish(): they write (detach / run state) then read
+        // the state; we wrote SYNCING and now read theirs.
+        if (t.boundConnection() == null || runState != RUN) {
+            // The closer or finisher may have missed SYNCING: end the wait ourselves. If the
+            // acknowledge fails, their stop won and the state is STOPPING.
+            t.state.acknowledge();
+            t.syncNanos += System.nanoTime() - start;
+            return;
+        }
+        notifyService(t, c, gen);
+        long deadline = start + syncBudgetNanos;
+        long nextTry = start + syncTryNanos;
+        for (;;) {
+            long tryEnd = Math.min(nextTry, deadline);
+            if (t.state.awaitSyncEnd(tryEnd)) {
+                break;
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                t.lateSyncs++;
+                lateSyncs.incrementAndGet();
+                if (t.state.abandonSync()) {
+                    abandonedSyncs.incrementAndGet();
+                    LOG.log(Level.ERROR, "task {0}: SYNC not acknowledged within {1}; stopping",
+                            t.name, args.syncBudget());
+                    t.detach();
+                }
+                break;
+            }
+            if (now - nextTry >= 0) {
+                t.lateSyncs++;
+                lateSyncs.incrementAndGet();
+                nextTry += syncTryNanos;
+                ConnectionInternals bound = t.boundConnection();
+                if (bound != null && t.reportedGeneration != gen) {
+                    notifyService(t, bound, gen);
+                }
+            }
+        }
+        long end = System.nanoTime();
+        t.syncNanos += end - start;
+        t.stateSinceNanos = end;
+    }
+
+    private void complete(Worker w, TaskRecord<?> t, int terminal) {
+        int fin = t.state.complete(terminal);
+        long now = System.nanoTime();
+        t.doneNanos = now;
+        t.stateSinceNanos = now;
+        completed.incrementAndGet();
+        lock.lock();
+        try {
+            w.current = null;
+            ongoing--;
+            if (!t.isReleased() && t.boundConnection() != null) {
+                done.addLast(t);
+            }
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.TRACE, "done {0}", t);
+        ConnectionInternals c = t.boundConnection();
+        if (c == null) {
+            release(t, null);
+        } else {
+            notifyService(t, c, -1);
+        }
+        assert TaskState.isTerminal(fin);
+    }
+
+    // ---------------------------------------------------------- the service-thread side
+
+    private void notifyService(TaskRecord<?> t, ConnectionInternals c, long gen) {
+        if (!c.isOpen()) {
+            return;
+        }
+        c.execute(() -> onServiceNotify(t, c, gen));
+    }
+
+    /** Runs on the connection's service thread: asks for the writable the user reaps in. */
+    private void onServiceNotify(TaskRecord<?> t, ConnectionInternals c, long gen) {
+        if (t.boundConnection() != c || !c.isOpen()) {
+            return;
+        }
+        int s = t.state.get();
+        boolean wanted = gen < 0
+                ? TaskState.isTerminal(s) && !t.isReleased()
+                : s == TaskState.SYNCING && t.syncGeneration == gen
+                        && t.reportedGeneration != gen;
+        if (wanted) {
+            try {
+                c.callbackOnWritable();
+            } catch (IllegalStateException closing) {
+                LOG.log(Level.DEBUG, "writable refused for task {0}: {1}", t.name,
+                        closing.getMessage());
+            }
+        }
+    }
+
+    /**
+     * {@code Task.status()}: reports the state, reaping a terminal task (cleanup with the
+     * live connection when called on its service thread, else with null).
+     *
+     * @param t the task
+     * @return the status
+     */
+    public TaskStatus status(TaskRecord<?> t) {
+        int s = t.state.get();
+        if (s == TaskState.SYNCING) {
+            t.reportedGeneration = t.syncGeneration;
+        } else if (TaskState.isTerminal(s) && !t.isReleased()) {
+            release(t, liveConnectionForCaller(t));
+        }
+        return TaskRecord.toStatus(s);
+    }
+
+    /**
+     * {@code Task.sync(stop)}.
+     *
+     * @param t the task
+     * @param stop true to stop the task
+     */
+    public void sync(TaskRecord<?> t, boolean stop) {
+        if (!stop) {
+            t.state.acknowledge();
+            return;
+        }
+        for (;;) {
+            int s = t.state.get();
+            if (s == TaskState.QUEUED) {
+                if (purgeQueued(t)) {
+                    keepForReap(t);
+                    return;
+                }
+            } else if (s == TaskState.RUNNING || s == TaskState.SYNCING) {
+                int before = t.state.requestStop();
+                if (before == TaskState.RUNNING || before == TaskState.SYNCING) {
+                    return;
+                }
+            } else {
+                return; // STOPPING already, or terminal: nothing to do
+            }
+        }
+    }
+
+    /** A queued task stopped without being called stays bound until reaped. */
+    private void keepForReap(TaskRecord<?> t) {
+        ConnectionInternals c = t.boundConnection();
+        lock.lock();
+        try {
+            if (!t.isReleased() && c != null) {
+                done.addLast(t);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (c == null) {
+            release(t, null);
+        } else {
+            notifyService(t, c, -1);
+        }
+    }
+
+    private boolean purgeQueued(TaskRecord<?> t) {
+        lock.lock();
+        try {
+            if (queue.contains(t) && t.state.cancelQueued()) {
+                queue.remove(t);
+            } else {
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        long now = System.nanoTime();
+        t.doneNanos = now;
+        t.stateSinceNanos = now;
+        completed.incrementAndGet();
+        return true;
+    }
+
+    /**
+     * {@code Task.dequeue()}.
+     *
+     * @param t the task
+     * @return true when the task was on a worker and has been asked to stop asynchronously
+     */
+    public boolean dequeue(TaskRecord<?> t) {
+        for (;;) {
+            int s = t.state.get();
+            if (TaskState.isTerminal(s)) {
+                if (!t.isReleased()) {
+                    release(t, liveConnectionForCaller(t));
+                }
+                return false;
+            }
+            if (s == TaskState.QUEUED) {
+                if (purgeQueued(t)) {
+                    release(t, liveConnectionForCaller(t));
+                    return false;
+                }
+                continue;
+            }
+            // on a worker
+            if (t.outlive) {
+                t.stopCallRequested = true;
+                t.state.acknowledge(); // a syncing OUTLIVE task resumes into its STOPPING call
+            } else {
+                int before = t.state.requestStop();
+                if (TaskState.isTerminal(before)) {
+                    continue;
+                }
+            }
+            detachAndReleaseIfEnded(t);
+            return true;
+        }
+    }
+
+    /** Detaches; if the task has ended meanwhile (Dekker with complete()), releases it. */
+    private void detachAndReleaseIfEnded(TaskRecord<?> t) {
+        t.detach();
+        if (TaskState.isTerminal(t.state.get())) {
+            release(t, null);
+        }
+    }
+
+    /** The connection close hook, per bound task, on the closing service thread. */
+    void onConnectionClosed(TaskRecord<?> t) {
+        for (;;) {
+            int s = t.state.get();
+            if (s == TaskState.QUEUED) {
+                if (purgeQueued(t)) {
+                    release(t, null);
+                    return;
+                }
+                continue;
+            }
+            if (s == TaskState.SYNCING) {
+                t.detach();
+                boolean continues = t.outlive && args.outlivePolicy() == OutlivePolicy.CONTINUE;
+                if (continues) {
+                    t.state.acknowledge();
+                } else {
+                    t.state.requestStop();
+                }
+            } else {
+                // RUNNING (its next call sees no connection), STOPPING, or terminal
+                t.detach();
+            }
+            if (TaskState.isTerminal(t.state.get())) {
+                release(t, null);
+            }
+            return;
+        }
+    }
+
+    private ConnectionInternals liveConnectionForCaller(TaskRecord<?> t) {
+        ConnectionInternals c = t.boundConnection();
+        return c != null && c.inServiceThread() && c.isOpen() ? c : null;
+    }
+
+    /**
+     * Runs the task's cleanup if nobody has: detaches it, drops it from the done list, then
+     * calls cleanup with no lock held.
+     */
+    private <U> void release(TaskRecord<U> t, Connection connectionOrNull) {
+        if (!t.claimRelease()) {
+            return;
+        }
+        lock.lock();
+        try {
+            done.remove(t);
+        } finally {
+            lock.unlock();
+        }
+        t.detach();
+        LOG.log(Level.TRACE, "releasing {0}", t);
+        try {
+            t.cleanup.cleanup(connectionOrNull, t.user);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.log(Level.WARNING, "cleanup of task " + t.name + " failed", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------ shutdown
+
+    /**
+     * Refuses new tasks, stops every waiting task without a call (released here, with
+     * null), wakes syncing tasks with a stop, and lets running ones see STOPPING at their
+     * next call. Returns at once.
+     */
+    public void finish() {
+        List<TaskRecord<?>> purged;
+        List<TaskRecord<?>> running = new ArrayList<>();
+        lock.lock();
+        try {
+            if (runState != RUN) {
+                return;
+            }
+            runState = FINISHING;
+            purged = queue.drain();
+            for (TaskRecord<?> t : purged) {
+                boolean cancelled = t.state.cancelQueued();
+                assert cancelled : t;
+            }
+            for (Worker w : workers) {
+                if (w.current != null) {
+                    running.add(w.current);
+                }
+            }
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        long now = System.nanoTime();
+        for (TaskRecord<?> t : purged) {
+            t.doneNanos = now;
+            completed.incrementAndGet();
+            release(t, null);
+        }
+        for (TaskRecord<?> t : running) {
+            if (t.state.get() == TaskState.SYNCING) {
+                t.state.requestStop();
+            }
+        }
+        LOG.log(Level.DEBUG, "pool {0} finishing: {1} waiting tasks stopped, {2} on workers",
+                name, purged.size(), running.size());
+    }
+
+    /**
+     * {@link #finish()}, then joins the workers for up to the shutdown grace period,
+     * interrupts and reports those still busy, and releases every ended task not yet reaped
+     * (with null, on this thread). Tasks still running after the grace period are detached
+     * and released by their worker when they return.
+     *
+     * @return the summaries of tasks still running after the grace period (empty when all
+     *     workers exited)
+     */
+    public List<String> destroy() {
+        finish();
+        lock.lock();
+        try {
+            if (runState == DESTROYED) {
+                return List.of();
+            }
+            runState = DESTROYED;
+        } finally {
+            lock.unlock();
+        }
+        List<String> stuck = new ArrayList<>();
+        if (!joinWorkers(args.shutdownGrace().toNanos())) {
+            List<TaskRecord<?>> busy = new ArrayList<>();
+            lock.lock();
+            try {
+                for (Worker w : workers) {
+                    Thread th = w.thread;
+                    if (th != null && th.isAlive() && th != Thread.currentThread()) {
+                        if (w.current != null) {
+                            busy.add(w.current);
+                        }
+                        th.interrupt();
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (TaskRecord<?> t : busy) {
+                stuck.add(t.summary());
+                detachAndReleaseIfEnded(t);
+            }
+            LOG.log(Level.WARNING, "pool {0}: {1} task(s) did not stop within {2}; interrupted: {3}",
+                    name, busy.size(), args.shutdownGrace(), stuck);
+        }
+        List<TaskRecord<?>> unreaped;
+        lock.lock();
+        try {
+            unreaped = done.drain();
+        } finally {
+            lock.unlock();
+        }
+        for (TaskRecord<?> t : unreaped) {
+            release(t, null);
+        }
+        LOG.log(Level.DEBUG, "pool {0} destroyed", name);
+        return stuck;
+    }
+
+    /**
+     * Waits for every worker (other than the caller) to exit.
+     *
+     * @param timeoutNanos the most to wait
+     * @return true when they all exited
+     */
+    boolean joinWorkers(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        List<Thread> threads = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Worker w : workers) {
+                if (w.thread != null) {
+                    threads.add(w.thread);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        boolean all = true;
+        boolean interrupted = false;
+        for (Thread th : threads) {
+            if (th == Thread.currentThread()) {
+                continue;
+            }
+            for (;;) {
+                long left = deadline - System.nanoTime();
+                if (!th.isAlive()) {
+                    break;
+                }
+                if (left <= 0) {
+                    all = false;
+                    break;
+                }
+                try {
+                    th.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return all;
+    }
+
+    /**
+     * Waits until every worker has exited.
+     *
+     * @param timeout the most to wait
+     * @return true when they have
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (liveWorkers > 0 && !onlyCallerLeft()) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = allExited.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean onlyCallerLeft() {
+        if (liveWorkers != 1) {
+            return false;
+        }
+        for (Worker w : workers) {
+            if (w.thread == Thread.currentThread()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Tells whether {@link #finish()} has been called.
+     *
+     * @return true once finishing
+     */
+    public boolean isShutdown() {
+        return runState != RUN;
+    }
+
+    /**
+     * Tells whether the pool is finishing and every worker has exited.
+     *
+     * @return true once terminated
+     */
+    public boolean isTerminated() {
+        lock.lock();
+        try {
+            return runState != RUN && liveWorkers == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The worker threads, for tests and diagnostics.
+     *
+     * @return the threads in index order
+     */
+    public List<Thread> workerThreads() {
+        lock.lock();
+        try {
+            List<Thread> all = new ArrayList<>();
+            for (Worker w : workers) {
+                all.add(w.thread);
+            }
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ observability
+
+    /**
+     * A consistent snapshot of the pool's load.
+     *
+     * @return the diagnosis
+     */
+    public Diagnosis diagnose() {
+        lock.lock();
+        try {
+            TaskRecord<?> oldest = queue.first();
+            Duration age = oldest == null ? Duration.ZERO
+                    : Duration.ofNanos(System.nanoTime() - oldest.createdNanos);
+            return new Diagnosis(ongoing, liveWorkers, Math.max(0, queue.size() - idle),
+                    done.size(), rejected.get(), age, syncWaits.get(), lateSyncs.get(),
+                    abandonedSyncs.get(), completed.get());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The state of every task the pool knows, one summary line each, plus the counters.
+     *
+     * @return the multi-line dump
+     */
+    public String dump() {
+        List<TaskRecord<?>> waiting;
+        List<String> busy = new ArrayList<>();
+        List<TaskRecord<?>> ended;
+        List<TaskRecord<?>> busyTasks = new ArrayList<>();
+        List<Integer> busyIndex = new ArrayList<>();
+        lock.lock();
+        try {
+            waiting = queue.snapshot();
+            ended = done.snapshot();
+            for (Worker w : workers) {
+                if (w.current != null) {
+                    busyTasks.add(w.current);
+                    busyIndex.add(w.index);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        Diagnosis d = diagnose();
+        for (int i = 0; i < busyTasks.size(); i++) {
+            busy.add("worker " + busyIndex.get(i) + ": " + busyTasks.get(i).summary());
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("threadpool ").append(name).append(": ").append(d).append('\n');
+        sb.append("  queued ").append(waiting.size()).append('\n');
+        for (TaskRecord<?> t : waiting) {
+            sb.append("    ").append(t.summary()).append('\n');
+        }
+        sb.append("  on workers ").append(busy.size()).append('\n');
+        for (String line : busy) {
+            sb.append("    ").append(line).append('\n');
+        }
+        sb.append("  done, not reaped ").append(ended.size()).append('\n');
+        for (TaskRecord<?> t : ended) {
+            sb.append("    ").append(t.summary()).append('\n');
+        }
+        String text = sb.toString();
+        LOG.log(Level.DEBUG, text);
+        return text;
+    }
+}

@@ -1,0 +1,247 @@
+package io.lws4j.internal.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The state word of one threadpool task and the SYNC handshake built on it: a
+ * {@code volatile int} changed only by compare-and-set, plus the worker thread to unpark.
+ * The constants follow {@link io.lws4j.threadpool.TaskStatus} order so that "terminal" is a
+ * single {@code >= FINISHED} check.
+ *
+ * <p>Memory consistency effects: every transition is a volatile compare-and-set, so actions
+ * of the thread that makes a transition happen-before the actions of any thread that reads
+ * the resulting state (the worker leaving a park, the service thread seeing SYNCING).
+ *
+ * <p>Thread-safe: any method may be called from any thread; the {@code await...} and
+ * worker-only transitions are documented as such.
+ */
+public final class TaskState {
+    /*
+     * Transitions (every one is a CAS on `state`; terminal states are absorbing):
+     *
+     *   QUEUED   -> RUNNING   acquire(): a worker takes the task (under the pool lock)
+     *   QUEUED   -> STOPPED   cancelQueued(): dequeue, stop, close or finish of a waiting
+     *                         task (under the pool lock, which also unlinks it)
+     *   RUNNING  -> SYNCING   enterSync(): worker, after the task returned SYNC
+     *   SYNCING  -> RUNNING   acknowledge(): sync(false) on any thread, or the worker itself
+     *                         when it finds the connection gone right after enterSync()
+     *   RUNNING  -> STOPPING  requestStop(): sync(true), dequeue, or the worker at the top of
+     *                         an iteration (connection gone, pool finishing)
+     *   SYNCING  -> STOPPING  requestStop(), or abandonSync() when the budget ran out
+     *   RUNNING  -> FINISHED | STOPPED   complete(): worker only
+     *   STOPPING -> FINISHED | STOPPED   complete(): worker only
+     *
+     * The SYNC handshake: the worker parks while the state is SYNCING (a predicate, so
+     * spurious wake-ups do not count). Whoever moves the state out of SYNCING unparks the
+     * registered worker afterwards. Because leaving SYNCING is a CAS, an acknowledgement
+     * and a stop cannot both win, and after either no reader can see SYNCING again for the
+     * same wait: at most one SYNCING report per SYNC.
+     *
+     * `worker` is written by the acquiring worker before the task can first reach SYNCING
+     * and read by wakers after their CAS; a waker that reads it unset races a task that has
+     * not reached SYNCING, which it could not wake anyway.
+     */
+
+    /** Waiting in the pool's queue. */
+    public static final int QUEUED = 0;
+    /** On a worker. */
+    public static final int RUNNING = 1;
+    /** On a worker, parked until acknowledged. */
+    public static final int SYNCING = 2;
+    /** On a worker, asked to stop. */
+    public static final int STOPPING = 3;
+    /** Terminal: finished. */
+    public static final int FINISHED = 4;
+    /** Terminal: stopped. */
+    public static final int STOPPED = 5;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(TaskState.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile int state = QUEUED;
+    private volatile Thread worker;
+
+    /** Creates a state word in {@link #QUEUED}. */
+    public TaskState() {
+    }
+
+    /**
+     * The current state.
+     *
+     * @return one of the constants of this class
+     */
+    public int get() {
+        return state;
+    }
+
+    /**
+     * Tells whether a state is terminal.
+     *
+     * @param s a state
+     * @return true for {@link #FINISHED} and {@link #STOPPED}
+     */
+    public static boolean isTerminal(int s) {
+        return s >= FINISHED;
+    }
+
+    private boolean cas(int expected, int update) {
+        return STATE.compareAndSet(this, expected, update);
+    }
+
+    /**
+     * QUEUED → RUNNING, and registers the calling worker for unparking.
+     *
+     * @return false when the task is no longer queued
+     */
+    public boolean acquire() {
+        worker = Thread.currentThread();
+        return cas(QUEUED, RUNNING);
+    }
+
+    /**
+     * QUEUED → STOPPED.
+     *
+     * @return false when the task is no longer queued
+     */
+    public boolean cancelQueued() {
+        return cas(QUEUED, STOPPED);
+    }
+
+    /**
+     * RUNNING → SYNCING. Worker only.
+     *
+     * @return false when a stop was requested meanwhile
+     */
+    public boolean enterSync() {
+        return cas(RUNNING, SYNCING);
+    }
+
+    /**
+     * SYNCING → RUNNING, then unparks the worker (the acknowledgement, sync(false)).
+     *
+     * @return true when this call ended the wait; false when the task was not syncing
+     */
+    public boolean acknowledge() {
+        if (cas(SYNCING, RUNNING)) {
+            wake();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * RUNNING or SYNCING → STOPPING, unparking a syncing worker.
+     *
+     * @return the state before the call (RUNNING or SYNCING when this call requested the
+     *     stop; anything else means it changed nothing)
+     */
+    public int requestStop() {
+        for (;;) {
+            int s = state;
+            if (s != RUNNING && s != SYNCING) {
+                return s;
+            }
+            if (cas(s, STOPPING)) {
+                if (s == SYNCING) {
+                    wake();
+                }
+                return s;
+            }
+        }
+    }
+
+    /**
+     * SYNCING → STOPPING when the sync budget ran out. Worker only.
+     *
+     * @return false when the wait had already ended
+     */
+    public boolean abandonSync() {
+        return cas(SYNCING, STOPPING);
+    }
+
+    /**
+     * RUNNING or STOPPING → {@code terminal}. Worker only.
+     *
+     * @param terminal {@link #FINISHED} or {@link #STOPPED}
+     * @return the terminal state now held
+     */
+    public int complete(int terminal) {
+        assert terminal == FINISHED || terminal == STOPPED : terminal;
+        for (;;) {
+            int s = state;
+            if (isTerminal(s)) {
+                return s;
+            }
+            assert s == RUNNING || s == STOPPING : s;
+            if (cas(s, terminal)) {
+                return terminal;
+            }
+        }
+    }
+
+    /**
+     * Parks the calling worker while the state is SYNCING, until {@code deadlineNanos}
+     * ({@link System#nanoTime()} scale). Spurious wake-ups and interrupts do not end the
+     * wait; the interrupt status is kept.
+     *
+     * @param deadlineNanos when to give up this try
+     * @return true when the state is no longer SYNCING
+     */
+    public boolean awaitSyncEnd(long deadlineNanos) {
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                if (state != SYNCING) {
+                    return true;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Unparks the worker registered by {@link #acquire()}, if any. */
+    public void wake() {
+        Thread w = worker;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /**
+     * The name of a state, for logs.
+     *
+     * @param s a state
+     * @return its name
+     */
+    public static String name(int s) {
+        switch (s) {
+            case QUEUED: return "QUEUED";
+            case RUNNING: return "RUNNING";
+            case SYNCING: return "SYNCING";
+            case STOPPING: return "STOPPING";
+            case FINISHED: return "FINISHED";
+            case STOPPED: return "STOPPED";
+            default: return "?" + s;
+        }
+    }
+}

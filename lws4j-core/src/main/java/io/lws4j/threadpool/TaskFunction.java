@@ -1,0 +1,31 @@
+package io.lws4j.threadpool;
+
+/**
+ * The work a {@link Task} does (the lws task function). It is called on a pool worker,
+ * repeatedly, until it returns {@link TaskReturn#FINISHED} or {@link TaskReturn#STOPPED}.
+ * Each call should do a slice of work of at most a few tens of milliseconds and return, so
+ * the pool can stop the task cleanly.
+ *
+ * <p>The {@code status} argument is only ever {@link TaskStatus#RUNNING} or
+ * {@link TaskStatus#STOPPING}; a call with {@code STOPPING} is the last one, whatever it
+ * returns. A function that throws ends its task {@link TaskStatus#STOPPED} with
+ * {@link Task#failure()} set. A {@code null} return is treated as
+ * {@link TaskReturn#CHECKING_IN} and logged (the lws treatment of an undefined code).
+ *
+ * <p>Thread-safe: implementations are called on worker threads, one call at a time per task.
+ *
+ * @param <U> the type of the task's user object
+ */
+@FunctionalInterface
+public interface TaskFunction<U> {
+
+    /**
+     * Does one slice of the task's work.
+     *
+     * @param user the task's user object
+     * @param status {@link TaskStatus#RUNNING}, or {@link TaskStatus#STOPPING} for a final call
+     * @return what the worker should do next
+     * @throws Exception to end the task {@link TaskStatus#STOPPED} with a failure
+     */
+    TaskReturn run(U user, TaskStatus status) throws Exception;
+}
