@@ -46,6 +46,7 @@ final class ClientLoop implements Runnable {
     private final byte[] request;
     // STREAM
     private final int messages;
+    private final long seqStep;
     private final byte[] startFrame;
     // ECHO
     private final int echoSize;
@@ -81,6 +82,7 @@ final class ClientLoop implements Runnable {
         this.opened = opened;
         this.request = Wire.upgradeRequest(target.host(), target.port(), target.path(), target.subprotocol());
         this.messages = stream == null ? 0 : stream.messages();
+        this.seqStep = stream == null ? 1 : stream.seqStep();
         this.startFrame = stream == null || !stream.sendStart() ? null
                 : Wire.maskedFrame(Wire.OP_TEXT, Wire.startCommand(stream.messages(), stream.size()));
         this.echoSize = echo == null ? 0 : echo.size();
@@ -426,13 +428,13 @@ final class ClientLoop implements Runnable {
             c.base = c.expected;
         }
         if (seq == c.expected) {
-            c.expected++;
+            c.expected += seqStep;
             delivered++;
         } else if (seq < c.expected) {
             duplicates++;
         } else {
-            lost += seq - c.expected;
-            c.expected = seq + 1;
+            lost += (seq - c.expected) / seqStep;
+            c.expected = seq + seqStep;
             delivered++;
         }
         if (c.lastArrival != 0) {
@@ -571,7 +573,7 @@ final class ClientLoop implements Runnable {
         }
 
         boolean done() {
-            return baseKnown && expected - base >= messages;
+            return baseKnown && (expected - base) / seqStep >= messages;
         }
     }
 }

@@ -1,0 +1,287 @@
+package io.lws4j.benchmarks.harness;
+
+import io.lws4j.benchmarks.loadgen.EchoResult;
+import io.lws4j.benchmarks.loadgen.EchoSpec;
+import io.lws4j.benchmarks.loadgen.LoadGenerator;
+import io.lws4j.benchmarks.loadgen.StreamResult;
+import io.lws4j.benchmarks.loadgen.StreamSpec;
+import io.lws4j.benchmarks.loadgen.Target;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the benchmark workloads against every server, each in its own JVM, with the one
+ * {@link LoadGenerator}, and prints markdown tables with absolute figures and each peer's
+ * ratio to lws4j.
+ *
+ * <pre>
+ * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --mode quick|full|smoke
+ *      [--workloads stream,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
+ *      [--selectors 1|2] [--logs DIR]
+ * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
+ *      [--subprotocol lws-minimal] --expect M [--connections N] [--seq-step K] [--no-start]
+ * </pre>
+ *
+ * <p>Not thread-safe: instances must not be shared.
+ */
+public final class Harness {
+    /** One measured stream row. */
+    record StreamRow(int threads, int connections, int size, String server, StreamResult result) {
+    }
+
+    /** One measured echo row. */
+    record EchoRow(int connections, int size, int window, String server, EchoResult result) {
+    }
+
+    private final Plan plan;
+    private final LoadGenerator generator;
+    private final Path logDir;
+    private final Path jfrDir;
+    private final PrintStream progress;
+    final List<StreamRow> streamRows = new ArrayList<>();
+    final List<EchoRow> echoRows = new ArrayList<>();
+    final List<Table> tables = new ArrayList<>();
+
+    Harness(Plan plan, int selectors, Path logDir, Path jfrDir, PrintStream progress) {
+        this.plan = plan;
+        this.generator = new LoadGenerator(selectors);
+        this.logDir = logDir;
+        this.jfrDir = jfrDir;
+        this.progress = progress;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i];
+            boolean flag = key.equals("--no-start");
+            opts.put(key, flag ? "true" : args[++i]);
+        }
+        int selectors = Integer.parseInt(opts.getOrDefault("--selectors", "1"));
+        if (opts.containsKey("--external")) {
+            external(opts, selectors);
+            return;
+        }
+        Plan plan = Plan.named(opts.getOrDefault("--mode", "quick"));
+        if (opts.containsKey("--servers")) {
+            plan = plan.onlyServers(Arrays.asList(opts.get("--servers").split(",")));
+        }
+        List<String> workloads = Arrays.asList(opts.getOrDefault("--workloads", "stream,echo,idle,cold").split(","));
+        Path logDir = Path.of(opts.getOrDefault("--logs", "target/bench-logs"));
+        Path jfr = opts.containsKey("--jfr") ? Path.of(opts.get("--jfr")) : null;
+        Harness h = new Harness(plan, selectors, logDir, jfr, System.err);
+        String report = h.run(workloads);
+        System.out.print(report);
+        if (opts.containsKey("--out")) {
+            Files.writeString(Path.of(opts.get("--out")), report, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Runs the named workloads and returns the report (markdown). */
+    String run(List<String> workloads) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        if (workloads.contains("stream")) {
+            runStream();
+        }
+        if (workloads.contains("echo")) {
+            runEcho();
+        }
+        if (workloads.contains("idle") && plan.idleConnections() > 0) {
+            runIdle();
+        }
+        if (workloads.contains("cold") && plan.coldRepeats() > 0) {
+            runCold();
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("## ").append(plan.name()).append(" pass, ").append(Instant.now()).append("\n\n");
+        sb.append(Machine.describe()).append("\n");
+        for (Table t : tables) {
+            sb.append(t.markdown());
+        }
+        sb.append(String.format("Pass took %.0f s.%n%n", (System.nanoTime() - t0) / 1e9));
+        return sb.toString();
+    }
+
+    private List<String> jvmExtras(String impl, String tag) throws IOException {
+        if (jfrDir == null) {
+            return List.of();
+        }
+        Files.createDirectories(jfrDir);
+        return List.of("-XX:StartFlightRecording=settings=profile,filename="
+                + jfrDir.resolve(impl + "-" + tag + ".jfr").toAbsolutePath());
+    }
+
+    void runStream() throws IOException, InterruptedException {
+        for (int threads : plan.streamThreads()) {
+            int queue = plan.streamConnections().stream().mapToInt(Integer::intValue).max().orElse(1);
+            for (String server : plan.streamServers()) {
+                progress.printf("stream: %s T=%d%n", server, threads);
+                try (ServerProcess p = ServerProcess.start(server, 0, threads, queue,
+                        jvmExtras(server, "stream-T" + threads), logDir)) {
+                    Target target = Target.loopback(p.port());
+                    // Warm-up: JIT both sides on the same path before anything is measured.
+                    generator.stream(target, new StreamSpec(16, Math.max(10, plan.streamMessagesPerRun() / 64),
+                            32, plan.streamTimeout()));
+                    for (int size : plan.streamSizes()) {
+                        for (int n : plan.streamConnections()) {
+                            int m = Math.max(10, plan.streamMessagesPerRun() / n);
+                            StreamResult r = generator.stream(target, new StreamSpec(n, m, size, plan.streamTimeout()));
+                            progress.printf("  N=%d S=%d M=%d: %.0f msg/s %s%n", n, size, m,
+                                    r.messagesPerSecond(), r.check());
+                            streamRows.add(new StreamRow(threads, n, size, server, r));
+                        }
+                    }
+                } catch (IOException e) {
+                    progress.println("  " + server + " failed: " + e.getMessage());
+                    for (int size : plan.streamSizes()) {
+                        for (int n : plan.streamConnections()) {
+                            streamRows.add(new StreamRow(threads, n, size, server, null));
+                        }
+                    }
+                }
+            }
+        }
+        Table t = new Table("sync-stream: one message per SYNC (or per awaited write)", "T", "N", "S (B)",
+                "M/conn", "server", "msgs/s", "× lws4j", "gap p50 µs", "gap p99 µs", "exactly-once, in order");
+        for (StreamRow row : streamRows) {
+            double lws = streamRows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == row.threads()
+                    && o.connections() == row.connections() && o.size() == row.size() && o.result() != null)
+                    .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
+            int m = Math.max(10, plan.streamMessagesPerRun() / row.connections());
+            StreamResult r = row.result();
+            if (r == null) {
+                t.add(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
+                        "n/a", "n/a", "n/a", "n/a", "server failed to start");
+                continue;
+            }
+            t.add(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
+                    Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
+                    Table.micros(r.gaps().quantile(0.50)), Table.micros(r.gaps().quantile(0.99)), r.check());
+        }
+        tables.add(t);
+    }
+
+    void runEcho() throws IOException, InterruptedException {
+        for (String server : plan.echoServers()) {
+            progress.printf("echo: %s%n", server);
+            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, jvmExtras(server, "echo"), logDir)) {
+                Target target = Target.loopback(p.port());
+                generator.echo(target, new EchoSpec(16, 32, 4, plan.echoWarmup(), plan.echoWarmup()));
+                for (int[] c : plan.echoCases()) {
+                    EchoResult r = generator.echo(target,
+                            new EchoSpec(c[0], c[1], c[2], plan.echoWarmup(), plan.echoMeasure()));
+                    progress.printf("  N=%d S=%d W=%d: %.0f msg/s %s%n", c[0], c[1], c[2], r.messagesPerSecond(),
+                            r.check());
+                    echoRows.add(new EchoRow(c[0], c[1], c[2], server, r));
+                }
+            } catch (IOException e) {
+                progress.println("  " + server + " failed: " + e.getMessage());
+            }
+        }
+        Table t = new Table("echo: binary messages, ping-pong (window 1) and pipelined (window 16)", "N", "S (B)",
+                "window", "server", "msgs/s", "× lws4j", "RTT p50 µs", "RTT p99 µs", "check");
+        for (EchoRow row : echoRows) {
+            double lws = echoRows.stream().filter(o -> o.server().equals("lws4j") && o.connections() == row.connections()
+                    && o.size() == row.size() && o.window() == row.window())
+                    .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
+            EchoResult r = row.result();
+            t.add(str(row.connections()), str(row.size()), str(row.window()), row.server(),
+                    Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
+                    Table.micros(r.roundTrips().quantile(0.50)), Table.micros(r.roundTrips().quantile(0.99)),
+                    r.check());
+        }
+        tables.add(t);
+    }
+
+    void runIdle() throws IOException, InterruptedException {
+        Map<String, long[]> results = new LinkedHashMap<>();
+        for (String server : plan.idleServers()) {
+            progress.printf("idle: %s, %d connections%n", server, plan.idleConnections());
+            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, List.of(), logDir)) {
+                long[] before = p.stats();
+                try (LoadGenerator.IdleSession s = generator.idle(Target.loopback(p.port()), plan.idleConnections(),
+                        Duration.ofSeconds(60))) {
+                    Thread.sleep(500);
+                    long[] after = p.stats();
+                    results.put(server, new long[] {s.opened(), after[0], after[1], before[0], before[1]});
+                    progress.printf("  opened %d, heap %d -> %d, rss %d -> %d%n", s.opened(), before[0], after[0],
+                            before[1], after[1]);
+                }
+            } catch (IOException e) {
+                progress.println("  " + server + " failed: " + e.getMessage());
+            }
+        }
+        long[] lws = results.get("lws4j");
+        Table t = new Table("idle connections: server memory (heap after full GC, RSS), separate JVM per server",
+                "server", "open conns", "heap MB", "heap B/conn", "× lws4j", "RSS MB", "RSS B/conn", "× lws4j");
+        for (Map.Entry<String, long[]> e : results.entrySet()) {
+            long[] r = e.getValue();
+            double heapPer = r[0] > 0 ? (double) (r[1] - r[3]) / r[0] : -1;
+            double rssPer = r[0] > 0 ? (double) (r[2] - r[4]) / r[0] : -1;
+            double lwsHeap = lws == null || lws[0] == 0 ? -1 : (double) (lws[1] - lws[3]) / lws[0];
+            double lwsRss = lws == null || lws[0] == 0 ? -1 : (double) (lws[2] - lws[4]) / lws[0];
+            t.add(e.getKey(), str(r[0]), Table.number(r[1] / 1e6), Table.number(heapPer), Table.ratio(heapPer, lwsHeap),
+                    Table.number(r[2] / 1e6), Table.number(rssPer), Table.ratio(rssPer, lwsRss));
+        }
+        tables.add(t);
+    }
+
+    void runCold() throws IOException, InterruptedException {
+        Table t = new Table("cold start: process start to first echoed message, and the jars a user ships",
+                "server", "cold start ms (median)", "× lws4j", "runtime jars", "jar KB", "× lws4j");
+        Map<String, Double> medians = new LinkedHashMap<>();
+        for (String server : plan.coldServers()) {
+            progress.printf("cold: %s%n", server);
+            double[] runs = new double[plan.coldRepeats()];
+            for (int i = 0; i < runs.length; i++) {
+                runs[i] = ColdStart.measure(server, logDir);
+            }
+            Arrays.sort(runs);
+            medians.put(server, runs[runs.length / 2]);
+        }
+        Map<String, List<Path>> jars = Jars.perServer();
+        double lwsCold = medians.getOrDefault("lws4j", -1.0);
+        double lwsJar = Jars.totalBytes(jars.getOrDefault("lws4j", List.of()));
+        for (Map.Entry<String, Double> e : medians.entrySet()) {
+            List<Path> js = jars.getOrDefault(e.getKey(), List.of());
+            double bytes = Jars.totalBytes(js);
+            t.add(e.getKey(), Table.number(e.getValue()), Table.ratio(e.getValue(), lwsCold),
+                    js.isEmpty() ? "none (JDK only)" : Jars.names(js), Table.number(bytes / 1024.0),
+                    e.getKey().equals("floor") ? "n/a" : Table.ratio(bytes, lwsJar));
+        }
+        tables.add(t);
+    }
+
+    private static void external(Map<String, String> opts, int selectors) throws IOException, InterruptedException {
+        Target target = Target.parse(opts.get("--external"), opts.get("--subprotocol"));
+        int n = Integer.parseInt(opts.getOrDefault("--connections", "8"));
+        int m = Integer.parseInt(opts.get("--expect"));
+        long step = Long.parseLong(opts.getOrDefault("--seq-step", "1"));
+        boolean sendStart = !opts.containsKey("--no-start");
+        int size = Integer.parseInt(opts.getOrDefault("--size", "32"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("--timeout", "60")));
+        StreamResult r = new LoadGenerator(selectors).stream(target,
+                new StreamSpec(n, m, size, sendStart, timeout, step));
+        Table t = new Table("external server " + opts.get("--external"), "N", "M/conn", "msgs/s", "gap p50 µs",
+                "gap p99 µs", "exactly-once, in order");
+        t.add(str(n), str(m), Table.number(r.messagesPerSecond()), Table.micros(r.gaps().quantile(0.5)),
+                Table.micros(r.gaps().quantile(0.99)), r.check());
+        System.out.print(t.markdown());
+    }
+
+    private static String str(long v) {
+        return Long.toString(v);
+    }
+}
