@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -35,11 +36,13 @@ final class JettyServer implements BenchServer {
         connector.setPort(o.port());
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
-        server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
+        ContextHandler context = new ContextHandler("/");
+        server.setHandler(context);
+        context.setHandler(WebSocketUpgradeHandler.from(server, context, container -> {
             container.setMaxBinaryMessageSize(1 << 20);
             container.setMaxFrameSize(1 << 20);
             container.setIdleTimeout(java.time.Duration.ofMinutes(10));
-            container.addMapping("/", (request, response, callback) -> new Endpoint());
+            container.addMapping("/", (request, response, callback) -> new Endpoint(workers));
         }));
         server.start();
     }
@@ -61,8 +64,14 @@ final class JettyServer implements BenchServer {
         }
     }
 
-    private final class Endpoint implements Session.Listener.AutoDemanding {
+    /** Public: Jetty binds listener methods through method handles. */
+    public static final class Endpoint implements Session.Listener.AutoDemanding {
+        private final ThreadPoolExecutor workers;
         private volatile Session session;
+
+        Endpoint(ThreadPoolExecutor workers) {
+            this.workers = workers;
+        }
 
         @Override
         public void onWebSocketOpen(Session s) {
