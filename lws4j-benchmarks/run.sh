@@ -59,7 +59,7 @@ REPORT="$OUT/report.md"
   echo "- Date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
   echo "- nproc: $(nproc); memory: $(free -m | awk '/Mem:/{print $2" MiB"}'); ulimit -n: $(ulimit -n)"
   echo "- java -version: $(java -version 2>&1 | tr '\n' ' ')"
-  echo "- Command: lws4j-benchmarks/run.sh $MODE ${JFR:+--jfr }${JMH:---no-jmh }${HARNESS_ARGS[*]:-}"
+  echo "- Command: lws4j-benchmarks/run.sh $MODE${JFR:+ --jfr}$([ -z "$JMH" ] && echo ' --no-jmh') ${HARNESS_ARGS[*]:-}"
   echo
 } > "$REPORT"
 

@@ -27,7 +27,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --mode quick|full|smoke
- *      [--workloads stream,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
+ *      [--workloads stream,demo,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
  *      [--selectors 1|2] [--logs DIR]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
  *      [--subprotocol lws-minimal] --expect M [--connections N] [--seq-step K] [--no-start]
@@ -77,7 +77,7 @@ public final class Harness {
         if (opts.containsKey("--servers")) {
             plan = plan.onlyServers(Arrays.asList(opts.get("--servers").split(",")));
         }
-        List<String> workloads = Arrays.asList(opts.getOrDefault("--workloads", "stream,echo,idle,cold").split(","));
+        List<String> workloads = Arrays.asList(opts.getOrDefault("--workloads", "stream,demo,echo,idle,cold").split(","));
         Path logDir = Path.of(opts.getOrDefault("--logs", "target/bench-logs"));
         Path jfr = opts.containsKey("--jfr") ? Path.of(opts.get("--jfr")) : null;
         Harness h = new Harness(plan, selectors, logDir, jfr, System.err);
@@ -94,6 +94,9 @@ public final class Harness {
         long t0 = System.nanoTime();
         if (workloads.contains("stream")) {
             runStream();
+        }
+        if (workloads.contains("demo")) {
+            runDemo();
         }
         if (workloads.contains("echo")) {
             runEcho();
@@ -169,6 +172,50 @@ public final class Harness {
             t.add(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
                     Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
                     Table.micros(r.gaps().quantile(0.50)), Table.micros(r.gaps().quantile(0.99)), r.check());
+        }
+        tables.add(t);
+    }
+
+    /**
+     * The threadpool demo itself (lws4j-examples), started with benchmark flags so that every
+     * SYNC sends one "pos N" text message, driven as an external server: no start command,
+     * positions grow by the step, and the demo closes each connection when its task finishes.
+     */
+    void runDemo() throws IOException, InterruptedException {
+        long step = 100_000;
+        Table t = new Table("threadpool demo (lws4j-examples) as an external server: one \"pos N\" text message "
+                + "per SYNC", "T", "N", "M/conn", "server", "msgs/s", "× lws4j S=32", "gap p50 µs", "gap p99 µs",
+                "exactly-once, in order");
+        for (int threads : plan.streamThreads()) {
+            for (int n : plan.streamConnections()) {
+                int m = Math.max(10, plan.streamMessagesPerRun() / n);
+                int port;
+                try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getLoopbackAddress())) {
+                    port = probe.getLocalPort();
+                }
+                List<String> args = List.of("--bind", "127.0.0.1", "--port", str(port), "--threads", str(threads),
+                        "--queue", str(n), "--end", str((m - 1) * step), "--step", str(step), "--sleep-ms", "0",
+                        "--sync-every", str(step), "--quiet");
+                progress.printf("demo: T=%d N=%d%n", threads, n);
+                try (ServerProcess p = ServerProcess.spawnMain("lws4j-demo", "io.lws4j.examples.threadpool.ThreadPoolDemo",
+                        args, port, jvmExtras("lws4j-demo", "T" + threads + "-N" + n), logDir, true)) {
+                    if (!p.awaitListening(30_000)) {
+                        t.add(str(threads), str(n), str(m), "lws4j-demo", "n/a", "n/a", "n/a", "n/a",
+                                "demo did not start, see " + logDir.resolve("lws4j-demo.log"));
+                        continue;
+                    }
+                    Target target = new Target("127.0.0.1", port, "/", "lws-minimal");
+                    StreamResult r = generator.stream(target, new StreamSpec(n, m, 32, false, plan.streamTimeout(), step));
+                    progress.printf("  %.0f msg/s %s%n", r.messagesPerSecond(), r.check());
+                    double lws = streamRows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == threads
+                            && o.connections() == n && o.size() == 32 && o.result() != null)
+                            .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
+                    t.add(str(threads), str(n), str(m), "lws4j-demo", Table.number(r.messagesPerSecond()),
+                            Table.ratio(r.messagesPerSecond(), lws), Table.micros(r.gaps().quantile(0.5)),
+                            Table.micros(r.gaps().quantile(0.99)), r.check());
+                }
+            }
         }
         tables.add(t);
     }

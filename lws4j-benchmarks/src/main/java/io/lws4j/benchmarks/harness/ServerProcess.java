@@ -53,6 +53,18 @@ final class ServerProcess implements AutoCloseable {
     /** Starts a server on a known port without waiting (for cold-start timing). */
     static ServerProcess spawn(String impl, int port, int threads, int queue, List<String> extraJvm, Path logDir)
             throws IOException {
+        return spawnMain(impl, "io.lws4j.benchmarks.servers.ServerMain", List.of("--impl", impl, "--port",
+                Integer.toString(port), "--threads", Integer.toString(threads), "--queue", Integer.toString(queue)),
+                port, extraJvm, logDir, false);
+    }
+
+    /**
+     * Starts any main class of the class path as a server on a known port without waiting.
+     * With {@code stdoutToLog} its standard output goes to the log too (a program that
+     * prints on its own and stops on SIGTERM, like the threadpool demo).
+     */
+    static ServerProcess spawnMain(String label, String mainClass, List<String> args, int port,
+            List<String> extraJvm, Path logDir, boolean stdoutToLog) throws IOException {
         Files.createDirectories(logDir);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -60,15 +72,17 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(extraJvm);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.lws4j.benchmarks.servers.ServerMain");
-        cmd.addAll(List.of("--impl", impl, "--port", Integer.toString(port), "--threads", Integer.toString(threads),
-                "--queue", Integer.toString(queue)));
+        cmd.add(mainClass);
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        File log = logDir.resolve(impl + ".log").toFile();
+        File log = logDir.resolve(label + ".log").toFile();
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log));
+        if (stdoutToLog) {
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        }
         long t0 = System.nanoTime();
         Process process = pb.start();
-        return new ServerProcess(impl, process, t0, port);
+        return new ServerProcess(label, process, t0, port);
     }
 
     int port() {
@@ -126,6 +140,20 @@ final class ServerProcess implements AutoCloseable {
         return null;
     }
 
+    /** Waits until the port accepts connections; false when the bound passed or the process died. */
+    boolean awaitListening(long boundMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + boundMillis;
+        while (System.currentTimeMillis() < deadline && process.isAlive()) {
+            try {
+                java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress("127.0.0.1", port)).close();
+                return true;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() {
         try {
@@ -135,6 +163,9 @@ final class ServerProcess implements AutoCloseable {
             // already gone
         }
         try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroy();
+            }
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
