@@ -28,7 +28,7 @@ import java.util.Map;
  * <pre>
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --mode quick|full|smoke
  *      [--workloads stream,demo,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
- *      [--selectors 1|2] [--logs DIR]
+ *      [--selectors 1|2] [--logs DIR] [--stream-n 8,64] [--stream-s 32] [--stream-total MESSAGES]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
  *      [--subprotocol lws-minimal] --expect M [--connections N] [--seq-step K] [--no-start]
  * </pre>
@@ -74,6 +74,11 @@ public final class Harness {
             return;
         }
         Plan plan = Plan.named(opts.getOrDefault("--mode", "quick"));
+        if (opts.containsKey("--stream-n") || opts.containsKey("--stream-total") || opts.containsKey("--stream-s")) {
+            plan = plan.withStream(ints(opts.get("--stream-n"), plan.streamConnections()),
+                    ints(opts.get("--stream-s"), plan.streamSizes()),
+                    Integer.parseInt(opts.getOrDefault("--stream-total", Integer.toString(plan.streamMessagesPerRun()))));
+        }
         if (opts.containsKey("--servers")) {
             plan = plan.onlyServers(Arrays.asList(opts.get("--servers").split(",")));
         }
@@ -122,7 +127,7 @@ public final class Harness {
             return List.of();
         }
         Files.createDirectories(jfrDir);
-        return List.of("-XX:StartFlightRecording=settings=profile,filename="
+        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                 + jfrDir.resolve(impl + "-" + tag + ".jfr").toAbsolutePath());
     }
 
@@ -326,6 +331,10 @@ public final class Harness {
         t.add(str(n), str(m), Table.number(r.messagesPerSecond()), Table.micros(r.gaps().quantile(0.5)),
                 Table.micros(r.gaps().quantile(0.99)), r.check());
         System.out.print(t.markdown());
+    }
+
+    private static List<Integer> ints(String csv, List<Integer> otherwise) {
+        return csv == null ? otherwise : Arrays.stream(csv.split(",")).map(Integer::valueOf).toList();
     }
 
     private static String str(long v) {

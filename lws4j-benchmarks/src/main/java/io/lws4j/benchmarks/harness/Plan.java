@@ -41,6 +41,13 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
                 filter(idleServers, keep), idleConnections, filter(coldServers, keep), coldRepeats);
     }
 
+    /** This plan with other stream connection counts and messages per run (for profiling one case). */
+    Plan withStream(List<Integer> connections, List<Integer> sizes, int messagesPerRun) {
+        return new Plan(name, streamServers, streamThreads, connections, sizes, messagesPerRun, streamTimeout,
+                echoServers, echoCases, echoWarmup, echoMeasure, idleServers, idleConnections, coldServers,
+                coldRepeats);
+    }
+
     private static List<String> filter(List<String> servers, List<String> keep) {
         return servers.stream().filter(keep::contains).toList();
     }

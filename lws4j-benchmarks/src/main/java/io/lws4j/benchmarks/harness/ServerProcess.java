@@ -43,7 +43,10 @@ final class ServerProcess implements AutoCloseable {
             throws IOException {
         ServerProcess p = spawn(impl, port, threads, queue, extraJvm, logDir);
         String line = p.readLine(30_000);
-        if (line == null || !line.startsWith("READY ")) {
+        while (line != null && !line.startsWith("READY ")) {
+            line = p.readLine(30_000); // JVM chatter such as JFR's startup line
+        }
+        if (line == null) {
             p.close();
             throw new IOException(impl + " did not start (" + line + "), see " + logDir.resolve(impl + ".log"));
         }
@@ -98,7 +101,10 @@ final class ServerProcess implements AutoCloseable {
         in.write("stats\n");
         in.flush();
         String line = readLine(30_000);
-        if (line == null || !line.startsWith("STATS ")) {
+        while (line != null && !line.startsWith("STATS ")) {
+            line = readLine(30_000);
+        }
+        if (line == null) {
             throw new IOException(impl + ": no stats (" + line + ")");
         }
         long heap = -1;
