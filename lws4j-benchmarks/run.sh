@@ -77,6 +77,10 @@ if [ -n "$JMH" ] && [ "$MODE" != smoke ]; then
   echo "JMH ${JMH_OPTS[*]}..." >&2
   java -cp "$CP" org.openjdk.jmh.Main "${JMH_OPTS[@]}" -rf text -rff "$OUT/jmh.txt" \
     'io.lws4j.benchmarks.jmh.*' > "$OUT/jmh.log" 2>&1
+  if grep -q "<failure>" "$OUT/jmh.log"; then
+    echo "JMH: some benchmarks failed, see $OUT/jmh.log" >&2
+    echo "JMH: some benchmarks FAILED (see target/bench-run/jmh.log)" >> "$REPORT"
+  fi
   {
     echo "### JMH micro-benchmarks (java -cp ... org.openjdk.jmh.Main ${JMH_OPTS[*]})"
     echo

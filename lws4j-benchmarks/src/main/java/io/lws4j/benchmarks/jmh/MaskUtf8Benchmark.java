@@ -50,7 +50,7 @@ public class MaskUtf8Benchmark {
     public void setup() {
         StringBuilder sb = new StringBuilder();
         String unit = text.equals("ascii") ? "hello websocket " : "héllo wörld € 😀 ";
-        while (sb.toString().getBytes(StandardCharsets.UTF_8).length < SIZE) {
+        while (sb.toString().getBytes(StandardCharsets.UTF_8).length <= SIZE) {
             sb.append(unit);
         }
         byte[] all = sb.toString().getBytes(StandardCharsets.UTF_8);

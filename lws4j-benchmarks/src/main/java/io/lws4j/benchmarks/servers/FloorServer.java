@@ -242,7 +242,9 @@ final class FloorServer implements BenchServer {
         }
         int ops = c.remaining > 0 || c.out.position() > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE
                 : SelectionKey.OP_READ;
-        c.key.interestOps(ops);
+        if (c.key.interestOps() != ops) {
+            c.key.interestOps(ops);
+        }
     }
 
     /** Writes pending output; true when all of it went out. */
