@@ -7,7 +7,9 @@ import java.util.Objects;
  * A consistent snapshot of a pool's load (lws {@code lws_threadpool_diagnose} plus the
  * metrics lws lacks). All fields are taken together under the pool lock.
  *
- * <p>Thread-safe: an immutable record.
+ * <p>Instances are immutable.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param ongoing tasks on a worker (running, syncing or stopping)
  * @param possible live worker threads
@@ -28,6 +30,16 @@ public record Diagnosis(int ongoing, int possible, int queueDepth, int doneUnrea
     /**
      * Checks the snapshot.
      *
+     * @param ongoing tasks on a worker
+     * @param possible live worker threads
+     * @param queueDepth tasks waiting while every worker is busy
+     * @param doneUnreaped ended tasks not yet reaped
+     * @param rejected refused enqueues
+     * @param oldestWaitAge the age of the oldest waiting task
+     * @param syncWaits SYNC waits entered
+     * @param lateSyncs expired SYNC tries
+     * @param abandonedSyncs SYNC waits given up
+     * @param completed tasks that ended
      * @throws NullPointerException when {@code oldestWaitAge} is null
      */
     public Diagnosis {

@@ -35,9 +35,11 @@ public final class PoolCore {
      * only makes "in the queue" and "QUEUED" change together (acquire and cancel both CAS
      * under the lock and unlink in the same critical section).
      *
-     * Admission. An idle worker (one parked in workAvailable.await) takes a queued task at
-     * once. A task is accepted when queue.size() < idle + maxQueueDepth: the first `idle`
-     * queued tasks are claimed by idle workers, so only the rest count as waiting.
+     * Admission. A free worker (live, not running a task: parked in workAvailable.await or
+     * on its way back to take()) takes a queued task at once, since take() polls the queue
+     * before parking. A task is accepted when queue.size() < free + maxQueueDepth: the
+     * first `free` queued tasks are claimed by free workers, so only the rest count as
+     * waiting.
      *
      * Run state: RUNNING -> FINISHING (finish(): no admissions, queue purged, workers exit
      * when they come back for work, tasks on workers see STOPPING at their next call, syncing
@@ -78,6 +80,8 @@ public final class PoolCore {
     private int liveWorkers;
     /** Written under lock; read anywhere. */
     private volatile int runState = RUN;
+    /** Reads the run state; one instance, so a SYNC allocates nothing for it. */
+    private final java.util.function.BooleanSupplier isRunning = () -> runState == RUN;
 
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong syncWaits = new AtomicLong();
@@ -187,7 +191,7 @@ public final class PoolCore {
         try {
             if (runState != RUN) {
                 refusal = "pool " + name + " is finishing";
-            } else if (queue.size() >= idle + args.maxQueueDepth()) {
+            } else if (queue.size() >= freeWorkers() + args.maxQueueDepth()) {
                 refusal = "pool " + name + ": queue full (maxQueueDepth " + args.maxQueueDepth()
                         + ", " + ongoing + " of " + liveWorkers + " workers busy)";
             } else if (!ct.add(t)) {
@@ -213,7 +217,12 @@ public final class PoolCore {
 
     // ---------------------------------------------------------------- the worker side
 
-    /** One worker thread. */
+    /**
+     * One worker thread: takes tasks and runs them until the pool finishes.
+     *
+     * <p>Thread-safe: any method may be called from any thread ({@code current} is guarded
+     * by the pool lock).
+     */
     static final class Worker implements Runnable {
         final PoolCore pool;
         final int index;
@@ -272,6 +281,12 @@ public final class PoolCore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Workers not running a task: they take from the queue before they next park. */
+    private int freeWorkers() {
+        assert lock.isHeldByCurrentThread();
+        return Math.max(0, liveWorkers - ongoing);
     }
 
     private void workerExited(Worker w) {
@@ -361,26 +376,13 @@ public final class PoolCore {
     /** The worker half of the SYNC handshake. Returns with the state RUNNING or STOPPING. */
     private void syncWait(TaskRecord<?> t) {
         ConnectionInternals c = t.boundConnection();
-        if (c == null || runState != RUN) {
-            return; // nobody to consume: answered at once, the loop decides what is next
-        }
-        long gen = t.syncGeneration + 1;
-        t.syncGeneration = gen;
         long start = System.nanoTime();
-        if (!t.state.enterSync()) {
-            return; // a stop arrived during the call
+        long gen = t.beginSync(isRunning);
+        if (gen < 0 || c == null) {
+            return; // nobody to consume: answered at once, the loop decides what is next
         }
         t.stateSinceNanos = start;
         syncWaits.incrementAndGet();
-        // Dekker with the close hook and finish(): they write (detach / run state) then read
-        // the state; we wrote SYNCING and now read theirs.
-        if (t.boundConnection() == null || runState != RUN) {
-            // The closer or finisher may have missed SYNCING: end the wait ourselves. If the
-            // acknowledge fails, their stop won and the state is STOPPING.
-            t.state.acknowledge();
-            t.syncNanos += System.nanoTime() - start;
-            return;
-        }
         notifyService(t, c, gen);
         long deadline = start + syncBudgetNanos;
         long nextTry = start + syncTryNanos;
@@ -600,28 +602,17 @@ public final class PoolCore {
 
     /** The connection close hook, per bound task, on the closing service thread. */
     void onConnectionClosed(TaskRecord<?> t) {
+        boolean continueOutlive = args.outlivePolicy() == OutlivePolicy.CONTINUE;
         for (;;) {
-            int s = t.state.get();
+            int s = t.detachOnClose(continueOutlive);
             if (s == TaskState.QUEUED) {
                 if (purgeQueued(t)) {
                     release(t, null);
                     return;
                 }
-                continue;
+                continue; // a worker took it meanwhile
             }
-            if (s == TaskState.SYNCING) {
-                t.detach();
-                boolean continues = t.outlive && args.outlivePolicy() == OutlivePolicy.CONTINUE;
-                if (continues) {
-                    t.state.acknowledge();
-                } else {
-                    t.state.requestStop();
-                }
-            } else {
-                // RUNNING (its next call sees no connection), STOPPING, or terminal
-                t.detach();
-            }
-            if (TaskState.isTerminal(t.state.get())) {
+            if (TaskState.isTerminal(s)) {
                 release(t, null);
             }
             return;
@@ -897,7 +888,7 @@ public final class PoolCore {
             TaskRecord<?> oldest = queue.first();
             Duration age = oldest == null ? Duration.ZERO
                     : Duration.ofNanos(System.nanoTime() - oldest.createdNanos);
-            return new Diagnosis(ongoing, liveWorkers, Math.max(0, queue.size() - idle),
+            return new Diagnosis(ongoing, liveWorkers, Math.max(0, queue.size() - freeWorkers()),
                     done.size(), rejected.get(), age, syncWaits.get(), lateSyncs.get(),
                     abandonedSyncs.get(), completed.get());
         } finally {
