@@ -39,12 +39,18 @@ final class MinimalProtocol implements Protocol {
     private final DemoOptions options;
     private final DemoStats stats;
     private final Duration messageTimeout;
+    private final Runnable onChange;
     private volatile ThreadPool pool;
     private volatile boolean shuttingDown;
 
-    MinimalProtocol(DemoOptions options, DemoStats stats) {
+    /**
+     * @param onChange called on a service thread whenever a connection is admitted, refused,
+     *     starts, ends or closes, so that watchers can be told soon; must not block
+     */
+    MinimalProtocol(DemoOptions options, DemoStats stats, Runnable onChange) {
         this.options = options;
         this.stats = stats;
+        this.onChange = onChange;
         this.messageTimeout = options.effectiveMessageTimeout();
     }
 
@@ -96,10 +102,12 @@ final class MinimalProtocol implements Protocol {
                 stats.refused.incrementAndGet();
                 connection.close(CloseCodes.TRY_AGAIN_LATER, "threadpool queue full");
             }
+            onChange.run();
             return;
         }
         stats.admitted.incrementAndGet();
         stats.notePeaks(pool.diagnose());
+        onChange.run();
         if (!options.startTimeout().isZero()) {
             connection.setTimeout(options.startTimeout());
         }
@@ -156,6 +164,9 @@ final class MinimalProtocol implements Protocol {
         stats.messages.incrementAndGet();
         connection.setTimeout(messageTimeout);
         task.sync(false);
+        if (position == 0) {
+            onChange.run();
+        }
     }
 
     @Override
@@ -163,6 +174,7 @@ final class MinimalProtocol implements Protocol {
         if (closeCode == CloseCodes.POLICY_VIOLATION && "timeout".equals(reason)) {
             stats.timedOut.incrementAndGet();
         }
+        onChange.run();
         // The pool takes care of the task: a queued one is removed, a running one is asked
         // to stop, and cleanup runs either way.
     }

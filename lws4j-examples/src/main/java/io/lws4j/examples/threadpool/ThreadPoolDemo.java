@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ThreadPoolDemo implements AutoCloseable {
     private static final Duration TICK = Duration.ofSeconds(1);
+    /** Changes within this window reach lws-status subscribers as one message. */
+    private static final Duration CHANGE_COALESCING = Duration.ofMillis(100);
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -33,6 +35,7 @@ public final class ThreadPoolDemo implements AutoCloseable {
     private final Context context;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    private final AtomicBoolean changePublishPending = new AtomicBoolean();
     private final CountDownLatch shutdownDone = new CountDownLatch(1);
     private final Object tickLock = new Object();
     /** Guarded by tickLock: the next scheduled tick, cancelled at shutdown. */
@@ -43,7 +46,7 @@ public final class ThreadPoolDemo implements AutoCloseable {
     private ThreadPoolDemo(DemoOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
-        this.minimal = new MinimalProtocol(options, stats);
+        this.minimal = new MinimalProtocol(options, stats, this::publishSoon);
         this.status = new StatusProtocol(this::statusJson);
         this.page = PageFiles.extract(StatusJson.config(options));
         Context ctx;
@@ -189,6 +192,26 @@ public final class ThreadPoolDemo implements AutoCloseable {
             out.println(minimal.pool().dump());
         }
         scheduleTick();
+    }
+
+    /** Tells lws-status subscribers about a change soon, at most once per coalescing window. */
+    private void publishSoon() {
+        Context ctx = context;
+        if (ctx == null) {
+            // A connection raced the constructor; the first tick publishes it.
+            return;
+        }
+        if (shutdownStarted.get() || !changePublishPending.compareAndSet(false, true)) {
+            return;
+        }
+        ctx.schedule(CHANGE_COALESCING, () -> {
+            changePublishPending.set(false);
+            if (!shutdownStarted.get()) {
+                Diagnosis d = minimal.pool().diagnose();
+                stats.notePeaks(d);
+                status.publish(statusJson(d));
+            }
+        });
     }
 
     private String statusJson() {
