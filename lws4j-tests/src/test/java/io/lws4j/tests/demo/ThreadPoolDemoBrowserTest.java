@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lws4j.examples.threadpool.DemoOptions;
 import io.lws4j.examples.threadpool.ThreadPoolDemo;
+import io.lws4j.tests.support.ExternalTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,8 +37,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code target/screenshots/}.
  */
 class ThreadPoolDemoBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     /** 3 workers, queue 8; each task takes about 3 s and sends 11 positions. */
@@ -54,13 +53,11 @@ class ThreadPoolDemoBrowserTest {
 
     @BeforeEach
     void startDemoAndBrowser() throws Exception {
-        RequiredPrograms.require(CHROMIUM, "chromium",
-                "apt-get install chromium");
-        RequiredPrograms.require(CHROMEDRIVER, "chromedriver",
-                "apt-get install chromium-driver");
+        Path chromium = ExternalTools.requireChromium();
+        Path chromedriver = ExternalTools.requireChromedriver();
         demo = ThreadPoolDemo.start(DemoOptions.parse(FAST_FLAGS),
                 new PrintStream(demoOut, true, StandardCharsets.UTF_8));
-        browser = startChromium(profile);
+        browser = startChromium(chromium, chromedriver, profile);
     }
 
     @AfterEach
@@ -138,9 +135,9 @@ class ThreadPoolDemoBrowserTest {
         screenshot("threadpool-demo-done.png");
     }
 
-    private static WebDriver startChromium(Path userDataDir) {
+    private static WebDriver startChromium(Path chromium, Path chromedriver, Path userDataDir) {
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update",
@@ -149,7 +146,7 @@ class ThreadPoolDemoBrowserTest {
         // An explicit driver executable keeps Selenium Manager from looking for (or
         // downloading) one.
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()
                 .build();
         return new ChromeDriver(service, options);
