@@ -71,9 +71,12 @@ final class DemoProcess implements AutoCloseable {
         }
     }
 
-    /** Sends SIGTERM ({@link Process#destroy()} on Linux). */
+    /**
+     * Sends SIGTERM. Through the {@link ProcessHandle}: {@link Process#destroy()} sends the
+     * same signal but also closes our ends of the pipes, losing the shutdown output.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** Waits for the exit and for all output; returns the exit code, or -1 on timeout. */
@@ -103,10 +106,14 @@ final class DemoProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
