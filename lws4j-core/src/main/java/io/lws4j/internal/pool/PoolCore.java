@@ -35,9 +35,11 @@ public final class PoolCore {
      * only makes "in the queue" and "QUEUED" change together (acquire and cancel both CAS
      * under the lock and unlink in the same critical section).
      *
-     * Admission. An idle worker (one parked in workAvailable.await) takes a queued task at
-     * once. A task is accepted when queue.size() < idle + maxQueueDepth: the first `idle`
-     * queued tasks are claimed by idle workers, so only the rest count as waiting.
+     * Admission. A free worker (live, not running a task: parked in workAvailable.await or
+     * on its way back to take()) takes a queued task at once, since take() polls the queue
+     * before parking. A task is accepted when queue.size() < free + maxQueueDepth: the
+     * first `free` queued tasks are claimed by free workers, so only the rest count as
+     * waiting.
      *
      * Run state: RUNNING -> FINISHING (finish(): no admissions, queue purged, workers exit
      * when they come back for work, tasks on workers see STOPPING at their next call, syncing
@@ -187,7 +189,7 @@ public final class PoolCore {
         try {
             if (runState != RUN) {
                 refusal = "pool " + name + " is finishing";
-            } else if (queue.size() >= idle + args.maxQueueDepth()) {
+            } else if (queue.size() >= freeWorkers() + args.maxQueueDepth()) {
                 refusal = "pool " + name + ": queue full (maxQueueDepth " + args.maxQueueDepth()
                         + ", " + ongoing + " of " + liveWorkers + " workers busy)";
             } else if (!ct.add(t)) {
@@ -272,6 +274,12 @@ public final class PoolCore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Workers not running a task: they take from the queue before they next park. */
+    private int freeWorkers() {
+        assert lock.isHeldByCurrentThread();
+        return Math.max(0, liveWorkers - ongoing);
     }
 
     private void workerExited(Worker w) {
@@ -897,7 +905,7 @@ public final class PoolCore {
             TaskRecord<?> oldest = queue.first();
             Duration age = oldest == null ? Duration.ZERO
                     : Duration.ofNanos(System.nanoTime() - oldest.createdNanos);
-            return new Diagnosis(ongoing, liveWorkers, Math.max(0, queue.size() - idle),
+            return new Diagnosis(ongoing, liveWorkers, Math.max(0, queue.size() - freeWorkers()),
                     done.size(), rejected.get(), age, syncWaits.get(), lateSyncs.get(),
                     abandonedSyncs.get(), completed.get());
         } finally {
