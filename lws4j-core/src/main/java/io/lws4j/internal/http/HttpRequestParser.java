@@ -238,12 +238,13 @@ public final class HttpRequestParser {
         boolean wellFormed = version.length() == 8 && version.startsWith("HTTP/")
                 && HttpSyntax.isDigit(version.charAt(5)) && version.charAt(6) == '.'
                 && HttpSyntax.isDigit(version.charAt(7));
-        boolean majorOnly = version.length() == 6 && version.startsWith("HTTP/")
-                && HttpSyntax.isDigit(version.charAt(5));
+        // "HTTP/2", "HTTP/3": how later versions name themselves; "HTTP/1" is just malformed
+        boolean otherMajorOnly = version.length() == 6 && version.startsWith("HTTP/")
+                && HttpSyntax.isDigit(version.charAt(5)) && version.charAt(5) != '1';
         if (wellFormed && version.charAt(5) == '1') {
             return;
         }
-        if (wellFormed || majorOnly) {
+        if (wellFormed || otherMajorOnly) {
             throw new HttpException(505, "only HTTP/1.x is supported");
         }
         throw new HttpException(400, "malformed HTTP version");

@@ -140,6 +140,8 @@ public final class StaticFiles {
             }
             file = inside(realRoot, file, List.of(INDEX_FILE));
             attributes = attributes(file);
+        } else if (path.trailingSlash()) {
+            throw new HttpException(404, "not found"); // "file/" names a directory that is not there
         }
         if (!attributes.isRegularFile()) {
             throw new HttpException(404, "not found");

@@ -2,7 +2,9 @@ package io.lws4j.internal.loop;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.nio.channels.SocketChannel;
 import java.util.function.BiConsumer;
 
@@ -16,12 +18,16 @@ import java.util.function.BiConsumer;
 final class Acceptor implements Selectable {
     /** Accepts per readiness event, so a connection storm cannot starve loop 0's I/O. */
     private static final int ACCEPTS_PER_EVENT = 64;
+    /** How long accepting pauses after an accept error. */
+    private static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
 
     private final ServerSocketChannel server;
     private final ServiceLoop[] loops;
     private final BiConsumer<ServiceLoop, SocketChannel> onAccepted;
     private int next;
+    /** Loop 0's key for the listening socket; set once registered. */
+    private SelectionKey key;
 
     Acceptor(ServerSocketChannel server, ServiceLoop[] loops,
             BiConsumer<ServiceLoop, SocketChannel> onAccepted) {
@@ -55,10 +61,24 @@ final class Acceptor implements Selectable {
         }
     }
 
+    void registered(SelectionKey acceptKey) {
+        this.key = acceptKey;
+    }
+
     @Override
     public void onFailure(Throwable failure) {
-        // an accept error (for example too many open files) must not stop the server
-        LOG.log(System.Logger.Level.WARNING, "accept failed", failure);
+        // an accept error (for example too many open files) must not stop the server, nor
+        // make loop 0 spin on a listening socket that stays ready: pause accepting briefly
+        LOG.log(System.Logger.Level.WARNING, "accept failed; pausing accepts for "
+                + ACCEPT_PAUSE.toMillis() + " ms", failure);
+        if (key != null && key.isValid()) {
+            key.interestOps(0);
+            loops[0].schedule(ACCEPT_PAUSE, () -> {
+                if (key.isValid()) {
+                    key.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            });
+        }
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class ContextImpl implements Context {
         }
         loops[0].execute(() -> {
             try {
-                loops[0].register(server, SelectionKey.OP_ACCEPT, acceptor);
+                acceptor.registered(loops[0].register(server, SelectionKey.OP_ACCEPT, acceptor));
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot register the listening socket", e);
             }
