@@ -303,7 +303,10 @@ checks.handshakeWrongVersion = () => expectRefused(head([`GET ${path} HTTP/1.1`,
 checks.handshakePost = () => expectRefused(head([`POST ${path} HTTP/1.1`, hostLine,
   'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${newKey()}`,
   'Sec-WebSocket-Version: 13', 'Content-Length: 0']), [400, 405]);
-checks.handshakeGarbage = () => expectRefused('HELLO THERE\r\n\r\n', [400]);
+// A TLS ClientHello's first bytes, as from a client speaking wss:// to a plain port.
+checks.handshakeGarbage = () => expectRefused(
+  Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]),
+    Buffer.from('\r\n\r\n')]), [400]);
 checks.handshakeOversizedHead = () => expectRefused(head([`GET ${path} HTTP/1.1`, hostLine,
   `X-Filler: ${'f'.repeat(70000)}`, 'Upgrade: websocket', 'Connection: Upgrade',
   `Sec-WebSocket-Key: ${newKey()}`, 'Sec-WebSocket-Version: 13']), [431, 400]);

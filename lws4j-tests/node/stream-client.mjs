@@ -15,7 +15,8 @@ const USAGE = `usage: node stream-client.mjs --url ws://127.0.0.1:PORT/ [options
                            start (for streams joined mid-way)
   --expect M               messages per connection; after M the client closes with 1000 and
                            a server close before M is an error (default 0: read until the
-                           server closes)
+                           server closes). Messages still in flight after the client's close
+                           are checked for order and counted as "afterClose".
   --min-messages M         with --expect 0: a connection must see at least M (default 1)
   --close-fraction F       close this fraction of connections early (default 0)
   --close-after-max K      an early-closed connection closes after 1..K messages (default 10)
@@ -106,15 +107,18 @@ function runConnection(state) {
       expected = n + 1;
       if (state.first === null) state.first = n;
       state.last = n;
+      if (state.closedBy !== null) {
+        // In flight when we closed: still checked for order, counted apart.
+        state.afterClose++;
+        return;
+      }
       state.received++;
-      if (state.closedBy === null) {
-        if (closeAfter !== null && state.received === closeAfter) {
-          state.closedBy = 'client-early';
-          ws.close(1000, 'early');
-        } else if (opts.expect > 0 && state.received === opts.expect) {
-          state.closedBy = 'client';
-          ws.close(1000, 'done');
-        }
+      if (closeAfter !== null && state.received === closeAfter) {
+        state.closedBy = 'client-early';
+        ws.close(1000, 'early');
+      } else if (opts.expect > 0 && state.received === opts.expect) {
+        state.closedBy = 'client';
+        ws.close(1000, 'done');
       }
     });
     ws.on('close', (code, reason) => {
@@ -152,7 +156,7 @@ const plans = Array.from({ length: opts.connections }, () => {
 const started = Date.now();
 const states = plans.map((closeAfter, id) => ({
   id, received: 0, first: null, last: null, closeAfter, closedBy: null, closeCode: null,
-  closeReason: '', errors: [], done: false, opened: false, socket: null,
+  closeReason: '', errors: [], done: false, opened: false, socket: null, afterClose: 0,
 }));
 let timer;
 await Promise.race([
@@ -179,7 +183,7 @@ for (const s of states) {
   summary.errorCount += s.errors.length;
   for (const e of s.errors) if (summary.errors.length < 20) summary.errors.push(`connection ${id}: ${e}`);
   summary.perConnection.push({
-    id, received: s.received, first: s.first, last: s.last, closedBy: s.closedBy,
+    id, received: s.received, afterClose: s.afterClose, first: s.first, last: s.last, closedBy: s.closedBy,
     closeCode: s.closeCode, earlyAfter: s.closeAfter,
   });
 }
