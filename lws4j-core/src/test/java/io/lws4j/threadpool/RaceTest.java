@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * a stop, no SYNC output reported twice, the worker freed.
  */
 class RaceTest extends PoolTestSupport {
-    private static final int ROUNDS = 300;
+    private static final int ROUNDS = 500;
 
     private static void jitter() {
         int spins = ThreadLocalRandom.current().nextInt(3000);
@@ -32,7 +32,11 @@ class RaceTest extends PoolTestSupport {
 
     private static void assertEndedOnce(ThreadPool pool, List<Job> jobs) {
         for (Job j : jobs) {
-            await(j.id + " cleaned", () -> j.cleanups.get() >= 1);
+            try {
+                await(j.id + " cleaned", () -> j.cleanups.get() >= 1);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + " calls " + j.calls + "\n" + pool.dump(), e);
+            }
         }
         await("workers free", () -> pool.diagnose().ongoing() == 0);
         for (Job j : jobs) {

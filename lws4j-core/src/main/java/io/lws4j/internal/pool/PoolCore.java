@@ -380,9 +380,10 @@ public final class PoolCore {
         }
         t.stateSinceNanos = start;
         syncWaits.incrementAndGet();
-        // Dekker with the close hook and finish(): they write (detach / run state) then read
-        // the state; we wrote SYNCING and now read theirs.
-        if (t.boundConnection() == null || runState != RUN) {
+        // Dekker with the close hook, dequeue and finish(): they write (detach, the OUTLIVE
+        // stop flag, the run state) and then read the state; we wrote SYNCING and now read
+        // theirs, so one side sees the other.
+        if (t.boundConnection() == null || t.stopCallRequested || runState != RUN) {
             // The closer or finisher may have missed SYNCING: end the wait ourselves. If the
             // acknowledge fails, their stop won and the state is STOPPING.
             t.state.acknowledge();
@@ -606,8 +607,15 @@ public final class PoolCore {
         }
     }
 
-    /** The connection close hook, per bound task, on the closing service thread. */
+    /**
+     * The connection close hook, per bound task, on the closing service thread. It detaches
+     * first and reads the state after (the Dekker order against the worker, which writes
+     * SYNCING and then reads the binding), so a worker entering SYNC concurrently either sees
+     * the detach and does not wait, or is seen SYNCING here and woken.
+     */
     void onConnectionClosed(TaskRecord<?> t) {
+        t.detach();
+        boolean continues = t.outlive && args.outlivePolicy() == OutlivePolicy.CONTINUE;
         for (;;) {
             int s = t.state.get();
             if (s == TaskState.QUEUED) {
@@ -615,24 +623,19 @@ public final class PoolCore {
                     release(t, null);
                     return;
                 }
-                continue;
-            }
-            if (s == TaskState.SYNCING) {
-                t.detach();
-                boolean continues = t.outlive && args.outlivePolicy() == OutlivePolicy.CONTINUE;
-                if (continues) {
-                    t.state.acknowledge();
-                } else {
-                    t.state.requestStop();
+            } else if (s == TaskState.SYNCING) {
+                boolean ended = continues ? t.state.acknowledge()
+                        : t.state.requestStop() == TaskState.SYNCING;
+                if (ended) {
+                    return;
                 }
             } else {
-                // RUNNING (its next call sees no connection), STOPPING, or terminal
-                t.detach();
+                // RUNNING: its next call sees no connection; STOPPING: ends at its return
+                if (TaskState.isTerminal(s)) {
+                    release(t, null);
+                }
+                return;
             }
-            if (TaskState.isTerminal(t.state.get())) {
-                release(t, null);
-            }
-            return;
         }
     }
 
