@@ -28,9 +28,12 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>at shutdown, tasks are stopped and their connections closed with 1001.</li>
  * </ul>
  *
- * <p>Service-thread confined: all methods must be called on the owning service thread;
- * {@link #onInit}, {@link #onDestroy}, {@link #pool()} and {@link #beginShutdown()} are the
- * exceptions and may be called from any thread.
+ * <p>{@link #onInit}, {@link #onDestroy}, {@link #pool()} and {@link #beginShutdown()} may
+ * be called from any thread; the connection callbacks assert that they run on the
+ * connection's service thread.
+ *
+ * <p>Service-thread confined: all methods must be called on the owning service thread; see
+ * {@code Connection.inServiceThread()}.
  */
 final class MinimalProtocol implements Protocol {
     /** The name libwebsockets' page asks for. */
@@ -86,6 +89,7 @@ final class MinimalProtocol implements Protocol {
 
     @Override
     public void onEstablished(Connection connection) {
+        assert connection.inServiceThread();
         Session session = new Session();
         connection.userData(session);
         CountJob job = new CountJob(options);
@@ -115,6 +119,7 @@ final class MinimalProtocol implements Protocol {
 
     @Override
     public void onWritable(Connection connection) {
+        assert connection.inServiceThread();
         Session session = connection.userData();
         if (session == null || session.task == null) {
             return;
@@ -171,6 +176,7 @@ final class MinimalProtocol implements Protocol {
 
     @Override
     public void onClosed(Connection connection, int closeCode, String reason) {
+        assert connection.inServiceThread();
         if (closeCode == CloseCodes.POLICY_VIOLATION && "timeout".equals(reason)) {
             stats.timedOut.incrementAndGet();
         }

@@ -6,7 +6,7 @@ import io.lws4j.threadpool.Diagnosis;
  * The JSON object the lws-status protocol streams: the pool's {@code diagnose()} numbers,
  * the demo's counters and the workload settings the page needs to draw progress.
  *
- * <p>Thread-safe: stateless.
+ * <p>Thread-safe: any method may be called from any thread.
  */
 final class StatusJson {
     private StatusJson() {
