@@ -40,6 +40,13 @@ public record CreateArgs(int threads, int maxQueueDepth, ThreadFactory threadFac
     /**
      * Validates the settings.
      *
+     * @param threads how many workers to start, at least 1
+     * @param maxQueueDepth how many tasks may wait while every worker is busy, at least 0
+     * @param threadFactory makes the worker threads, or null for the default
+     * @param syncBudget the total SYNC wait before the task is stopped
+     * @param syncRetryInterval the interval between writable re-requests of a waiting SYNC
+     * @param shutdownGrace how long destroy waits before interrupting tasks
+     * @param outlivePolicy what a running OUTLIVE task does when its connection closes
      * @throws IllegalArgumentException when {@code threads < 1}, {@code maxQueueDepth < 0}
      *     or a duration is not positive
      * @throws NullPointerException when a duration or the policy is null

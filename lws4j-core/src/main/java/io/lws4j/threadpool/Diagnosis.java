@@ -28,6 +28,16 @@ public record Diagnosis(int ongoing, int possible, int queueDepth, int doneUnrea
     /**
      * Checks the snapshot.
      *
+     * @param ongoing tasks on a worker
+     * @param possible live worker threads
+     * @param queueDepth tasks waiting while every worker is busy
+     * @param doneUnreaped ended tasks not yet reaped
+     * @param rejected refused enqueues
+     * @param oldestWaitAge the age of the oldest waiting task
+     * @param syncWaits SYNC waits entered
+     * @param lateSyncs expired SYNC tries
+     * @param abandonedSyncs SYNC waits given up
+     * @param completed tasks that ended
      * @throws NullPointerException when {@code oldestWaitAge} is null
      */
     public Diagnosis {
