@@ -618,14 +618,17 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         requestFlush();
     }
 
-    /** Closes after a failure: our close jumps ahead of unsent data; no wait for the peer. */
+    /**
+     * Closes after a failure, without waiting for the peer's close: our close goes after the
+     * data already queued (replies to the peer's valid messages before the fault still go
+     * out, as Autobahn's strict cases expect), and the close timer bounds the flush.
+     */
     private void fail(int code, String reason) {
         switch (state) {
             case OPEN -> {
                 closeCode = code;
                 closeReason = reason == null ? "" : reason;
-                outbound.clearUnstartedData();
-                outbound.addControl(FrameWriter.encodeClose(code, closeReason));
+                outbound.addData(FrameWriter.encodeClose(code, closeReason));
                 moveTo(ConnectionState.CLOSE_FLUSH);
                 writableRequested = false;
                 armCloseTimer();

@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * A connection's queue of encoded frames waiting for the socket: data frames in order, and
- * control frames (pongs, pings, a failure close) that jump ahead of data frames not yet
+ * control frames (pongs, pings) that jump ahead of data frames not yet
  * started, never splitting a frame already partly written.
  *
  * <p>The byte bounds are the caller's business ({@link #dataBytes()},
@@ -40,18 +40,6 @@ final class OutboundQueue {
     void addControl(ByteBuffer frame) {
         control.addLast(frame);
         controlBytes += frame.remaining();
-    }
-
-    /** Drops the data frames not yet started (a failing connection sends no more data). */
-    void clearUnstartedData() {
-        ByteBuffer started = data.peekFirst();
-        boolean keepHead = started != null && started.position() > 0;
-        data.clear();
-        dataBytes = 0;
-        if (keepHead) {
-            data.addFirst(started);
-            dataBytes = started.remaining();
-        }
     }
 
     long dataBytes() {

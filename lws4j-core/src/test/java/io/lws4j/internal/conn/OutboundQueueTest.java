@@ -106,18 +106,4 @@ class OutboundQueueTest {
         }
         assertThat(channel.taken.toString()).isEqualTo(wire.toString());
     }
-
-    @Test
-    void clearUnstartedDataKeepsTheFramePartlyWritten() throws Exception {
-        queue.addData(frame('a', 10));
-        queue.addData(frame('b', 10));
-        channel.budget = 2;
-        queue.writeTo(channel, scratch);
-        queue.clearUnstartedData();
-        assertThat(queue.dataBytes()).isEqualTo(8);
-        queue.addControl(frame('C', 2));
-        channel.budget = 1000;
-        queue.writeTo(channel, scratch);
-        assertThat(channel.taken.toString()).isEqualTo("aaaaaaaaaaCC");
-    }
 }

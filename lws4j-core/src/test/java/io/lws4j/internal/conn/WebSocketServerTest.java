@@ -156,6 +156,23 @@ class WebSocketServerTest {
     }
 
     @Test
+    void shouldStillEchoTheValidMessageThatPrecededABadFrame() throws Exception {
+        start();
+        try (RawClient client = new RawClient(context.port())) {
+            client.handshake();
+            ByteBuffer good = FrameWriter.encodeMasked(FrameWriter.OP_TEXT, true,
+                    ByteBuffer.wrap("valid".getBytes(StandardCharsets.UTF_8)), 0x0badf00d);
+            byte[] both = new byte[good.remaining() + 2];
+            good.get(both, 0, good.remaining());
+            both[both.length - 2] = (byte) 0x83; // reserved opcode 3 after the valid frame
+            both[both.length - 1] = (byte) 0x80; // masked, empty, but its mask is never sent
+            client.send(both);
+            assertThat(client.readFrame().text()).isEqualTo("valid");
+            assertThat(client.readFrame().closeCode()).isEqualTo(CloseCodes.PROTOCOL_ERROR);
+        }
+    }
+
+    @Test
     void shouldCloseWith1007OnInvalidUtf8() throws Exception {
         start();
         try (RawClient client = new RawClient(context.port())) {
