@@ -273,8 +273,11 @@ public final class ThreadPoolDemo implements AutoCloseable {
         try {
             demo = start(options, System.out);
         } catch (UncheckedIOException | IllegalArgumentException e) {
+            Throwable cause = e.getCause();
             System.err.println("ThreadPoolDemo: cannot start on " + options.bind() + ":"
-                    + options.port() + ": " + e.getMessage());
+                    + options.port() + ": " + e.getMessage()
+                    + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")"
+                            : ""));
             System.exit(1);
             return;
         }

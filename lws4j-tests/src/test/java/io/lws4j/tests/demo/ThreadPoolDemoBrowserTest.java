@@ -44,6 +44,18 @@ class ThreadPoolDemoBrowserTest {
         "--threads", "3", "--queue", "8", "--end", "3000000", "--step", "100000",
         "--sleep-ms", "100", "--sync-every", "300000", "--quiet"};
 
+    /**
+     * Selenium warns on every start that it has no CDP bindings for this Chromium version;
+     * the test uses WebDriver only, so the warning is noise. Held here so the levels stick.
+     */
+    private static final List<java.util.logging.Logger> QUIET_LOGGERS = List.of(
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools"),
+            java.util.logging.Logger.getLogger("org.openqa.selenium.chromium"));
+
+    static {
+        QUIET_LOGGERS.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
+    }
+
     @TempDir
     Path profile;
 
