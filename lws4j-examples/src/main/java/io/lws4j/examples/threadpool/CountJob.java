@@ -13,11 +13,12 @@ import io.lws4j.threadpool.TaskStatus;
  * and returns {@link TaskReturn#STOPPED} at once, and an interrupt (the pool's last resort at
  * shutdown) ends the task.
  *
- * <p>Not thread-safe: instances must not be shared. The pool calls {@link #run} on one
- * worker at a time; the service thread reads {@link #syncedPosition()} only while the task
- * is SYNCING, which the pool orders: actions in a task call that returns SYNC happen-before
- * the service-thread callback that sees SYNCING, and that callback's actions before
- * {@code sync(false)} happen-before the next call.
+ * <p>The pool calls {@link #run} on one worker at a time; the service thread reads
+ * {@link #syncedPosition()} only while the task is SYNCING, which the pool orders: actions in
+ * a task call that returns SYNC happen-before the service-thread callback that sees SYNCING,
+ * and that callback's actions before {@code sync(false)} happen-before the next call.
+ *
+ * <p>Not thread-safe: instances must not be shared.
  */
 final class CountJob {
     private final long end;

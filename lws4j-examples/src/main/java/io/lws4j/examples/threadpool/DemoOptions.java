@@ -13,7 +13,7 @@ import java.util.Objects;
  * after each step; it sends "pos 0" when it starts and "pos N" each time it passes a
  * multiple of {@code syncEvery}, and always at {@code end}.
  *
- * <p>Thread-safe: immutable.
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param port the TCP port, 0 for an ephemeral one
  * @param bind the listen address

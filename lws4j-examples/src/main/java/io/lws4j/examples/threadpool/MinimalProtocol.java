@@ -28,9 +28,12 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>at shutdown, tasks are stopped and their connections closed with 1001.</li>
  * </ul>
  *
- * <p>Service-thread confined: all methods must be called on the owning service thread;
- * {@link #onInit}, {@link #onDestroy}, {@link #pool()} and {@link #beginShutdown()} are the
- * exceptions and may be called from any thread.
+ * <p>{@link #onInit}, {@link #onDestroy}, {@link #pool()} and {@link #beginShutdown()} may
+ * be called from any thread; the connection callbacks assert that they run on the
+ * connection's service thread.
+ *
+ * <p>Service-thread confined: all methods must be called on the owning service thread; see
+ * {@code Connection.inServiceThread()}.
  */
 final class MinimalProtocol implements Protocol {
     /** The name libwebsockets' page asks for. */
@@ -39,12 +42,18 @@ final class MinimalProtocol implements Protocol {
     private final DemoOptions options;
     private final DemoStats stats;
     private final Duration messageTimeout;
+    private final Runnable onChange;
     private volatile ThreadPool pool;
     private volatile boolean shuttingDown;
 
-    MinimalProtocol(DemoOptions options, DemoStats stats) {
+    /**
+     * @param onChange called on a service thread whenever a connection is admitted, refused,
+     *     starts, ends or closes, so that watchers can be told soon; must not block
+     */
+    MinimalProtocol(DemoOptions options, DemoStats stats, Runnable onChange) {
         this.options = options;
         this.stats = stats;
+        this.onChange = onChange;
         this.messageTimeout = options.effectiveMessageTimeout();
     }
 
@@ -80,6 +89,7 @@ final class MinimalProtocol implements Protocol {
 
     @Override
     public void onEstablished(Connection connection) {
+        assert connection.inServiceThread();
         Session session = new Session();
         connection.userData(session);
         CountJob job = new CountJob(options);
@@ -96,10 +106,12 @@ final class MinimalProtocol implements Protocol {
                 stats.refused.incrementAndGet();
                 connection.close(CloseCodes.TRY_AGAIN_LATER, "threadpool queue full");
             }
+            onChange.run();
             return;
         }
         stats.admitted.incrementAndGet();
         stats.notePeaks(pool.diagnose());
+        onChange.run();
         if (!options.startTimeout().isZero()) {
             connection.setTimeout(options.startTimeout());
         }
@@ -107,6 +119,7 @@ final class MinimalProtocol implements Protocol {
 
     @Override
     public void onWritable(Connection connection) {
+        assert connection.inServiceThread();
         Session session = connection.userData();
         if (session == null || session.task == null) {
             return;
@@ -156,13 +169,18 @@ final class MinimalProtocol implements Protocol {
         stats.messages.incrementAndGet();
         connection.setTimeout(messageTimeout);
         task.sync(false);
+        if (position == 0) {
+            onChange.run();
+        }
     }
 
     @Override
     public void onClosed(Connection connection, int closeCode, String reason) {
+        assert connection.inServiceThread();
         if (closeCode == CloseCodes.POLICY_VIOLATION && "timeout".equals(reason)) {
             stats.timedOut.incrementAndGet();
         }
+        onChange.run();
         // The pool takes care of the task: a queued one is removed, a running one is asked
         // to stop, and cleanup runs either way.
     }

@@ -6,7 +6,7 @@ import io.lws4j.threadpool.Diagnosis;
  * The JSON object the lws-status protocol streams: the pool's {@code diagnose()} numbers,
  * the demo's counters and the workload settings the page needs to draw progress.
  *
- * <p>Thread-safe: stateless.
+ * <p>Thread-safe: any method may be called from any thread.
  */
 final class StatusJson {
     private StatusJson() {
@@ -20,6 +20,12 @@ final class StatusJson {
         field(b, "possible", d.possible()).append(',');
         field(b, "queueDepth", d.queueDepth()).append(',');
         field(b, "maxQueueDepth", o.queue()).append(',');
+        field(b, "oldestWaitMs", d.oldestWaitAge().toMillis()).append(',');
+        field(b, "doneUnreaped", d.doneUnreaped()).append(',');
+        field(b, "completed", d.completed()).append(',');
+        field(b, "syncWaits", d.syncWaits()).append(',');
+        field(b, "lateSyncs", d.lateSyncs()).append(',');
+        field(b, "abandonedSyncs", d.abandonedSyncs()).append(',');
         field(b, "peakOngoing", s.peakOngoing()).append(',');
         field(b, "peakQueueDepth", s.peakQueueDepth()).append(',');
         field(b, "admitted", s.admitted.get()).append(',');

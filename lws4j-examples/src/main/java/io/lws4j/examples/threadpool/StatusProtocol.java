@@ -13,9 +13,10 @@ import java.util.function.Supplier;
  * <p>Messages are dropped, not queued, for a subscriber whose outbound buffer is full: only
  * the latest state matters.
  *
- * <p>Thread-safe: any method may be called from any thread; the {@link io.lws4j.Protocol}
- * callbacks run on service threads as usual, and {@link #publish} posts each write to the
- * subscriber's own service thread.
+ * <p>The {@link io.lws4j.Protocol} callbacks run on service threads as usual;
+ * {@link #publish} posts each write to the subscriber's own service thread.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 final class StatusProtocol implements Protocol {
     /** The name the page asks for. */

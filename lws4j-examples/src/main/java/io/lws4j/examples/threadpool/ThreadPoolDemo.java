@@ -22,7 +22,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe: any method may be called from any thread.
  */
 public final class ThreadPoolDemo implements AutoCloseable {
+    /*
+     * Threads: the constructor and start() run on the caller; tick() and the change
+     * publisher run on service loop 0 through Context.schedule; protocol callbacks run on
+     * their connections' service threads; shutdown() runs on whichever thread calls it first
+     * (main after a signal, a shutdown hook, a test).
+     *
+     * Shutdown order (the libwebsockets example's PROTOCOL_DESTROY, made explicit): stop
+     * ticking, mark the protocol as shutting down (so stopped tasks and late arrivals close
+     * with 1001), finish() the pool (waiting tasks end, running ones get STOPPING), destroy()
+     * it (joins the workers), close the context (closes the remaining connections with 1001,
+     * onDestroy closes the already destroyed pool again, which is a no-op), delete the page
+     * copy. shutdownStarted makes it run once; shutdownDone lets later callers wait for it.
+     *
+     * A tick that already started when shutdown begins may still publish one status message
+     * or reschedule itself; scheduleTick re-checks shutdownStarted under tickLock, and
+     * shutdown cancels nextTick under the same lock, so at most that one tick runs late, and
+     * the context close discards anything scheduled after it.
+     */
     private static final Duration TICK = Duration.ofSeconds(1);
+    /** Changes within this window reach lws-status subscribers as one message. */
+    private static final Duration CHANGE_COALESCING = Duration.ofMillis(100);
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -33,6 +53,7 @@ public final class ThreadPoolDemo implements AutoCloseable {
     private final Context context;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    private final AtomicBoolean changePublishPending = new AtomicBoolean();
     private final CountDownLatch shutdownDone = new CountDownLatch(1);
     private final Object tickLock = new Object();
     /** Guarded by tickLock: the next scheduled tick, cancelled at shutdown. */
@@ -43,7 +64,7 @@ public final class ThreadPoolDemo implements AutoCloseable {
     private ThreadPoolDemo(DemoOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
-        this.minimal = new MinimalProtocol(options, stats);
+        this.minimal = new MinimalProtocol(options, stats, this::publishSoon);
         this.status = new StatusProtocol(this::statusJson);
         this.page = PageFiles.extract(StatusJson.config(options));
         Context ctx;
@@ -108,6 +129,9 @@ public final class ThreadPoolDemo implements AutoCloseable {
      * stop and their connections close with 1001), destroys it (joins the workers), closes
      * the context (every other connection closes with 1001) and deletes the page copy.
      * Prints a line for each step. Idempotent; a second caller waits for the first to end.
+     *
+     * <p>Memory consistency effects: everything the first call did happens-before any call
+     * of {@code shutdown} or {@link #awaitShutdown()} returns.
      *
      * @param why what asked for it, for the log ("SIGTERM", ...)
      */
@@ -191,6 +215,26 @@ public final class ThreadPoolDemo implements AutoCloseable {
         scheduleTick();
     }
 
+    /** Tells lws-status subscribers about a change soon, at most once per coalescing window. */
+    private void publishSoon() {
+        Context ctx = context;
+        if (ctx == null) {
+            // A connection raced the constructor; the first tick publishes it.
+            return;
+        }
+        if (shutdownStarted.get() || !changePublishPending.compareAndSet(false, true)) {
+            return;
+        }
+        ctx.schedule(CHANGE_COALESCING, () -> {
+            changePublishPending.set(false);
+            if (!shutdownStarted.get()) {
+                Diagnosis d = minimal.pool().diagnose();
+                stats.notePeaks(d);
+                status.publish(statusJson(d));
+            }
+        });
+    }
+
     private String statusJson() {
         return statusJson(minimal.pool().diagnose());
     }
@@ -229,8 +273,11 @@ public final class ThreadPoolDemo implements AutoCloseable {
         try {
             demo = start(options, System.out);
         } catch (UncheckedIOException | IllegalArgumentException e) {
+            Throwable cause = e.getCause();
             System.err.println("ThreadPoolDemo: cannot start on " + options.bind() + ":"
-                    + options.port() + ": " + e.getMessage());
+                    + options.port() + ": " + e.getMessage()
+                    + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")"
+                            : ""));
             System.exit(1);
             return;
         }

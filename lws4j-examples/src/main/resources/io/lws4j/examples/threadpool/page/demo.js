@@ -85,7 +85,7 @@
     li.querySelector(".conn-msgs").textContent = rec.messages + (rec.messages === 1 ? " msg" : " msgs");
     var note = "";
     if (rec.state === "refused") {
-      note = "refused by the server: " + (rec.closeReason || "close " + rec.closeCode);
+      note = (rec.closeReason || "refused") + " (" + rec.closeCode + ")";
     } else if (rec.state === "timed-out") {
       note = "closed by the server's timeout (" + rec.closeCode + " " + rec.closeReason + ")";
     } else if (rec.state === "stopped" || rec.state === "failed") {
@@ -208,6 +208,9 @@
     $("pool-possible").textContent = fmt(s.possible);
     $("pool-queue").textContent = fmt(s.queueDepth);
     $("pool-max-queue").textContent = fmt(s.maxQueueDepth);
+    $("pool-oldest-wait").textContent = typeof s.oldestWaitMs === "number"
+      ? (s.oldestWaitMs / 1000).toFixed(1) + " s" : "–";
+    $("pool-done-unreaped").textContent = fmt(s.doneUnreaped);
     $("pool-peak-ongoing").textContent = fmt(s.peakOngoing);
     $("pool-peak-queue").textContent = fmt(s.peakQueueDepth);
     $("stat-admitted").textContent = fmt(s.admitted);
