@@ -29,6 +29,7 @@ import java.util.Map;
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --mode quick|full|smoke
  *      [--workloads stream,demo,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
  *      [--selectors 1|2] [--logs DIR] [--stream-n 8,64] [--stream-s 32] [--stream-total MESSAGES]
+ *      [--echo-seconds 5]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
  *      [--subprotocol lws-minimal] --expect M [--connections N] [--seq-step K] [--no-start]
  * </pre>
@@ -78,6 +79,9 @@ public final class Harness {
             plan = plan.withStream(ints(opts.get("--stream-n"), plan.streamConnections()),
                     ints(opts.get("--stream-s"), plan.streamSizes()),
                     Integer.parseInt(opts.getOrDefault("--stream-total", Integer.toString(plan.streamMessagesPerRun()))));
+        }
+        if (opts.containsKey("--echo-seconds")) {
+            plan = plan.withEchoMeasure(Duration.ofMillis((long) (1000 * Double.parseDouble(opts.get("--echo-seconds")))));
         }
         if (opts.containsKey("--servers")) {
             plan = plan.onlyServers(Arrays.asList(opts.get("--servers").split(",")));

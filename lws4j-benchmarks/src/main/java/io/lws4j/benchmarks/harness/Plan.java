@@ -48,6 +48,13 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
                 coldRepeats);
     }
 
+    /** This plan with another measured period per echo case. */
+    Plan withEchoMeasure(Duration measure) {
+        return new Plan(name, streamServers, streamThreads, streamConnections, streamSizes, streamMessagesPerRun,
+                streamTimeout, echoServers, echoCases, echoWarmup, measure, idleServers, idleConnections,
+                coldServers, coldRepeats);
+    }
+
     private static List<String> filter(List<String> servers, List<String> keep) {
         return servers.stream().filter(keep::contains).toList();
     }
