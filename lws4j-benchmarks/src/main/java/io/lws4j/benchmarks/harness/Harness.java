@@ -32,6 +32,8 @@ import java.util.Map;
  *      [--echo-seconds 5]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
  *      [--subprotocol lws-minimal] --expect M [--connections N] [--seq-step K] [--no-start]
+ * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:9000/ --echo
+ *      [--connections N] [--size S] [--window W] [--seconds 5]
  * </pre>
  *
  * <p>Not thread-safe: instances must not be shared.
@@ -66,7 +68,7 @@ public final class Harness {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String key = args[i];
-            boolean flag = key.equals("--no-start");
+            boolean flag = key.equals("--no-start") || key.equals("--echo");
             opts.put(key, flag ? "true" : args[++i]);
         }
         int selectors = Integer.parseInt(opts.getOrDefault("--selectors", "1"));
@@ -323,10 +325,22 @@ public final class Harness {
     private static void external(Map<String, String> opts, int selectors) throws IOException, InterruptedException {
         Target target = Target.parse(opts.get("--external"), opts.get("--subprotocol"));
         int n = Integer.parseInt(opts.getOrDefault("--connections", "8"));
-        int m = Integer.parseInt(opts.get("--expect"));
+        int m = Integer.parseInt(opts.getOrDefault("--expect", "0"));
         long step = Long.parseLong(opts.getOrDefault("--seq-step", "1"));
         boolean sendStart = !opts.containsKey("--no-start");
         int size = Integer.parseInt(opts.getOrDefault("--size", "32"));
+        if (opts.containsKey("--echo")) {
+            int window = Integer.parseInt(opts.getOrDefault("--window", "1"));
+            Duration measure = Duration.ofMillis((long) (1000 * Double.parseDouble(opts.getOrDefault("--seconds", "5"))));
+            EchoResult e = new LoadGenerator(selectors).echo(target,
+                    new EchoSpec(n, size, window, Duration.ofSeconds(1), measure));
+            Table t = new Table("external echo server " + opts.get("--external"), "N", "S (B)", "window", "msgs/s",
+                    "RTT p50 µs", "RTT p99 µs", "check");
+            t.add(str(n), str(size), str(window), Table.number(e.messagesPerSecond()),
+                    Table.micros(e.roundTrips().quantile(0.5)), Table.micros(e.roundTrips().quantile(0.99)), e.check());
+            System.out.print(t.markdown());
+            return;
+        }
         Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("--timeout", "60")));
         StreamResult r = new LoadGenerator(selectors).stream(target,
                 new StreamSpec(n, m, size, sendStart, timeout, step));
