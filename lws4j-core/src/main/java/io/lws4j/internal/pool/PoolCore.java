@@ -260,6 +260,7 @@ public final class PoolCore {
                 }
                 TaskRecord<?> t = queue.pollFirst();
                 if (t != null) {
+                    Thread.interrupted(); // an interrupt meant for the previous task ends with it
                     boolean acquired = t.state.acquire();
                     assert acquired : "queued task not QUEUED: " + t;
                     long now = System.nanoTime();
@@ -326,6 +327,7 @@ public final class PoolCore {
             TaskStatus callStatus = stopCall ? TaskStatus.STOPPING : TaskStatus.RUNNING;
             io.lws4j.threadpool.TaskReturn ret;
             long start = System.nanoTime();
+            assert !lock.isHeldByCurrentThread() : "task function called under the pool lock";
             try {
                 ret = t.function.run(t.user, callStatus);
             } catch (Throwable e) {
@@ -455,6 +457,7 @@ public final class PoolCore {
 
     /** Runs on the connection's service thread: asks for the writable the user reaps in. */
     private void onServiceNotify(TaskRecord<?> t, ConnectionInternals c, long gen) {
+        assert c.inServiceThread() : "notification off the service thread";
         if (t.boundConnection() != c || !c.isOpen()) {
             return;
         }
@@ -640,6 +643,7 @@ public final class PoolCore {
         }
         t.detach();
         LOG.log(Level.TRACE, "releasing {0}", t);
+        assert !lock.isHeldByCurrentThread() : "cleanup called under the pool lock";
         try {
             t.cleanup.cleanup(connectionOrNull, t.user);
         } catch (VirtualMachineError e) {
