@@ -119,6 +119,8 @@ class ThreadPoolDemoBrowserTest {
                 assertThat(row.getDomAttribute("data-percent")).isEqualTo("100");
                 assertThat(row.getDomAttribute("data-messages")).isEqualTo(
                         String.valueOf(expected.size()));
+                assertThat(row.findElement(By.className("conn-msgs")).getText())
+                        .isEqualTo(expected.size() + " / " + expected.size());
             } else {
                 assertThat(state).as("connection %d", index).isEqualTo("refused");
                 assertThat(c.get("closeCode")).isEqualTo(1013L);
