@@ -88,10 +88,13 @@ class ThreadPoolDemoBrowserTest {
         List<Long> expected = options.expectedPositions(1000);
         browser.get("http://127.0.0.1:" + demo.port() + "/");
 
-        // The page opens 8 at once; open 8 more while the first tasks still run, so
-        // 3 run + 8 wait and the 5 beyond that are refused.
+        // The page opens 8 at once; open 8 more while the first tasks still run (each takes
+        // about 3 s), so 3 run + 8 wait and the 5 beyond that are refused.
         waitUntil(Duration.ofSeconds(20), "the first 8 connections to open",
-                () -> countStates("queued", "running") == 8);
+                () -> count("return lws4jDemo.connections.length") == 8
+                        && countStates("connecting") == 0);
+        assertThat(countStates("queued", "running"))
+                .as("the first 8 are all open and none has finished yet").isEqualTo(8);
         browser.findElement(By.id("open-more")).click();
         waitUntil(Duration.ofSeconds(20), "all 16 connections to open or be refused",
                 () -> count("return lws4jDemo.connections.length") == 16
