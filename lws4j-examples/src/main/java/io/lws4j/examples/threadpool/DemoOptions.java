@@ -226,6 +226,7 @@ public record DemoOptions(
                 "  -h, --help            print this help and exit",
                 "",
                 "Throughput of the SYNC path: --sleep-ms 0 --step 100000 --sync-every 100000",
+                "(add --message-timeout 0 to leave out re-arming the timeout per message).",
                 "SIGINT or SIGTERM finishes the pool, destroys it, closes every connection (1001)",
                 "and exits with status 0.",
                 "");
