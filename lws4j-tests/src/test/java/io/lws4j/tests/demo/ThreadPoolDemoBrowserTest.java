@@ -99,6 +99,14 @@ class ThreadPoolDemoBrowserTest {
         waitUntil(Duration.ofSeconds(20), "all 16 connections to open or be refused",
                 () -> count("return lws4jDemo.connections.length") == 16
                         && countStates("connecting") == 0);
+        // While the first wave runs, the panel shows a full pool: 3 of 3 busy, 8 of 8 waiting.
+        waitUntil(Duration.ofSeconds(5), "the pool panel to show 3 busy and 8 waiting",
+                () -> text("pool-ongoing").equals("3") && text("pool-queue").equals("8"));
+        assertThat(text("pool-possible")).isEqualTo("3");
+        assertThat(text("pool-max-queue")).isEqualTo("8");
+        assertThat(countStates("running")).isEqualTo(3);
+        assertThat(countStates("queued")).isEqualTo(8);
+        assertThat(countStates("refused")).isEqualTo(5);
         screenshot("threadpool-demo-running.png");
 
         waitUntil(Duration.ofSeconds(90), "every connection to settle",
