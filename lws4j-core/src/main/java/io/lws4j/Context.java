@@ -86,6 +86,16 @@ public interface Context extends AutoCloseable {
      * pools created on this context are finished and destroyed, the service loops stop and
      * their threads are joined. Idempotent; may be called from any thread, a service thread
      * included.
+     *
+     * <p>Order: connections get their close frame and a bounded time (about 2 s) to finish
+     * the close handshake, then are dropped; close hooks and {@link Protocol#onClosed} run
+     * for each on its service thread; then the thread pools close (the loops still run, so
+     * pool cleanups may use them); then {@link Protocol#onDestroy}; then the loops stop.
+     *
+     * <p>Called on a thread that is not one of this context's service threads, it returns
+     * when all of that is done (a second caller waits for the first). Called on a service
+     * thread, which cannot wait for its own loop, it starts the sequence on a new thread and
+     * returns at once; {@link #isClosed()} is true from then on.
      */
     @Override
     void close();

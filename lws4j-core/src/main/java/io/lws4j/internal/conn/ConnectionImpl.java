@@ -345,6 +345,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     @Override
     public void abort() {
+        assert loop.inServiceThread();
         if (state != ConnectionState.CLOSED) {
             closeTransport();
         }
@@ -360,6 +361,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     @Override
     public void onReady(int readyOps) throws Exception {
+        assert loop.inServiceThread();
         if ((readyOps & SelectionKey.OP_READ) != 0) {
             onReadable();
         }
@@ -568,6 +570,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     @Override
     public void onPing(ByteBuffer payload) {
+        assert loop.inServiceThread();
         if (state != ConnectionState.OPEN) {
             return;
         }
@@ -585,6 +588,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     @Override
     public void onClose(int code, String reason) {
+        assert loop.inServiceThread();
         switch (state) {
             case OPEN -> {
                 closeCode = code;
@@ -653,6 +657,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     /** The only way to CLOSED; see the overview for the ordering. */
     private void closeTransport() {
+        assert loop.inServiceThread();
         if (state == ConnectionState.CLOSED) {
             return;
         }
@@ -710,6 +715,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     private void runQueuedFlush() {
+        assert loop.inServiceThread();
         flushQueued = false;
         if (state != ConnectionState.CLOSED) {
             flush();

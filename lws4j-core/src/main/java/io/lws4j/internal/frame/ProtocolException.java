@@ -3,7 +3,7 @@ package io.lws4j.internal.frame;
 /**
  * A peer broke RFC 6455; the connection must be failed with {@link #closeCode()}.
  *
- * <p>Thread-safe: immutable.
+ * <p>Thread-safe: any method may be called from any thread (instances are immutable).
  */
 public final class ProtocolException extends Exception {
     private static final long serialVersionUID = 1L;

@@ -19,7 +19,9 @@ import java.util.List;
  * double-encoded {@code %252e%252e} becomes the literal segment {@code %2e%2e}, an
  * ordinary (and harmless) name.
  *
- * <p>Thread-safe: any method may be called from any thread (immutable).
+ * <p>Instances are immutable.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param segments the decoded segments, none empty, none {@code .} or {@code ..}, none
  *     holding '/', '\', or a control character

@@ -6,7 +6,9 @@ package io.lws4j.internal.http;
  *
  * <p>The message is short, safe to show to the peer, and free of CR and LF.
  *
- * <p>Thread-safe: any method may be called from any thread (immutable).
+ * <p>Instances are immutable.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 public final class HttpException extends Exception {
 

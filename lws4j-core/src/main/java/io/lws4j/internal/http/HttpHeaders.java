@@ -15,7 +15,9 @@ import java.util.Objects;
  * <p>Values are stored as received minus leading and trailing whitespace; list-valued
  * headers are not split here, {@link #containsToken} does that on demand.
  *
- * <p>Thread-safe: any method may be called from any thread (immutable).
+ * <p>Instances are immutable.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 public final class HttpHeaders {
 

@@ -10,7 +10,9 @@ import java.util.Objects;
  * interpreted (static files decode it; a double-encoded {@code %252e} stays a literal
  * {@code %2e}).
  *
- * <p>Thread-safe: any method may be called from any thread (immutable).
+ * <p>Instances are immutable.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param method the method token, case-sensitive ({@code GET})
  * @param target the request target as received: origin-form ({@code /a?b}), absolute-form
@@ -19,9 +21,6 @@ import java.util.Objects;
  * @param headers the header fields
  */
 public record HttpRequest(String method, String target, String version, HttpHeaders headers) {
-
-    /** The version of requests that keep the connection open unless told otherwise. */
-    public static final String HTTP_1_1 = "HTTP/1.1";
 
     /**
      * Checks the components are present.

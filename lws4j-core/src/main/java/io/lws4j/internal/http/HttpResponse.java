@@ -9,8 +9,10 @@ import java.util.Objects;
  * responses a small body), optionally followed by the bytes of a file that the service
  * loop streams without reading it into memory.
  *
- * <p>Thread-safe: immutable except for the head buffer's position, which belongs to
- * whoever writes the response; the loop that sends it must not share it.
+ * <p>The record is immutable, but the head buffer's position belongs to whoever writes the
+ * response: the loop that sends it must not share the buffer.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param head the bytes to write first, ready to read (position 0, limit at the end)
  * @param bodyFile the file whose first {@code bodyLength} bytes follow the head, or null

@@ -3,7 +3,9 @@ package io.lws4j.internal.http;
 /**
  * Character classes of RFC 9110 / 9112 used by the parser and the handshake.
  *
- * <p>Thread-safe: any method may be called from any thread (stateless).
+ * <p>It holds no state.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 final class HttpSyntax {
 

@@ -8,7 +8,9 @@ import java.util.Map;
  * pages. Text types carry {@code charset=utf-8}; unknown extensions are
  * {@code application/octet-stream} (with {@code nosniff}, browsers will not guess).
  *
- * <p>Thread-safe: any method may be called from any thread (immutable).
+ * <p>Instances are immutable.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 final class MimeTypes {
 

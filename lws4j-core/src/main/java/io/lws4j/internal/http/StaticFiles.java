@@ -5,11 +5,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +35,7 @@ import java.util.Objects;
  * regular file is a 404 (403 when unreadable).
  *
  * <p>Responses carry Content-Type (see {@link MimeTypes}), Content-Length, Last-Modified
- * and the security headers of {@link ResponseHead#securityHeaders()}. Bodies are never read
+ * (a GET or HEAD with a matching If-Modified-Since gets a 304) and the security headers of {@link ResponseHead#securityHeaders()}. Bodies are never read
  * here: the response names the file and its length and the service loop streams it. The
  * connection stays open after a response when the request allows it (HTTP/1.1 unless
  * {@code Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}).
@@ -39,8 +43,9 @@ import java.util.Objects;
  * <p>The checks use blocking file-system calls (stat and real-path lookups, no reads) on
  * the calling thread, as libwebsockets does on its service thread.
  *
- * <p>Thread-safe: any method may be called from any thread (immutable; shared by all
- * service loops).
+ * <p>Instances are immutable, so all service loops share one.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 public final class StaticFiles {
 
@@ -85,8 +90,8 @@ public final class StaticFiles {
      * Answers a non-upgrade request.
      *
      * @param req the request
-     * @return 200 with a file to stream (or, for HEAD, headers only), 301, 400, 403, 404
-     *     or 405
+     * @return 200 with a file to stream (or, for HEAD, headers only), 301, 304, 400, 403,
+     *     404 or 405
      */
     public HttpResponse respond(HttpRequest req) {
         boolean keepAlive = req.isKeepAlive();
@@ -149,10 +154,20 @@ public final class StaticFiles {
         if (!Files.isReadable(file)) {
             throw new HttpException(403, "not readable");
         }
+        Instant modified = attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS);
+        if (isUnmodifiedSince(req.headers(), modified)) {
+            ResponseHead notModified = ResponseHead.status(304)
+                    .header("Last-Modified", HTTP_DATE.format(modified))
+                    .securityHeaders();
+            if (connection != null) {
+                notModified.header("Connection", connection);
+            }
+            return new HttpResponse(notModified.toBuffer(), null, 0, keepAlive);
+        }
         ResponseHead head = ResponseHead.status(200)
                 .header("Content-Type", MimeTypes.forFileName(file.getFileName().toString()))
                 .header("Content-Length", attributes.size())
-                .header("Last-Modified", HTTP_DATE.format(attributes.lastModifiedTime().toInstant()))
+                .header("Last-Modified", HTTP_DATE.format(modified))
                 .securityHeaders();
         if (connection != null) {
             head.header("Connection", connection);
@@ -161,6 +176,23 @@ public final class StaticFiles {
             return new HttpResponse(head.toBuffer(), null, 0, keepAlive);
         }
         return new HttpResponse(head.toBuffer(), file, attributes.size(), keepAlive);
+    }
+
+    /**
+     * Whether If-Modified-Since holds a valid date no earlier than the file's modification
+     * (RFC 9110 §13.1.3). An invalid date is ignored, and so is the whole header when
+     * If-None-Match is present: we send no entity tags, so that condition never matches.
+     */
+    private static boolean isUnmodifiedSince(HttpHeaders headers, Instant modified) {
+        String since = headers.first("If-Modified-Since");
+        if (since == null || headers.first("If-None-Match") != null) {
+            return false;
+        }
+        try {
+            return !modified.isAfter(HTTP_DATE.parse(since, Instant::from));
+        } catch (DateTimeException e) {
+            return false;
+        }
     }
 
     private MountPoint mountFor(List<String> segments) {
@@ -185,7 +217,12 @@ public final class StaticFiles {
     private static Path inside(Path realRoot, Path base, List<String> segments) throws HttpException {
         Path candidate = base;
         for (String segment : segments) {
-            Path step = base.getFileSystem().getPath(segment);
+            Path step;
+            try {
+                step = base.getFileSystem().getPath(segment);
+            } catch (InvalidPathException e) {
+                throw new HttpException(404, "not found"); // a name this file system cannot hold
+            }
             if (step.isAbsolute() || step.getNameCount() != 1 || step.getRoot() != null) {
                 throw new HttpException(404, "not found"); // e.g. a drive letter on Windows
             }
@@ -227,7 +264,7 @@ public final class StaticFiles {
     }
 
     private static HttpResponse redirect(DecodedPath path, String query, String connection, boolean keepAlive) {
-        String location = path.toUrlPath(true) + (query == null ? "" : "?" + query);
+        String location = path.toUrlPath(true) + (query == null ? "" : "?" + ResponseHead.safeText(query));
         ResponseHead head = ResponseHead.status(301).header("Location", location);
         return error(head, "moved to " + location, connection, keepAlive, false);
     }

@@ -7,8 +7,10 @@ import java.util.Objects;
  * The outcome of a websocket upgrade request: switch protocols, or answer with an error
  * and close.
  *
- * <p>Thread-safe: immutable except for the buffers' positions, which belong to the loop
- * that writes them.
+ * <p>Decisions are immutable, but the positions of their buffers belong to the loop that
+ * writes them.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 public sealed interface UpgradeDecision {
 

@@ -34,7 +34,9 @@ import java.util.function.Predicate;
  * <p>Extensions: offers in {@code Sec-WebSocket-Extensions} are ignored, which RFC 6455
  * §9.1 permits; {@link #negotiateExtensions} is where permessage-deflate will plug in.
  *
- * <p>Thread-safe: any method may be called from any thread (stateless).
+ * <p>It holds no state.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  */
 public final class UpgradeHandshake {
 

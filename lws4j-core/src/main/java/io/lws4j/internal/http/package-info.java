@@ -9,6 +9,17 @@
  * ready-to-write head buffer, optionally followed by a file that the service loop streams;
  * nothing here does socket I/O or holds per-connection state beyond the parser.
  *
+ * <p>How a connection uses it, on its service thread: feed received bytes to its
+ * {@link io.lws4j.internal.http.HttpRequestParser} until a request comes out; a request
+ * for which {@link io.lws4j.internal.http.UpgradeHandshake#isUpgradeRequest} holds goes to
+ * {@link io.lws4j.internal.http.UpgradeHandshake#decide} (write the 101 and switch to
+ * frames, or write the rejection and close), any other to
+ * {@link io.lws4j.internal.http.StaticFiles#respond} (write the head, stream the file,
+ * then {@code reset()} the parser for the next request or close, as
+ * {@link io.lws4j.internal.http.HttpResponse#keepAlive()} says). A parser
+ * {@link io.lws4j.internal.http.HttpException} is answered with
+ * {@code StaticFiles.error(status, message, false)} and the connection closed.
+ *
  * <p>Decisions taken here (and pinned by tests):
  * <ul>
  *   <li>A bare LF ends a line like CRLF does (RFC 9112 §2.2 allows it); a CR not followed by

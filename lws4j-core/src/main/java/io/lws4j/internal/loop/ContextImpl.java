@@ -63,6 +63,8 @@ public final class ContextImpl implements Context {
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Guarded by itself. */
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** The thread running the close sequence, so a re-entrant close() does not self-wait. */
+    private volatile Thread closer;
 
     private ContextImpl(ContextConfig config, ServerSocketChannel server, ServiceLoop[] loops,
             int port) {
@@ -264,9 +266,10 @@ public final class ContextImpl implements Context {
         }
         if (first) {
             runCloseSequence();
-        } else {
+        } else if (Thread.currentThread() != closer) {
             awaitTermination();
         }
+        // else: a re-entrant close() from onDestroy or a closeable on the closing thread
     }
 
     private void awaitTermination() {
@@ -285,6 +288,7 @@ public final class ContextImpl implements Context {
     }
 
     private void runCloseSequence() {
+        closer = Thread.currentThread();
         boolean interrupted = false;
         try {
             loops[0].execute(this::closeListener);

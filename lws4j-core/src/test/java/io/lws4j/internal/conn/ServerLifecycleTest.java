@@ -192,6 +192,24 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void closeCalledAgainFromOnDestroyAndFromACloseableDoesNotDeadlock() throws Exception {
+        RecordingProtocol reentrant = new RecordingProtocol() {
+            @Override
+            public void onDestroy(Context ctx) {
+                ctx.close();
+                super.onDestroy(ctx);
+            }
+        };
+        Context ctx = Context.builder().bindAddress("127.0.0.1").port(0).protocol("r", reentrant).build();
+        ((ContextImpl) ctx).addCloseable(ctx::close);
+        Thread closing = new Thread(ctx::close);
+        closing.start();
+        closing.join(10_000);
+        assertThat(closing.isAlive()).as("close() returned").isFalse();
+        assertThat(reentrant.events).endsWith("destroy");
+    }
+
+    @Test
     void scheduleRunsOnTheServiceThreadAndCancelPreventsIt() throws Exception {
         start(Context.builder());
         CompletableFuture<Boolean> ran = new CompletableFuture<>();
@@ -293,8 +311,10 @@ class ServerLifecycleTest {
                 assertThat(clients.get(i).readFrame().text()).isEqualTo("n" + i);
             }
             assertThat(impl.loops().get(0).connectionCount()).isEqualTo(1000);
-            // no-block watchdog: no loop cycle stalled while the workload ran
-            assertThat(impl.maxLoopWorkNanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+            // no-block watchdog: no loop cycle stalled while the workload ran. One cycle may
+            // serve all 1000 handshakes at once, on a shared 2-core machine: the bound is
+            // generous, but a blocking call (a sleep, a blocking socket op) would still show
+            assertThat(impl.maxLoopWorkNanos()).isLessThan(TimeUnit.SECONDS.toNanos(1));
         } finally {
             for (RawClient client : clients) {
                 client.close();

@@ -307,6 +307,31 @@ class StaticFilesTest {
     }
 
     @Test
+    void shouldAnswerNotModifiedWhenTheFileIsNoNewerThanIfModifiedSince() throws IOException {
+        Files.setLastModifiedTime(root.resolve("notes.txt"),
+                java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2024-03-05T10:20:30.900Z")));
+        HttpResponse same = conditional("If-Modified-Since", "Tue, 05 Mar 2024 10:20:30 GMT");
+        HttpResponse later = conditional("If-Modified-Since", "Wed, 06 Mar 2024 00:00:00 GMT");
+        HttpResponse earlier = conditional("If-Modified-Since", "Tue, 05 Mar 2024 10:20:29 GMT");
+        HttpResponse invalid = conditional("If-Modified-Since", "yesterday");
+        HttpResponse withEtagCondition = files.respond(new HttpRequest("GET", "/notes.txt", "HTTP/1.1",
+                HttpHeaders.of("Host", "a", "If-None-Match", "\"x\"", "If-Modified-Since", "Wed, 06 Mar 2024 00:00:00 GMT")));
+
+        assertThat(same.status()).isEqualTo(304);
+        assertThat(same.bodyFile()).isNull();
+        assertThat(head(same)).endsWith("\r\n\r\n").doesNotContain("Content-Length");
+        assertThat(header(same, "Last-Modified")).isEqualTo("Tue, 05 Mar 2024 10:20:30 GMT");
+        assertThat(later.status()).isEqualTo(304);
+        assertThat(earlier.status()).isEqualTo(200);
+        assertThat(invalid.status()).isEqualTo(200);
+        assertThat(withEtagCondition.status()).isEqualTo(200);
+    }
+
+    private HttpResponse conditional(String name, String value) {
+        return files.respond(new HttpRequest("GET", "/notes.txt", "HTTP/1.1", HttpHeaders.of("Host", "a", name, value)));
+    }
+
+    @Test
     void shouldKeepHttp11ConnectionsOpenUnlessClosed() {
         HttpResponse close = files.respond(new HttpRequest("GET", "/notes.txt", "HTTP/1.1",
                 HttpHeaders.of("Host", "a", "Connection", "Close")));

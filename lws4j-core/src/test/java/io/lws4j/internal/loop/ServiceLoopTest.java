@@ -128,6 +128,12 @@ class ServiceLoopTest {
         });
         assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(loop.maxWorkNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+        // reset forgets finished cycles only: wait until the sleeping cycle has ended
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (loop.currentWorkNanos() != 0) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(1);
+        }
         loop.resetMaxWorkNanos();
         CountDownLatch quick = new CountDownLatch(1);
         loop.execute(quick::countDown);
