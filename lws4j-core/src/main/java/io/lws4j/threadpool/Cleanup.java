@@ -12,7 +12,9 @@ import io.lws4j.Connection;
  * thread closing the connection, or on the thread finishing the pool, with {@code null}.
  * An exception it throws is logged and otherwise ignored.
  *
- * <p>Thread-safe: implementations may be called on any thread, once per task.
+ * <p>Implementations are called once per task, on whichever thread ends it.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param <U> the type of the task's user object
  */

@@ -10,7 +10,9 @@ import java.util.concurrent.ThreadFactory;
  * <p>{@code new CreateArgs(threads, maxQueueDepth)} takes the defaults for everything else;
  * the {@code with...} methods return a copy with one setting changed.
  *
- * <p>Thread-safe: an immutable record.
+ * <p>Instances are immutable.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param threads how many workers to start, at least 1
  * @param maxQueueDepth how many tasks may wait while every worker is busy, at least 0

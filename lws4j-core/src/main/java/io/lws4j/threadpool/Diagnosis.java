@@ -7,7 +7,9 @@ import java.util.Objects;
  * A consistent snapshot of a pool's load (lws {@code lws_threadpool_diagnose} plus the
  * metrics lws lacks). All fields are taken together under the pool lock.
  *
- * <p>Thread-safe: an immutable record.
+ * <p>Instances are immutable.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param ongoing tasks on a worker (running, syncing or stopping)
  * @param possible live worker threads

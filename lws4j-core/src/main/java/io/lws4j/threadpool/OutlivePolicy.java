@@ -4,7 +4,7 @@ package io.lws4j.threadpool;
  * What happens to a running task that has returned an {@code _OUTLIVE} value
  * ({@link TaskReturn#outlive()}) when its connection closes.
  *
- * <p>Thread-safe: an immutable enum.
+ * <p>Thread-safe: any method may be called from any thread.
  */
 public enum OutlivePolicy {
     /**

@@ -7,7 +7,9 @@ import java.util.Objects;
  * What to run and for which connection (lws {@code struct lws_threadpool_task_args}).
  * Built with {@link #builder(Connection, Object, TaskFunction)}.
  *
- * <p>Thread-safe: immutable once built.
+ * <p>Instances are immutable once built.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param <U> the type of the task's user object
  */

@@ -12,7 +12,9 @@ package io.lws4j.threadpool;
  * {@link Task#failure()} set. A {@code null} return is treated as
  * {@link TaskReturn#CHECKING_IN} and logged (the lws treatment of an undefined code).
  *
- * <p>Thread-safe: implementations are called on worker threads, one call at a time per task.
+ * <p>Implementations are called on worker threads, one call at a time per task.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
  *
  * @param <U> the type of the task's user object
  */

@@ -63,6 +63,31 @@ class FailuresObservabilityAndThreadsTest extends PoolTestSupport {
     }
 
     @Test
+    void case39_aVirtualMachineErrorIsRethrownAfterBookkeeping_taskStoppedAndCleanedOnce() {
+        FakeLoop loop = loop();
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        ThreadPool pool = pool(new CreateArgs(2, 1).withThreadFactory(r -> {
+            Thread t = new Thread(r);
+            t.setUncaughtExceptionHandler((th, e) -> uncaught.add(e));
+            return t;
+        }));
+        Job j = new Job("oom");
+        OutOfMemoryError oom = new OutOfMemoryError("simulated");
+        Task<Job> t = pool.enqueue(args(connection(loop), j, (job, s) -> {
+            throw oom;
+        }), "oom");
+        awaitStatus(t, TaskStatus.STOPPED);
+        await("worker died with it", () -> uncaught.contains(oom));
+        assertThat(t.failure()).isSameAs(oom);
+        assertThat(loop.call(t::status)).isEqualTo(TaskStatus.STOPPED);
+        assertThat(j.cleanups.get()).isEqualTo(1);
+        await("one worker left", () -> pool.diagnose().possible() == 1);
+        Job next = new Job("next");
+        Task<Job> t2 = pool.enqueue(args(connection(loop), next, script()), "next");
+        awaitStatus(t2, TaskStatus.FINISHED);
+    }
+
+    @Test
     void case40_notificationsGoOnlyToTheOwningServiceThread() {
         FakeLoop loopA = loop();
         FakeLoop loopB = loop();

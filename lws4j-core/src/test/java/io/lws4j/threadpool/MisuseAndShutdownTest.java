@@ -193,6 +193,30 @@ class MisuseAndShutdownTest extends PoolTestSupport {
         assertThat(running.cleanups.get()).isEqualTo(1);
         assertThat(done.cleanups.get()).isEqualTo(1);
         assertThat(pool.isTerminated()).isTrue();
+        assertThat(pool.isShutdown()).isTrue();
+    }
+
+    @Test
+    void finishThenAwaitTermination_workersExitOnceRunningTasksReturn() throws Exception {
+        FakeLoop loop = loop();
+        ThreadPool pool = pool(2, 1);
+        Job running = new Job("running");
+        CountDownLatch release = busyWorker(pool, loop, running);
+        pool.finish();
+        assertThat(pool.isShutdown()).isTrue();
+        assertThat(pool.awaitTermination(Duration.ofMillis(50))).isFalse();
+        release.countDown();
+        assertThat(pool.awaitTermination(LIVENESS)).isTrue();
+        assertThat(pool.isTerminated()).isTrue();
+        assertThat(running.calls).containsExactly(TaskStatus.RUNNING, TaskStatus.STOPPING);
+        // ended while bound to an open connection: it waits for its service thread to reap
+        // it, or for destroy
+        assertThat(pool.diagnose().doneUnreaped()).isEqualTo(1);
+        assertThat(running.cleanups.get()).isZero();
+        pool.close();
+        assertThat(running.cleanups.get()).isEqualTo(1);
+        pool.close(); // idempotent
+        assertThat(running.cleanups.get()).isEqualTo(1);
     }
 
     @Test

@@ -80,6 +80,8 @@ public final class PoolCore {
     private int liveWorkers;
     /** Written under lock; read anywhere. */
     private volatile int runState = RUN;
+    /** Reads the run state; one instance, so a SYNC allocates nothing for it. */
+    private final java.util.function.BooleanSupplier isRunning = () -> runState == RUN;
 
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong syncWaits = new AtomicLong();
@@ -215,7 +217,12 @@ public final class PoolCore {
 
     // ---------------------------------------------------------------- the worker side
 
-    /** One worker thread. */
+    /**
+     * One worker thread: takes tasks and runs them until the pool finishes.
+     *
+     * <p>Thread-safe: any method may be called from any thread ({@code current} is guarded
+     * by the pool lock).
+     */
     static final class Worker implements Runnable {
         final PoolCore pool;
         final int index;
@@ -253,6 +260,7 @@ public final class PoolCore {
                 }
                 TaskRecord<?> t = queue.pollFirst();
                 if (t != null) {
+                    Thread.interrupted(); // an interrupt meant for the previous task ends with it
                     boolean acquired = t.state.acquire();
                     assert acquired : "queued task not QUEUED: " + t;
                     long now = System.nanoTime();
@@ -319,6 +327,7 @@ public final class PoolCore {
             TaskStatus callStatus = stopCall ? TaskStatus.STOPPING : TaskStatus.RUNNING;
             io.lws4j.threadpool.TaskReturn ret;
             long start = System.nanoTime();
+            assert !lock.isHeldByCurrentThread() : "task function called under the pool lock";
             try {
                 ret = t.function.run(t.user, callStatus);
             } catch (Throwable e) {
@@ -369,27 +378,13 @@ public final class PoolCore {
     /** The worker half of the SYNC handshake. Returns with the state RUNNING or STOPPING. */
     private void syncWait(TaskRecord<?> t) {
         ConnectionInternals c = t.boundConnection();
-        if (c == null || runState != RUN) {
-            return; // nobody to consume: answered at once, the loop decides what is next
-        }
-        long gen = t.syncGeneration + 1;
-        t.syncGeneration = gen;
         long start = System.nanoTime();
-        if (!t.state.enterSync()) {
-            return; // a stop arrived during the call
+        long gen = t.beginSync(isRunning);
+        if (gen < 0 || c == null) {
+            return; // nobody to consume: answered at once, the loop decides what is next
         }
         t.stateSinceNanos = start;
         syncWaits.incrementAndGet();
-        // Dekker with the close hook, dequeue and finish(): they write (detach, the OUTLIVE
-        // stop flag, the run state) and then read the state; we wrote SYNCING and now read
-        // theirs, so one side sees the other.
-        if (t.boundConnection() == null || t.stopCallRequested || runState != RUN) {
-            // The closer or finisher may have missed SYNCING: end the wait ourselves. If the
-            // acknowledge fails, their stop won and the state is STOPPING.
-            t.state.acknowledge();
-            t.syncNanos += System.nanoTime() - start;
-            return;
-        }
         notifyService(t, c, gen);
         long deadline = start + syncBudgetNanos;
         long nextTry = start + syncTryNanos;
@@ -462,6 +457,7 @@ public final class PoolCore {
 
     /** Runs on the connection's service thread: asks for the writable the user reaps in. */
     private void onServiceNotify(TaskRecord<?> t, ConnectionInternals c, long gen) {
+        assert c.inServiceThread() : "notification off the service thread";
         if (t.boundConnection() != c || !c.isOpen()) {
             return;
         }
@@ -607,35 +603,22 @@ public final class PoolCore {
         }
     }
 
-    /**
-     * The connection close hook, per bound task, on the closing service thread. It detaches
-     * first and reads the state after (the Dekker order against the worker, which writes
-     * SYNCING and then reads the binding), so a worker entering SYNC concurrently either sees
-     * the detach and does not wait, or is seen SYNCING here and woken.
-     */
+    /** The connection close hook, per bound task, on the closing service thread. */
     void onConnectionClosed(TaskRecord<?> t) {
-        t.detach();
-        boolean continues = t.outlive && args.outlivePolicy() == OutlivePolicy.CONTINUE;
+        boolean continueOutlive = args.outlivePolicy() == OutlivePolicy.CONTINUE;
         for (;;) {
-            int s = t.state.get();
+            int s = t.detachOnClose(continueOutlive);
             if (s == TaskState.QUEUED) {
                 if (purgeQueued(t)) {
                     release(t, null);
                     return;
                 }
-            } else if (s == TaskState.SYNCING) {
-                boolean ended = continues ? t.state.acknowledge()
-                        : t.state.requestStop() == TaskState.SYNCING;
-                if (ended) {
-                    return;
-                }
-            } else {
-                // RUNNING: its next call sees no connection; STOPPING: ends at its return
-                if (TaskState.isTerminal(s)) {
-                    release(t, null);
-                }
-                return;
+                continue; // a worker took it meanwhile
             }
+            if (TaskState.isTerminal(s)) {
+                release(t, null);
+            }
+            return;
         }
     }
 
@@ -660,6 +643,7 @@ public final class PoolCore {
         }
         t.detach();
         LOG.log(Level.TRACE, "releasing {0}", t);
+        assert !lock.isHeldByCurrentThread() : "cleanup called under the pool lock";
         try {
             t.cleanup.cleanup(connectionOrNull, t.user);
         } catch (VirtualMachineError e) {

@@ -87,7 +87,18 @@ public final class TaskRecord<U> {
     /** Guarded by the pool lock. */
     TaskRecord<?> next;
 
-    TaskRecord(PoolCore pool, ConnectionInternals connection, String name, U user,
+    /**
+     * Creates a record in {@link TaskState#QUEUED}, bound to {@code connection}. Only the
+     * pool (and concurrency tests of the state protocol, with a null pool) make records.
+     *
+     * @param pool the owning pool, or null in tests of the record alone
+     * @param connection the connection to bind to
+     * @param name the task name
+     * @param user the user object
+     * @param function the task function
+     * @param cleanup the cleanup
+     */
+    public TaskRecord(PoolCore pool, ConnectionInternals connection, String name, U user,
                TaskFunction<U> function, Cleanup<U> cleanup) {
         this.pool = pool;
         this.connection = connection;
@@ -222,6 +233,67 @@ public final class TaskRecord<U> {
         }
         long d = doneNanos;
         return (d == 0 ? System.nanoTime() : d) - a;
+    }
+
+    /**
+     * The state word (for the pool and for concurrency tests).
+     *
+     * @return the state
+     */
+    public TaskState state() {
+        return state;
+    }
+
+    /**
+     * Worker half of entering a SYNC wait: RUNNING → SYNCING for a new generation, unless
+     * nobody is left to acknowledge. After the CAS it re-reads the binding, the OUTLIVE stop
+     * flag and the pool's run state (the Dekker pair of {@link #detachOnClose}, dequeue and
+     * finish, which write those first and read the state after), and if any changed it leaves
+     * SYNCING itself. Worker only.
+     *
+     * @param poolRunning reads the pool's run state (volatile)
+     * @return the generation to wait for, or -1 when the task must not wait; the state is
+     *     then RUNNING or STOPPING
+     */
+    public long beginSync(java.util.function.BooleanSupplier poolRunning) {
+        if (connection == null || stopCallRequested || !poolRunning.getAsBoolean()) {
+            return -1;
+        }
+        long gen = syncGeneration + 1;
+        syncGeneration = gen;
+        if (!state.enterSync()) {
+            return -1; // a stop arrived during the call
+        }
+        if (connection == null || stopCallRequested || !poolRunning.getAsBoolean()) {
+            state.acknowledge(); // fails when the closer's stop won: then STOPPING
+            return -1;
+        }
+        return gen;
+    }
+
+    /**
+     * Close-hook half: detaches first, then reads the state, so that a worker entering SYNC
+     * concurrently either sees the detach and does not wait, or is seen SYNCING here and is
+     * stopped (or, for an OUTLIVE task under the CONTINUE policy, resumed) and woken.
+     *
+     * @param continueOutlive true when OUTLIVE tasks continue after their connection closes
+     * @return the state after: QUEUED (the caller purges it), RUNNING or STOPPING (the
+     *     worker handles it at its next step), or terminal (the caller releases it)
+     */
+    public int detachOnClose(boolean continueOutlive) {
+        detach();
+        boolean continues = continueOutlive && outlive;
+        for (;;) {
+            int s = state.get();
+            if (s != TaskState.SYNCING) {
+                return s;
+            }
+            boolean ended = continues ? state.acknowledge()
+                    : state.requestStop() == TaskState.SYNCING;
+            if (ended) {
+                return state.get();
+            }
+        }
     }
 
     boolean detach() {

@@ -1,0 +1,11 @@
+/**
+ * jcstress tests of the threadpool's concurrency core: the task-state compare-and-set
+ * ({@code TaskStateTests}) and the SYNC handshake against close and finish
+ * ({@code SyncHandshakeTests}). Each test lists every acceptable outcome and forbids the
+ * rest. {@code ./mvnw verify} runs them in jcstress's sanity mode (about a minute and a half
+ * on two CPUs); {@code -Djcstress.mode=quick} or {@code default} runs them longer, and
+ * {@code -Djcstress.skip=true} skips them.
+ *
+ * <p>Threading: each test instance is driven by jcstress's own actor threads.
+ */
+package io.lws4j.jcstress;
