@@ -6,6 +6,7 @@ import io.lws4j.threadpool.ThreadPool;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -148,13 +149,16 @@ public final class ThreadPoolDemo implements AutoCloseable {
             return;
         }
         try {
-            out.println("shutting down (" + why + "): finishing the pool");
-            ticker.shutdownNow();
+            ticker.shutdown();
             awaitTickerQuietly();
+            out.println("shutting down (" + why + "): finishing the pool");
             minimal.beginShutdown();
             ThreadPool pool = minimal.pool();
             pool.finish();
-            pool.destroy();
+            List<String> stuck = pool.destroy();
+            for (String task : stuck) {
+                out.println("  still running after the grace period, interrupted: " + task);
+            }
             out.println("pool destroyed; " + stats.summary());
             context.close();
             out.println("context closed; tasks accepted " + stats.admitted.get()
