@@ -13,6 +13,7 @@ const USAGE = `usage: node stream-client.mjs --url ws://127.0.0.1:PORT/ [options
                            number in the message, "(\\d+)\\D*$"); e.g. "^seq (\\d+)$"
   --first N|any            the number of the first message (default 0); "any" accepts any
                            start (for streams joined mid-way)
+  --step N                 how much the number grows from one message to the next (default 1)
   --expect M               messages per connection; after M the client closes with 1000 and
                            a server close before M is an error (default 0: read until the
                            server closes). Messages still in flight after the client's close
@@ -27,12 +28,16 @@ const USAGE = `usage: node stream-client.mjs --url ws://127.0.0.1:PORT/ [options
   --timeout MS             overall limit (default 60000)`;
 
 const opts = parseArgs(process.argv.slice(2), {
-  url: '', protocol: '', connections: 1, pattern: '(\\d+)\\D*$', first: '0', expect: 0,
+  url: '', protocol: '', connections: 1, pattern: '(\\d+)\\D*$', first: '0', step: 1, expect: 0,
   minMessages: 1, closeFraction: 0, closeAfterMax: 10, closeCodes: '1000,1001,1005', send: '',
   seed: 1, timeout: 60000,
 }, USAGE);
 if (!opts.url) {
   process.stderr.write(`--url is required\n${USAGE}\n`);
+  process.exit(2);
+}
+if (!Number.isInteger(opts.step) || opts.step < 1) {
+  process.stderr.write(`--step must be a positive integer\n${USAGE}\n`);
   process.exit(2);
 }
 if (opts.first !== 'any' && !/^\d+$/.test(opts.first)) {
@@ -104,7 +109,7 @@ function runConnection(state) {
         const kind = n < expected ? 'duplicate or out of order' : 'gap';
         error(`message ${state.received}: number ${n}, expected ${expected} (${kind})`);
       }
-      expected = n + 1;
+      expected = n + opts.step;
       if (state.first === null) state.first = n;
       state.last = n;
       if (state.closedBy !== null) {

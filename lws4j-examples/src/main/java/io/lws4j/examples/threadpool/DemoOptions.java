@@ -47,7 +47,24 @@ public record DemoOptions(
     /** The original's port. */
     public static final int DEFAULT_PORT = 7681;
 
-    /** Validates the settings (the parser reports the same problems as usage errors). */
+    /**
+     * Validates the settings (the parser reports the same problems as usage errors).
+     *
+     * @param port see the record component
+     * @param bind see the record component
+     * @param threads see the record component
+     * @param queue see the record component
+     * @param end see the record component
+     * @param step see the record component
+     * @param sleepMs see the record component
+     * @param syncEvery see the record component
+     * @param serviceThreads see the record component
+     * @param dumpEvery see the record component
+     * @param startTimeout see the record component
+     * @param messageTimeout see the record component
+     * @param quiet see the record component
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public DemoOptions {
         Objects.requireNonNull(bind, "bind");
         requireRange("port", port, 0, 65535);
@@ -226,6 +243,7 @@ public record DemoOptions(
                 "  -h, --help            print this help and exit",
                 "",
                 "Throughput of the SYNC path: --sleep-ms 0 --step 100000 --sync-every 100000",
+                "(add --message-timeout 0 to leave out re-arming the timeout per message).",
                 "SIGINT or SIGTERM finishes the pool, destroys it, closes every connection (1001)",
                 "and exits with status 0.",
                 "");

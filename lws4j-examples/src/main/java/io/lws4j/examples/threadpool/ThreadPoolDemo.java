@@ -1,13 +1,17 @@
 package io.lws4j.examples.threadpool;
 
-import io.lws4j.Cancellable;
 import io.lws4j.Context;
 import io.lws4j.threadpool.Diagnosis;
 import io.lws4j.threadpool.ThreadPool;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -24,9 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ThreadPoolDemo implements AutoCloseable {
     /*
      * Threads: the constructor and start() run on the caller; tick() and the change
-     * publisher run on service loop 0 through Context.schedule; protocol callbacks run on
-     * their connections' service threads; shutdown() runs on whichever thread calls it first
-     * (main after a signal, a shutdown hook, a test).
+     * publisher run on the "demo-ticker" thread, never on a service loop, so a stalled
+     * stdout (output piped into a pager nobody scrolls) cannot stall the loop; protocol
+     * callbacks run on their connections' service threads; shutdown() runs on whichever
+     * thread calls it first (main after a signal, a shutdown hook, a test).
      *
      * Shutdown order (the libwebsockets example's PROTOCOL_DESTROY, made explicit): stop
      * ticking, mark the protocol as shutting down (so stopped tasks and late arrivals close
@@ -35,10 +40,9 @@ public final class ThreadPoolDemo implements AutoCloseable {
      * onDestroy closes the already destroyed pool again, which is a no-op), delete the page
      * copy. shutdownStarted makes it run once; shutdownDone lets later callers wait for it.
      *
-     * A tick that already started when shutdown begins may still publish one status message
-     * or reschedule itself; scheduleTick re-checks shutdownStarted under tickLock, and
-     * shutdown cancels nextTick under the same lock, so at most that one tick runs late, and
-     * the context close discards anything scheduled after it.
+     * Shutdown stops the ticker first and waits briefly for a running tick, so no DIAG line
+     * or status message comes after "shutting down"; a change reported after that is
+     * dropped by the stopped ticker.
      */
     private static final Duration TICK = Duration.ofSeconds(1);
     /** Changes within this window reach lws-status subscribers as one message. */
@@ -55,10 +59,13 @@ public final class ThreadPoolDemo implements AutoCloseable {
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private final AtomicBoolean changePublishPending = new AtomicBoolean();
     private final CountDownLatch shutdownDone = new CountDownLatch(1);
-    private final Object tickLock = new Object();
-    /** Guarded by tickLock: the next scheduled tick, cancelled at shutdown. */
-    private Cancellable nextTick;
-    /** Guarded by tickLock: ticks so far, for --dump-every. */
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+                Thread t = new Thread(runnable, "demo-ticker");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Ticker thread only: ticks so far, for --dump-every. */
     private long ticks;
 
     private ThreadPoolDemo(DemoOptions options, PrintStream out) {
@@ -102,7 +109,8 @@ public final class ThreadPoolDemo implements AutoCloseable {
                         + " sleeping %d ms per step, and sends its position every %d%n",
                 "demo-pool", options.threads(), options.queue(), options.end(), options.step(),
                 options.sleepMs(), options.syncEvery());
-        demo.scheduleTick();
+        demo.ticker.scheduleAtFixedRate(demo::tick, TICK.toMillis(), TICK.toMillis(),
+                TimeUnit.MILLISECONDS);
         return demo;
     }
 
@@ -141,16 +149,16 @@ public final class ThreadPoolDemo implements AutoCloseable {
             return;
         }
         try {
+            ticker.shutdown();
+            awaitTickerQuietly();
             out.println("shutting down (" + why + "): finishing the pool");
-            synchronized (tickLock) {
-                if (nextTick != null) {
-                    nextTick.cancel();
-                }
-            }
             minimal.beginShutdown();
             ThreadPool pool = minimal.pool();
             pool.finish();
-            pool.destroy();
+            List<String> stuck = pool.destroy();
+            for (String task : stuck) {
+                out.println("  still running after the grace period, interrupted: " + task);
+            }
             out.println("pool destroyed; " + stats.summary());
             context.close();
             out.println("context closed; tasks accepted " + stats.admitted.get()
@@ -185,15 +193,24 @@ public final class ThreadPoolDemo implements AutoCloseable {
         }
     }
 
-    private void scheduleTick() {
-        synchronized (tickLock) {
-            if (!shutdownStarted.get()) {
-                nextTick = context.schedule(TICK, this::tick);
-            }
+    private void awaitTickerQuietly() {
+        try {
+            ticker.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void tick() {
+        try {
+            tickOnce();
+        } catch (RuntimeException e) {
+            // A failed tick must not end the periodic schedule (the executor would drop it).
+            System.err.println("ThreadPoolDemo: tick failed: " + e);
+        }
+    }
+
+    private void tickOnce() {
         if (shutdownStarted.get()) {
             return;
         }
@@ -204,35 +221,33 @@ public final class ThreadPoolDemo implements AutoCloseable {
                     d.possible(), d.queueDepth(), stats.summary());
         }
         status.publish(statusJson(d));
-        long n;
-        synchronized (tickLock) {
-            n = ++ticks;
-        }
+        long n = ++ticks;
         long dumpSeconds = options.dumpEvery().toSeconds();
         if (dumpSeconds > 0 && n % dumpSeconds == 0) {
             out.println(minimal.pool().dump());
         }
-        scheduleTick();
     }
 
     /** Tells lws-status subscribers about a change soon, at most once per coalescing window. */
     private void publishSoon() {
-        Context ctx = context;
-        if (ctx == null) {
-            // A connection raced the constructor; the first tick publishes it.
-            return;
-        }
         if (shutdownStarted.get() || !changePublishPending.compareAndSet(false, true)) {
             return;
         }
-        ctx.schedule(CHANGE_COALESCING, () -> {
-            changePublishPending.set(false);
-            if (!shutdownStarted.get()) {
-                Diagnosis d = minimal.pool().diagnose();
-                stats.notePeaks(d);
-                status.publish(statusJson(d));
-            }
-        });
+        try {
+            ticker.schedule(this::publishChange, CHANGE_COALESCING.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // Shutting down: nobody is left to tell.
+        }
+    }
+
+    private void publishChange() {
+        changePublishPending.set(false);
+        if (!shutdownStarted.get()) {
+            Diagnosis d = minimal.pool().diagnose();
+            stats.notePeaks(d);
+            status.publish(statusJson(d));
+        }
     }
 
     private String statusJson() {

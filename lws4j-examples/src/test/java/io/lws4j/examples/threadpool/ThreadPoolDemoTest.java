@@ -121,6 +121,24 @@ class ThreadPoolDemoTest {
                 .contains("exiting cleanly");
     }
 
+    @Test
+    void connectionWaitingLongerThanTheStartTimeoutIsClosed1008AndItsTaskNeverRuns()
+            throws Exception {
+        start("--threads", "1", "--queue", "1", "--end", "2000000", "--step", "100000",
+                "--sleep-ms", "100", "--sync-every", "1000000", "--start-timeout", "1");
+        Client running = Client.connect(http, demo.port(), "lws-minimal");
+        Client waiting = Client.connect(http, demo.port(), "lws-minimal");
+
+        assertThat(waiting.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1008 timeout");
+        assertThat(waiting.messages).isEmpty();
+        assertThat(running.closed.get(30, TimeUnit.SECONDS)).isEqualTo("1000 task finished");
+        assertThat(running.messages).containsExactly("pos 0", "pos 1000000", "pos 2000000");
+        demo.shutdown("test");
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains("admitted 2, refused 0, finished 1, stopped 0, timed out 1")
+                .contains("tasks accepted 2, cleaned up 2");
+    }
+
     /** A websocket client that records every text message and how it closed. */
     private static final class Client implements WebSocket.Listener {
         final List<String> messages = new CopyOnWriteArrayList<>();

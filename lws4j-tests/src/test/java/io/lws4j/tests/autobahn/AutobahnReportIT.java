@@ -66,13 +66,18 @@ class AutobahnReportIT {
                                 .replace(".json", ".html"));
             }
         }
+        boolean fullRun = System.getProperty("lws4j.autobahn.cases", "*").equals("*");
         for (AutobahnExpectations.Entry entry : expectations.entries().values()) {
-            if (!byId.containsKey(entry.caseId())) {
+            if (fullRun && !byId.containsKey(entry.caseId())) {
                 problems.add(entry.caseId() + ": listed in " + expectedFile().getFileName()
                         + " line " + entry.line() + " but not in the report");
             }
         }
-        assertEquals(EXPECTED_CASES, results.size(), "cases in the report\n" + table);
+        if (fullRun) {
+            assertEquals(EXPECTED_CASES, results.size(), "cases in the report\n" + table);
+        } else {
+            assertTrue(!results.isEmpty(), "no cases in the report\n" + table);
+        }
         assertTrue(problems.isEmpty(), "Autobahn results differ from "
                 + expectedFile().toAbsolutePath() + ":\n  " + String.join("\n  ", problems)
                 + "\n" + table);
@@ -122,6 +127,9 @@ class AutobahnReportIT {
             total += e.getValue()[1];
         }
         sb.append(String.format("  %8s  %5d  %8.1f%n", "all", results.size(), total / 1000.0));
+        results.stream().sorted(Comparator.comparingLong(CaseResult::durationMs).reversed())
+                .limit(5).forEach(r -> sb.append(String.format("  slow: %-8s %6.1f s%n", r.id(),
+                        r.durationMs() / 1000.0)));
         results.stream().filter(r -> !r.behavior().equals("OK"))
                 .forEach(r -> sb.append("  not OK: ").append(r.id()).append(' ')
                         .append(r.behavior()).append(" (close ").append(r.behaviorClose())

@@ -88,14 +88,25 @@ class ThreadPoolDemoBrowserTest {
         List<Long> expected = options.expectedPositions(1000);
         browser.get("http://127.0.0.1:" + demo.port() + "/");
 
-        // The page opens 8 at once; open 8 more while the first tasks still run, so
-        // 3 run + 8 wait and the 5 beyond that are refused.
+        // The page opens 8 at once; open 8 more while the first tasks still run (each takes
+        // about 3 s), so 3 run + 8 wait and the 5 beyond that are refused.
         waitUntil(Duration.ofSeconds(20), "the first 8 connections to open",
-                () -> countStates("queued", "running") == 8);
+                () -> count("return lws4jDemo.connections.length") == 8
+                        && countStates("connecting") == 0);
+        assertThat(countStates("queued", "running"))
+                .as("the first 8 are all open and none has finished yet").isEqualTo(8);
         browser.findElement(By.id("open-more")).click();
         waitUntil(Duration.ofSeconds(20), "all 16 connections to open or be refused",
                 () -> count("return lws4jDemo.connections.length") == 16
                         && countStates("connecting") == 0);
+        // While the first wave runs, the panel shows a full pool: 3 of 3 busy, 8 of 8 waiting.
+        waitUntil(Duration.ofSeconds(5), "the pool panel to show 3 busy and 8 waiting",
+                () -> text("pool-ongoing").equals("3") && text("pool-queue").equals("8"));
+        assertThat(text("pool-possible")).isEqualTo("3");
+        assertThat(text("pool-max-queue")).isEqualTo("8");
+        assertThat(countStates("running")).isEqualTo(3);
+        assertThat(countStates("queued")).isEqualTo(8);
+        assertThat(countStates("refused")).isEqualTo(5);
         screenshot("threadpool-demo-running.png");
 
         waitUntil(Duration.ofSeconds(90), "every connection to settle",
@@ -119,6 +130,8 @@ class ThreadPoolDemoBrowserTest {
                 assertThat(row.getDomAttribute("data-percent")).isEqualTo("100");
                 assertThat(row.getDomAttribute("data-messages")).isEqualTo(
                         String.valueOf(expected.size()));
+                assertThat(row.findElement(By.className("conn-msgs")).getText())
+                        .isEqualTo(expected.size() + " / " + expected.size());
             } else {
                 assertThat(state).as("connection %d", index).isEqualTo("refused");
                 assertThat(c.get("closeCode")).isEqualTo(1013L);

@@ -40,7 +40,8 @@ class NodeStreamClientTest {
                         next[0]++;
                         continue;
                     }
-                    String line = fault.equals("repeat") && n == 100 ? "seq 99" : "seq " + n;
+                    String line = fault.equals("repeat") && n == 100 ? "seq 99"
+                            : fault.equals("tens") ? "seq " + n * 10 : "seq " + n;
                     if (!connection.writeText(line)) {
                         connection.callbackOnWritable();
                         return;
@@ -78,6 +79,15 @@ class NodeStreamClientTest {
         ProcessRun.Result run = stream("none", "--connections", "4", "--expect", "120");
         assertThat(run.succeeded()).as(run::describe).isTrue();
         assertThat(run.stdout()).as(run::describe).contains("\"messages\":480");
+    }
+
+    @Test
+    void numbersGrowingByAStepAreFollowed() {
+        ProcessRun.Result run = stream("tens", "--connections", "2", "--step", "10");
+        assertThat(run.succeeded()).as(run::describe).isTrue();
+        ProcessRun.Result wrongStep = stream("tens", "--connections", "1");
+        assertThat(wrongStep.stdout()).as(wrongStep::describe)
+                .contains("number 10, expected 1 (gap)");
     }
 
     @Test

@@ -38,6 +38,30 @@
     return 0;
   }
 
+  // How many positions a task sends: "pos 0", each count that passes a multiple of
+  // syncEvery, and the end (the same rule as the server's CountJob). Null when unknown.
+  var expectedCache = { key: null, value: null };
+  function expectedMessages() {
+    var c = demo.config;
+    if (!c || !(c.end > 0) || !(c.step > 0) || !(c.syncEvery > 0)) { return null; }
+    var key = c.end + "/" + c.step + "/" + c.syncEvery;
+    if (expectedCache.key === key) { return expectedCache.value; }
+    var value = null;
+    if (c.end / c.step <= 1e6) {
+      var pos = 0, mark = c.syncEvery, count = 1;
+      while (pos < c.end) {
+        pos = Math.min(pos + c.step, c.end);
+        if (pos >= mark || pos === c.end) {
+          count++;
+          mark = (Math.floor(pos / c.syncEvery) + 1) * c.syncEvery;
+        }
+      }
+      value = count;
+    }
+    expectedCache = { key: key, value: value };
+    return value;
+  }
+
   function log(line) {
     logLines.push(line);
     if (logLines.length > LOG_LINES) { logLines.shift(); }
@@ -82,7 +106,12 @@
     li.querySelector(".bar-fill").style.width = percent + "%";
     li.querySelector(".conn-pos").textContent = rec.state === "refused" ? "–" : percent + " %";
     li.querySelector(".conn-pos").title = fmt(pos) + " of " + fmt(total);
-    li.querySelector(".conn-msgs").textContent = rec.messages + (rec.messages === 1 ? " msg" : " msgs");
+    var expected = expectedMessages();
+    li.querySelector(".conn-msgs").textContent = rec.state === "refused" || expected === null
+      ? rec.messages + (rec.messages === 1 ? " msg" : " msgs")
+      : rec.messages + " / " + expected;
+    li.querySelector(".conn-msgs").title = "messages received" +
+      (expected === null ? "" : " of the " + expected + " a task sends");
     var note = "";
     if (rec.state === "refused") {
       note = (rec.closeReason || "refused") + " (" + rec.closeCode + ")";
