@@ -315,7 +315,8 @@ public final class Harness {
         }
         long[] lws = results.get("lws4j");
         Table t = new Table("idle connections: server memory (heap after full GC, RSS), separate JVM per server",
-                "server", "open conns", "heap MB", "heap B/conn", "× lws4j", "RSS MB", "RSS B/conn", "× lws4j");
+                "server", "open conns", "heap MB", "heap B/conn", "heap × lws4j", "RSS MB", "RSS B/conn",
+                "RSS × lws4j");
         for (Map.Entry<String, long[]> e : results.entrySet()) {
             long[] r = e.getValue();
             double heapPer = r[0] > 0 ? (double) (r[1] - r[3]) / r[0] : -1;
@@ -330,7 +331,7 @@ public final class Harness {
 
     void runCold() throws IOException, InterruptedException {
         Table t = new Table("cold start: process start to first echoed message, and the jars a user ships",
-                "server", "cold start ms (median)", "× lws4j", "runtime jars", "jar KB", "× lws4j");
+                "server", "cold start ms (median)", "time × lws4j", "runtime jars", "jar KB", "size × lws4j");
         Map<String, Double> medians = new LinkedHashMap<>();
         for (String server : plan.coldServers()) {
             progress.printf("cold: %s%n", server);
