@@ -93,7 +93,7 @@ fi
 
 if [ -n "$JFR" ] && ls "$OUT"/jfr/*.jfr > /dev/null 2>&1; then
   for f in "$OUT"/jfr/*.jfr; do
-    jfr print --events jdk.ExecutionSample "$f" \
+    jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample "$f" \
       | awk '/stackTrace = \[/{getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' \
       | sort | uniq -c | sort -rn | head -15 > "${f%.jfr}.top.txt" || true
   done
