@@ -280,7 +280,7 @@ public final class Harness {
                 progress.println("  " + server + " failed: " + e.getMessage());
             }
         }
-        Table t = new Table("echo: binary messages, ping-pong (window 1) and pipelined (window 16)", "N", "S (B)",
+        Table t = new Table("echo: binary messages, ping-pong (window 1) and pipelined (window 16, at most 256 KiB in flight per connection)", "N", "S (B)",
                 "window", "server", "msgs/s", "× lws4j", "RTT p50 µs", "RTT p99 µs", "check");
         for (EchoRow row : echoRows) {
             double lws = echoRows.stream().filter(o -> o.server().equals("lws4j") && o.connections() == row.connections()
