@@ -47,6 +47,8 @@ public final class Harness {
     record EchoRow(int connections, int size, int window, String server, EchoResult result) {
     }
 
+    /** Idle servers: heap fixed and pre-touched (see runIdle). */
+    static final List<String> IDLE_JVM = List.of("-Xms1g", "-XX:+AlwaysPreTouch");
     private final Plan plan;
     private final LoadGenerator generator;
     private final Path logDir;
@@ -299,7 +301,16 @@ public final class Harness {
         Map<String, long[]> results = new LinkedHashMap<>();
         for (String server : plan.idleServers()) {
             progress.printf("idle: %s, %d connections%n", server, plan.idleConnections());
-            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, List.of(), logDir)) {
+            // The whole heap committed and touched up front, so RSS growth is native memory
+            // (stacks, buffers, selector, metaspace), not G1 deciding to grow the heap.
+            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, IDLE_JVM, logDir)) {
+                // Warm-up: open and close some connections first, so JIT code and class
+                // metadata for the accept/handshake path are in the baseline, not per connection.
+                try (LoadGenerator.IdleSession warm = generator.idle(Target.loopback(p.port()),
+                        Math.min(500, plan.idleConnections()), Duration.ofSeconds(30))) {
+                    progress.printf("  warm-up: %d connections opened and closed%n", warm.opened());
+                }
+                Thread.sleep(500);
                 long[] before = p.stats();
                 try (LoadGenerator.IdleSession s = generator.idle(Target.loopback(p.port()), plan.idleConnections(),
                         Duration.ofSeconds(60))) {
@@ -314,7 +325,7 @@ public final class Harness {
             }
         }
         long[] lws = results.get("lws4j");
-        Table t = new Table("idle connections: server memory (heap after full GC, RSS), separate JVM per server",
+        Table t = new Table("idle connections: server memory (heap after full GC; RSS growth with -Xms1g -XX:+AlwaysPreTouch, so heap growth is not in it), separate JVM per server",
                 "server", "open conns", "heap MB", "heap B/conn", "heap × lws4j", "RSS MB", "RSS B/conn",
                 "RSS × lws4j");
         for (Map.Entry<String, long[]> e : results.entrySet()) {
