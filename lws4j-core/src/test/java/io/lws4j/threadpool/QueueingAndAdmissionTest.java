@@ -67,6 +67,7 @@ class QueueingAndAdmissionTest extends PoolTestSupport {
                 .isInstanceOf(RejectedExecutionException.class)
                 .hasMessageContaining("maxQueueDepth 2");
         assertThat(ThreadPool.taskOf(refusedConn)).isNull();
+        assertThat(refusedConn.taskSlot()).as("no side effect on the connection").isNull();
         assertThat(refused.cleanups.get()).isZero();
         assertThat(refused.calls).isEmpty();
         assertThat(pool.diagnose().rejected()).isEqualTo(1);
@@ -147,6 +148,7 @@ class QueueingAndAdmissionTest extends PoolTestSupport {
                 .isInstanceOf(RejectedExecutionException.class)
                 .hasMessageContaining("finishing");
         assertThat(ThreadPool.taskOf(c)).isNull();
+        assertThat(c.taskSlot()).isNull();
         assertThat(j.cleanups.get()).isZero();
     }
 

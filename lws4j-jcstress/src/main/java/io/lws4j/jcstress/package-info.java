@@ -3,8 +3,9 @@
  * ({@code TaskStateTests}) and the SYNC handshake against close and finish
  * ({@code SyncHandshakeTests}). Each test lists every acceptable outcome and forbids the
  * rest. {@code ./mvnw verify} runs them in jcstress's sanity mode (about a minute and a half
- * on two CPUs); {@code -Djcstress.mode=quick} or {@code default} runs them longer, and
- * {@code -Djcstress.skip=true} skips them.
+ * on two CPUs, a few samples per configuration); {@code -Djcstress.mode=quick} (about 12
+ * minutes on two CPUs, millions of samples per test) or {@code default} runs them longer,
+ * and {@code -Djcstress.skip=true} skips them.
  *
  * <p>Threading: each test instance is driven by jcstress's own actor threads.
  */

@@ -183,36 +183,62 @@ public final class PoolCore {
     public <U> TaskRecord<U> enqueue(ConnectionInternals connection, String taskName, U user,
                                      TaskFunction<U> function, Cleanup<U> cleanup,
                                      java.util.function.Function<TaskRecord<U>, Object> handleFactory) {
-        TaskRecord<U> t = new TaskRecord<>(this, connection, taskName, user, function, cleanup);
-        t.handle(handleFactory.apply(t));
-        ConnectionTasks ct = ConnectionTasks.of(connection);
+        // A refusal leaves the connection untouched: admission is checked before the
+        // connection's task list (and its close hook) is created, and again, authoritatively,
+        // under the lock.
         String refusal;
         lock.lock();
         try {
-            if (runState != RUN) {
-                refusal = "pool " + name + " is finishing";
-            } else if (queue.size() >= freeWorkers() + args.maxQueueDepth()) {
-                refusal = "pool " + name + ": queue full (maxQueueDepth " + args.maxQueueDepth()
-                        + ", " + ongoing + " of " + liveWorkers + " workers busy)";
-            } else if (!ct.add(t)) {
-                refusal = "connection closed";
-            } else {
-                queue.addLast(t);
-                if (idle > 0) {
-                    workAvailable.signal();
+            refusal = lockedAdmissionRefusal();
+        } finally {
+            lock.unlock();
+        }
+        if (refusal != null) {
+            return refuse(taskName, refusal);
+        }
+        TaskRecord<U> t = new TaskRecord<>(this, connection, taskName, user, function, cleanup);
+        t.handle(handleFactory.apply(t));
+        ConnectionTasks ct = ConnectionTasks.of(connection);
+        lock.lock();
+        try {
+            refusal = lockedAdmissionRefusal();
+            if (refusal == null) {
+                if (ct.add(t)) {
+                    queue.addLast(t);
+                    if (idle > 0) {
+                        workAvailable.signal();
+                    }
+                } else {
+                    refusal = "connection closed";
                 }
-                refusal = null;
             }
         } finally {
             lock.unlock();
         }
         if (refusal != null) {
-            rejected.incrementAndGet();
-            LOG.log(Level.DEBUG, "refused task {0}: {1}", taskName, refusal);
-            throw new RejectedExecutionException(refusal);
+            return refuse(taskName, refusal);
         }
         LOG.log(Level.TRACE, "enqueued {0}", taskName);
         return t;
+    }
+
+    /** Why a task cannot be admitted now, or null when it can. */
+    private String lockedAdmissionRefusal() {
+        assert lock.isHeldByCurrentThread();
+        if (runState != RUN) {
+            return "pool " + name + " is finishing";
+        }
+        if (queue.size() >= freeWorkers() + args.maxQueueDepth()) {
+            return "pool " + name + ": queue full (maxQueueDepth " + args.maxQueueDepth()
+                    + ", " + ongoing + " of " + liveWorkers + " workers busy)";
+        }
+        return null;
+    }
+
+    private <T> T refuse(String taskName, String refusal) {
+        rejected.incrementAndGet();
+        LOG.log(Level.DEBUG, "refused task {0}: {1}", taskName, refusal);
+        throw new RejectedExecutionException(refusal);
     }
 
     // ---------------------------------------------------------------- the worker side
