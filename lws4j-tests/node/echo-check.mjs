@@ -2,6 +2,7 @@
 // Checks an echo server with the ws client and with hand-made bad frames and handshakes.
 // Prints one JSON summary line; exit code 0 when every check passed, 1 otherwise, 2 on usage.
 import crypto from 'node:crypto';
+import net from 'node:net';
 import WebSocket from 'ws';
 import {
   acceptFor, decodeFrames, encodeFrame, newKey, parseArgs, rawExchange, upgradeRequest, withTimeout,
@@ -13,11 +14,12 @@ const USAGE = `usage: node echo-check.mjs --url ws://127.0.0.1:PORT/ [options]
   --connections N        connections opened at once by the many-connections check (default 200)
   --max-message N        the server's max message size; enables the 1009 check (default 0: off)
   --timeout MS           time limit of each check (default 30000)
-  --only a,b             run only these checks (names as printed)`;
+  --only a,b             run only these checks (names as printed)
+  --skip a,b             run all checks but these`;
 
 const opts = parseArgs(process.argv.slice(2), {
   url: '', protocol: 'lws-echo', largeBytes: 16 * 1024 * 1024, connections: 200,
-  maxMessage: 0, timeout: 30000, only: '',
+  maxMessage: 0, timeout: 30000, only: '', skip: '',
 }, USAGE);
 if (!opts.url) {
   process.stderr.write(`--url is required\n${USAGE}\n`);
@@ -273,6 +275,51 @@ checks.tooBig = async () => {
   await expectCloseAfter([encodeFrame({ opcode: 2, payload: Buffer.alloc(opts.maxMessage + 1) })], [1009]);
 };
 
+/**
+ * A peer that is still sending (octet by octet) and reads slowly must still get the echo of
+ * its valid message and the 1002 close: a server that closes its socket with unread input
+ * makes the kernel send a RST, which destroys that data before the peer reads it. Servers
+ * avoid this with a lingering close (shut down output, drain input until EOF or a timeout).
+ */
+checks.failureCloseReachesSlowReader = async () => {
+  const key = newKey();
+  const bad = Buffer.concat([
+    encodeFrame({ opcode: 15, payload: Buffer.from('bad control opcode') }),
+    encodeFrame({ opcode: 9 }),
+  ]);
+  let started = false;
+  let error = null;
+  const received = await new Promise((resolve) => {
+    const chunks = [];
+    const socket = net.connect({ host, port }, () => {
+      socket.write(upgradeRequest(host, port, path, key, opts.protocol));
+    });
+    socket.on('data', async (chunk) => {
+      chunks.push(chunk);
+      if (started || Buffer.concat(chunks).indexOf('\r\n\r\n') < 0) return;
+      started = true;
+      socket.pause(); // read nothing while we send, as a busy peer would
+      socket.write(encodeFrame({ opcode: 1, payload: Buffer.from('before the fault') }));
+      for (const b of bad) {
+        if (socket.destroyed) break;
+        socket.write(Buffer.from([b]));
+        await new Promise((r) => setTimeout(r, 3));
+      }
+      socket.resume();
+    });
+    socket.on('error', (err) => { error = err.code; });
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+  });
+  const body = received.subarray(received.indexOf('\r\n\r\n') + 4);
+  const frames = decodeFrames(body);
+  const echo = frames.find((f) => f.opcode === 1);
+  const close = frames.find((f) => f.opcode === 8);
+  if (!echo || echo.payload.toString() !== 'before the fault' || !close) {
+    throw new Error(`got ${echo ? 'the echo' : 'no echo'} and ${close ? 'a close' : 'no close'}` +
+      `${error ? ` (socket error ${error})` : ''}: the server's close lost data in flight`);
+  }
+};
+
 // ---- bad handshakes ---------------------------------------------------------------------
 
 async function expectRefused(request, statuses) {
@@ -313,8 +360,10 @@ checks.handshakeOversizedHead = () => expectRefused(head([`GET ${path} HTTP/1.1`
 
 // ---- runner -----------------------------------------------------------------------------
 
-const selected = opts.only ? opts.only.split(',').map((s) => s.trim()) : Object.keys(checks);
-const unknown = selected.filter((n) => !(n in checks));
+const skipped = opts.skip ? opts.skip.split(',').map((s) => s.trim()) : [];
+const selected = (opts.only ? opts.only.split(',').map((s) => s.trim()) : Object.keys(checks))
+  .filter((n) => !skipped.includes(n));
+const unknown = [...selected, ...skipped].filter((n) => !(n in checks));
 if (unknown.length) {
   process.stderr.write(`unknown check(s): ${unknown.join(', ')}; known: ${Object.keys(checks).join(', ')}\n`);
   process.exit(2);

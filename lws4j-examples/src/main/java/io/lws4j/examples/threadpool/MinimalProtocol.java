@@ -61,6 +61,8 @@ final class MinimalProtocol implements Protocol {
     private static final class Session {
         Task<CountJob> task;
         long lastSentPosition = -1;
+        /** Set when this protocol closed the connection after the task ended. */
+        boolean ended;
     }
 
     @Override
@@ -121,7 +123,7 @@ final class MinimalProtocol implements Protocol {
     public void onWritable(Connection connection) {
         assert connection.inServiceThread();
         Session session = connection.userData();
-        if (session == null || session.task == null) {
+        if (session == null || session.task == null || session.ended) {
             return;
         }
         Task<CountJob> task = session.task;
@@ -132,22 +134,22 @@ final class MinimalProtocol implements Protocol {
             }
             case SYNCING -> deliver(connection, session, task);
             case FINISHED -> {
+                session.ended = true;
                 connection.setTimeout(Duration.ZERO);
-                if (connection.isOpen()) {
-                    stats.finished.incrementAndGet();
-                    connection.close(CloseCodes.NORMAL, "task finished");
-                }
+                stats.finished.incrementAndGet();
+                connection.close(CloseCodes.NORMAL, "task finished");
+                onChange.run();
             }
             case STOPPED -> {
+                session.ended = true;
                 connection.setTimeout(Duration.ZERO);
-                if (connection.isOpen()) {
-                    stats.stopped.incrementAndGet();
-                    if (shuttingDown) {
-                        connection.close(CloseCodes.GOING_AWAY, "server shutting down");
-                    } else {
-                        connection.close(CloseCodes.INTERNAL_ERROR, "task stopped");
-                    }
+                stats.stopped.incrementAndGet();
+                if (shuttingDown) {
+                    connection.close(CloseCodes.GOING_AWAY, "server shutting down");
+                } else {
+                    connection.close(CloseCodes.INTERNAL_ERROR, "task stopped");
                 }
+                onChange.run();
             }
         }
     }

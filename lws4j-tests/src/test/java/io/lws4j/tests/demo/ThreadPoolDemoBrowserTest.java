@@ -204,10 +204,16 @@ class ThreadPoolDemoBrowserTest {
         return browser.findElement(By.id(id)).getText().trim();
     }
 
-    private void waitUntil(Duration limit, String what, java.util.function.BooleanSupplier cond) {
-        new WebDriverWait(browser, limit, Duration.ofMillis(100))
-                .withMessage(() -> "waiting for " + what + "; demo said:\n" + demoOut)
-                .until(d -> cond.getAsBoolean());
+    private void waitUntil(Duration limit, String what, java.util.function.BooleanSupplier cond)
+            throws IOException {
+        try {
+            new WebDriverWait(browser, limit, Duration.ofMillis(100))
+                    .withMessage(() -> "waiting for " + what + "; demo said:\n" + demoOut)
+                    .until(d -> cond.getAsBoolean());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("threadpool-demo-failure.png");
+            throw e;
+        }
     }
 
     private void screenshot(String name) throws IOException {

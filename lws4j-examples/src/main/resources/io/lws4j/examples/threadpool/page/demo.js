@@ -8,6 +8,12 @@
 //   connections  one record per connection: index, state, positions (every position
 //                received, in order), messages, anomalies (positions that were not larger
 //                than the one before), closeCode, closeReason
+//   allSettled() true once every connection has closed
+// Stable hooks in the DOM: #conn-N rows (N from 1) with data-state, data-pos, data-percent,
+// data-messages, data-anomalies, data-close-code; #pool with data-live and data-updates;
+// #pool-ongoing, #pool-possible, #pool-queue, #pool-max-queue, #pool-peak-ongoing,
+// #pool-peak-queue, #stat-admitted, #stat-refused, #stat-finished, #stat-messages,
+// #stat-duplicates; the #open-more button. ?connections=N opens N at first instead of 8.
 (function () {
   "use strict";
 
