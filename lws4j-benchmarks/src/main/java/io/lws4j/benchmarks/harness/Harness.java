@@ -316,7 +316,9 @@ public final class Harness {
                         Duration.ofSeconds(60))) {
                     Thread.sleep(500);
                     long[] after = p.stats();
-                    results.put(server, new long[] {s.opened(), after[0], after[1], before[0], before[1]});
+                    // RSS columns use anonymous RSS: file-backed pages come and go with the
+                    // kernel's reclaim (this machine runs DAMON pageout), not with connections.
+                    results.put(server, new long[] {s.opened(), after[0], after[2], before[0], before[2]});
                     progress.printf("  opened %d, heap %d -> %d, rss %d -> %d%n", s.opened(), before[0], after[0],
                             before[1], after[1]);
                 }
@@ -325,8 +327,8 @@ public final class Harness {
             }
         }
         long[] lws = results.get("lws4j");
-        Table t = new Table("idle connections: server memory (heap after full GC; RSS growth with -Xms1g -XX:+AlwaysPreTouch, so heap growth is not in it), separate JVM per server",
-                "server", "open conns", "heap MB", "heap B/conn", "heap × lws4j", "RSS MB", "RSS B/conn",
+        Table t = new Table("idle connections: server memory (heap after full GC; anonymous RSS growth with -Xms1g -XX:+AlwaysPreTouch, so heap growth is not in it), separate JVM per server",
+                "server", "open conns", "heap MB", "heap B/conn", "heap × lws4j", "anon RSS MB", "anon RSS B/conn",
                 "RSS × lws4j");
         for (Map.Entry<String, long[]> e : results.entrySet()) {
             long[] r = e.getValue();

@@ -96,7 +96,7 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Heap used after a full GC and RSS, in bytes, as the server itself reports them. */
+    /** Heap used after a full GC, RSS and anonymous RSS, in bytes, as the server reports them. */
     long[] stats() throws IOException {
         in.write("stats\n");
         in.flush();
@@ -109,14 +109,17 @@ final class ServerProcess implements AutoCloseable {
         }
         long heap = -1;
         long rss = -1;
+        long anon = -1;
         for (String part : line.substring(6).split(" ")) {
             if (part.startsWith("heap=")) {
                 heap = Long.parseLong(part.substring(5));
             } else if (part.startsWith("rss=")) {
                 rss = Long.parseLong(part.substring(4));
+            } else if (part.startsWith("rssAnon=")) {
+                anon = Long.parseLong(part.substring(8));
             }
         }
-        return new long[] {heap, rss};
+        return new long[] {heap, rss, anon};
     }
 
     private String readLine(long timeoutMs) throws IOException {

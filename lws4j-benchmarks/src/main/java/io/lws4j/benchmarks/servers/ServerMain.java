@@ -33,7 +33,8 @@ public final class ServerMain {
             String line;
             while ((line = stdin.readLine()) != null && !line.equals("quit")) {
                 if (line.equals("stats")) {
-                    System.out.println("STATS heap=" + heapAfterGc() + " rss=" + rss());
+                    System.out.println("STATS heap=" + heapAfterGc() + " rss=" + procStatus("VmRSS:")
+                            + " rssAnon=" + procStatus("RssAnon:"));
                     System.out.flush();
                 }
             }
@@ -62,11 +63,15 @@ public final class ServerMain {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** Resident set size from /proc, or -1 where there is none. */
-    static long rss() {
+    /**
+     * A kB field of /proc/self/status in bytes (VmRSS: all resident pages; RssAnon: anonymous
+     * ones only, without file-backed pages of libjvm, the CDS archive and jars, which the
+     * kernel may reclaim and fault back in at any time), or -1 where there is none.
+     */
+    static long procStatus(String field) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmRSS:")) {
+                if (l.startsWith(field)) {
                     return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
