@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Runs the lws4j benchmarks: load-generator workloads (sync-stream, echo, idle, cold start)
+# against lws4j and its peers, each server in its own JVM, then the JMH micro-benchmarks.
+#
+#   lws4j-benchmarks/run.sh quick            # < 5 min: the table for BENCHMARKS.md
+#   lws4j-benchmarks/run.sh full             # the whole matrix (about 30-40 min on 2 cores)
+#   lws4j-benchmarks/run.sh quick --jfr      # also record JFR profiles of the server JVMs
+#   lws4j-benchmarks/run.sh quick --no-jmh --servers lws4j,netty --workloads stream
+#
+# Everything runs on 127.0.0.1 and every run is bounded in time. Output:
+# lws4j-benchmarks/target/bench-run/report.md (tables), jmh.txt, logs/, jfr/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-quick}"
+shift || true
+case "$MODE" in quick|full|smoke) ;; *) echo "usage: $0 quick|full|smoke [--jfr] [--no-jmh] [harness options]" >&2; exit 2;; esac
+
+JFR=""
+JMH=yes
+HARNESS_ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jfr) JFR=yes ;;
+    --no-jmh) JMH="" ;;
+    *) HARNESS_ARGS+=("$1") ;;
+  esac
+  shift
+done
+
+# 10,000 idle connections need ~10,100 descriptors in the harness and in each server.
+HARD=$(ulimit -Hn)
+WANT=30000
+if [ "$HARD" != unlimited ] && [ "$HARD" -lt "$WANT" ]; then WANT="$HARD"; fi
+ulimit -n "$WANT" || true
+
+echo "building lws4j-benchmarks (and lws4j-core)..." >&2
+./mvnw -B -q -pl lws4j-benchmarks -am package dependency:build-classpath \
+  -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt \
+  -DskipTests -Dmaven.javadoc.skip=true
+
+# Run from a snapshot of the jars so a rebuild during the run cannot pull classes away.
+OUT=lws4j-benchmarks/target/bench-run
+rm -rf "$OUT"
+mkdir -p "$OUT/lib" "$OUT/logs"
+cp lws4j-benchmarks/target/lws4j-benchmarks-*.jar "$OUT/lib/"
+CP="$(ls "$OUT"/lib/lws4j-benchmarks-*.jar)"
+IFS=: read -r -a DEPS < lws4j-benchmarks/target/classpath.txt || true  # the file has no final newline
+for d in "${DEPS[@]}"; do
+  case "$d" in
+    "$PWD"/*|lws4j-*) cp "$d" "$OUT/lib/"; CP="$CP:$OUT/lib/$(basename "$d")" ;;
+    *) CP="$CP:$d" ;;
+  esac
+done
+
+REPORT="$OUT/report.md"
+{
+  echo "# lws4j benchmark run ($MODE)"
+  echo
+  echo "- Date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
+  echo "- nproc: $(nproc); memory: $(free -m | awk '/Mem:/{print $2" MiB"}'); ulimit -n: $(ulimit -n)"
+  echo "- java -version: $(java -version 2>&1 | tr '\n' ' ')"
+  echo "- Command: lws4j-benchmarks/run.sh $MODE${JFR:+ --jfr}$([ -z "$JMH" ] && echo ' --no-jmh') ${HARNESS_ARGS[*]:-}"
+  echo
+} > "$REPORT"
+
+EXTRA=()
+if [ -n "$JFR" ]; then EXTRA+=(--jfr "$OUT/jfr"); fi
+java -Xms256m -Xmx2g -cp "$CP" io.lws4j.benchmarks.harness.Harness --mode "$MODE" \
+  --logs "$OUT/logs" --out "$REPORT" ${EXTRA[@]+"${EXTRA[@]}"} ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
+
+if [ -n "$JMH" ] && [ "$MODE" != smoke ]; then
+  if [ "$MODE" = quick ]; then
+    JMH_OPTS=(-wi 1 -w 1s -i 2 -r 1s -f 1 -p threads=3 -p size=32)
+  else
+    JMH_OPTS=(-wi 3 -w 1s -i 5 -r 1s -f 1)
+  fi
+  echo "JMH ${JMH_OPTS[*]}..." >&2
+  java -cp "$CP" org.openjdk.jmh.Main "${JMH_OPTS[@]}" -rf text -rff "$OUT/jmh.txt" \
+    'io.lws4j.benchmarks.jmh.*' > "$OUT/jmh.log" 2>&1
+  if grep -q "<failure>" "$OUT/jmh.log"; then
+    echo "JMH: some benchmarks failed, see $OUT/jmh.log" >&2
+    echo "JMH: some benchmarks FAILED (see target/bench-run/jmh.log)" >> "$REPORT"
+  fi
+  {
+    echo "### JMH micro-benchmarks (java -cp ... org.openjdk.jmh.Main ${JMH_OPTS[*]})"
+    echo
+    echo '```'
+    cat "$OUT/jmh.txt"
+    echo '```'
+    echo
+  } >> "$REPORT"
+fi
+
+if [ -n "$JFR" ] && ls "$OUT"/jfr/*.jfr > /dev/null 2>&1; then
+  for f in "$OUT"/jfr/*.jfr; do
+    jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample "$f" \
+      | awk '/stackTrace = \[/{getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' \
+      | sort | uniq -c | sort -rn | head -15 > "${f%.jfr}.top.txt" || true
+  done
+  echo "JFR top frames: $OUT/jfr/*.top.txt" >&2
+fi
+cat "$REPORT"

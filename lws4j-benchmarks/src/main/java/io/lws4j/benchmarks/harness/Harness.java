@@ -1,0 +1,407 @@
+package io.lws4j.benchmarks.harness;
+
+import io.lws4j.benchmarks.loadgen.EchoResult;
+import io.lws4j.benchmarks.loadgen.EchoSpec;
+import io.lws4j.benchmarks.loadgen.LoadGenerator;
+import io.lws4j.benchmarks.loadgen.StreamResult;
+import io.lws4j.benchmarks.loadgen.StreamSpec;
+import io.lws4j.benchmarks.loadgen.Target;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the benchmark workloads against every server, each in its own JVM, with the one
+ * {@link LoadGenerator}, and prints markdown tables with absolute figures and each peer's
+ * ratio to lws4j.
+ *
+ * <pre>
+ * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --mode quick|full|smoke
+ *      [--workloads stream,demo,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
+ *      [--selectors 1|2] [--logs DIR] [--stream-n 8,64] [--stream-s 32] [--stream-total MESSAGES]
+ *      [--echo-seconds 5] [--repeat 3 (median of 3 per stream/echo case)]
+ * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
+ *      [--subprotocol lws-minimal] --expect M [--connections N] [--seq-step K] [--no-start]
+ * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:9000/ --echo
+ *      [--connections N] [--size S] [--window W] [--seconds 5]
+ * </pre>
+ *
+ * <p>Not thread-safe: instances must not be shared.
+ */
+public final class Harness {
+    /** One measured stream row. */
+    record StreamRow(int threads, int connections, int size, String server, StreamResult result) {
+    }
+
+    /** One measured echo row. */
+    record EchoRow(int connections, int size, int window, String server, EchoResult result) {
+    }
+
+    /** Idle servers: heap fixed and pre-touched (see runIdle). */
+    static final List<String> IDLE_JVM = List.of("-Xms1g", "-XX:+AlwaysPreTouch");
+    private final Plan plan;
+    private final LoadGenerator generator;
+    private final Path logDir;
+    private final Path jfrDir;
+    private final PrintStream progress;
+    private int repeat = 1;
+    final List<StreamRow> streamRows = new ArrayList<>();
+    final List<EchoRow> echoRows = new ArrayList<>();
+    final List<Table> tables = new ArrayList<>();
+
+    Harness(Plan plan, int selectors, Path logDir, Path jfrDir, PrintStream progress) {
+        this.plan = plan;
+        this.generator = new LoadGenerator(selectors);
+        this.logDir = logDir;
+        this.jfrDir = jfrDir;
+        this.progress = progress;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i];
+            boolean flag = key.equals("--no-start") || key.equals("--echo");
+            opts.put(key, flag ? "true" : args[++i]);
+        }
+        int selectors = Integer.parseInt(opts.getOrDefault("--selectors", "1"));
+        if (opts.containsKey("--external")) {
+            external(opts, selectors);
+            return;
+        }
+        Plan plan = Plan.named(opts.getOrDefault("--mode", "quick"));
+        if (opts.containsKey("--stream-n") || opts.containsKey("--stream-total") || opts.containsKey("--stream-s")) {
+            plan = plan.withStream(ints(opts.get("--stream-n"), plan.streamConnections()),
+                    ints(opts.get("--stream-s"), plan.streamSizes()),
+                    Integer.parseInt(opts.getOrDefault("--stream-total", Integer.toString(plan.streamMessagesPerRun()))));
+        }
+        if (opts.containsKey("--echo-seconds")) {
+            plan = plan.withEchoMeasure(Duration.ofMillis((long) (1000 * Double.parseDouble(opts.get("--echo-seconds")))));
+        }
+        if (opts.containsKey("--servers")) {
+            plan = plan.onlyServers(Arrays.asList(opts.get("--servers").split(",")));
+        }
+        List<String> workloads = Arrays.asList(opts.getOrDefault("--workloads", "stream,demo,echo,idle,cold").split(","));
+        Path logDir = Path.of(opts.getOrDefault("--logs", "target/bench-logs"));
+        Path jfr = opts.containsKey("--jfr") ? Path.of(opts.get("--jfr")) : null;
+        Harness h = new Harness(plan, selectors, logDir, jfr, System.err);
+        h.repeat = Integer.parseInt(opts.getOrDefault("--repeat", "1"));
+        String report = h.run(workloads);
+        System.out.print(report);
+        if (opts.containsKey("--out")) {
+            Files.writeString(Path.of(opts.get("--out")), report, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Runs the named workloads and returns the report (markdown). */
+    String run(List<String> workloads) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        if (workloads.contains("stream")) {
+            runStream();
+        }
+        if (workloads.contains("demo")) {
+            runDemo();
+        }
+        if (workloads.contains("echo")) {
+            runEcho();
+        }
+        if (workloads.contains("idle") && plan.idleConnections() > 0) {
+            runIdle();
+        }
+        if (workloads.contains("cold") && plan.coldRepeats() > 0) {
+            runCold();
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("## ").append(plan.name()).append(" pass, ").append(Instant.now()).append("\n\n");
+        sb.append(Machine.describe());
+        sb.append("- Repetitions per stream/echo case: ").append(repeat).append(repeat > 1 ? " (median by msgs/s)" : "")
+                .append("\n\n");
+        for (Table t : tables) {
+            sb.append(t.markdown());
+        }
+        sb.append(String.format("Pass took %.0f s.%n%n", (System.nanoTime() - t0) / 1e9));
+        return sb.toString();
+    }
+
+    private List<String> jvmExtras(String impl, String tag) throws IOException {
+        if (jfrDir == null) {
+            return List.of();
+        }
+        Files.createDirectories(jfrDir);
+        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                + jfrDir.resolve(impl + "-" + tag + ".jfr").toAbsolutePath());
+    }
+
+    void runStream() throws IOException, InterruptedException {
+        for (int threads : plan.streamThreads()) {
+            int queue = plan.streamConnections().stream().mapToInt(Integer::intValue).max().orElse(1);
+            for (String server : plan.streamServers()) {
+                progress.printf("stream: %s T=%d%n", server, threads);
+                try (ServerProcess p = ServerProcess.start(server, 0, threads, queue,
+                        jvmExtras(server, "stream-T" + threads), logDir)) {
+                    Target target = Target.loopback(p.port());
+                    // Warm-up: JIT both sides on the same path before anything is measured.
+                    generator.stream(target, new StreamSpec(16, Math.max(10, plan.streamMessagesPerRun() / 64),
+                            32, plan.streamTimeout()));
+                    for (int size : plan.streamSizes()) {
+                        for (int n : plan.streamConnections()) {
+                            int m = Math.max(10, plan.streamMessagesPerRun() / n);
+                            StreamResult r = medianStream(target, new StreamSpec(n, m, size, plan.streamTimeout()));
+                            progress.printf("  N=%d S=%d M=%d: %.0f msg/s %s%n", n, size, m,
+                                    r.messagesPerSecond(), r.check());
+                            streamRows.add(new StreamRow(threads, n, size, server, r));
+                        }
+                    }
+                } catch (IOException e) {
+                    progress.println("  " + server + " failed: " + e.getMessage());
+                    for (int size : plan.streamSizes()) {
+                        for (int n : plan.streamConnections()) {
+                            streamRows.add(new StreamRow(threads, n, size, server, null));
+                        }
+                    }
+                }
+            }
+        }
+        Table t = new Table("sync-stream: one message per SYNC (or per awaited write)", "T", "N", "S (B)",
+                "M/conn", "server", "msgs/s", "× lws4j", "gap p50 µs", "gap p99 µs", "exactly-once, in order");
+        for (StreamRow row : streamRows) {
+            double lws = streamRows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == row.threads()
+                    && o.connections() == row.connections() && o.size() == row.size() && o.result() != null)
+                    .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
+            int m = Math.max(10, plan.streamMessagesPerRun() / row.connections());
+            StreamResult r = row.result();
+            if (r == null) {
+                t.add(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
+                        "n/a", "n/a", "n/a", "n/a", "server failed to start");
+                continue;
+            }
+            t.add(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
+                    Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
+                    Table.micros(r.gaps().quantile(0.50)), Table.micros(r.gaps().quantile(0.99)), r.check());
+        }
+        tables.add(t);
+    }
+
+    /**
+     * The threadpool demo itself (lws4j-examples), started with benchmark flags so that every
+     * SYNC sends one "pos N" text message, driven as an external server: no start command,
+     * positions grow by the step, and the demo closes each connection when its task finishes.
+     */
+    void runDemo() throws IOException, InterruptedException {
+        long step = 100_000;
+        Table t = new Table("threadpool demo (lws4j-examples) as an external server: one \"pos N\" text message "
+                + "per SYNC", "T", "N", "M/conn", "server", "msgs/s", "× lws4j S=32", "gap p50 µs", "gap p99 µs",
+                "exactly-once, in order");
+        for (int threads : plan.streamThreads()) {
+            for (int n : plan.streamConnections()) {
+                int m = Math.max(10, plan.streamMessagesPerRun() / n);
+                int port;
+                try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getLoopbackAddress())) {
+                    port = probe.getLocalPort();
+                }
+                List<String> args = List.of("--bind", "127.0.0.1", "--port", str(port), "--threads", str(threads),
+                        "--queue", str(n), "--end", str((m - 1) * step), "--step", str(step), "--sleep-ms", "0",
+                        "--sync-every", str(step), "--quiet");
+                progress.printf("demo: T=%d N=%d%n", threads, n);
+                try (ServerProcess p = ServerProcess.spawnMain("lws4j-demo", "io.lws4j.examples.threadpool.ThreadPoolDemo",
+                        args, port, jvmExtras("lws4j-demo", "T" + threads + "-N" + n), logDir, true)) {
+                    if (!p.awaitListening(30_000)) {
+                        t.add(str(threads), str(n), str(m), "lws4j-demo", "n/a", "n/a", "n/a", "n/a",
+                                "demo did not start, see " + logDir.resolve("lws4j-demo.log"));
+                        continue;
+                    }
+                    Target target = new Target("127.0.0.1", port, "/", "lws-minimal");
+                    StreamResult r = generator.stream(target, new StreamSpec(n, m, 32, false, plan.streamTimeout(), step));
+                    progress.printf("  %.0f msg/s %s%n", r.messagesPerSecond(), r.check());
+                    double lws = streamRows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == threads
+                            && o.connections() == n && o.size() == 32 && o.result() != null)
+                            .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
+                    t.add(str(threads), str(n), str(m), "lws4j-demo", Table.number(r.messagesPerSecond()),
+                            Table.ratio(r.messagesPerSecond(), lws), Table.micros(r.gaps().quantile(0.5)),
+                            Table.micros(r.gaps().quantile(0.99)), r.check());
+                }
+            }
+        }
+        tables.add(t);
+    }
+
+    /** Runs a stream case {@code repeat} times: the median by msgs/s, or the first failed run. */
+    private StreamResult medianStream(Target target, StreamSpec spec) throws IOException, InterruptedException {
+        List<StreamResult> runs = new ArrayList<>();
+        for (int i = 0; i < repeat; i++) {
+            StreamResult r = generator.stream(target, spec);
+            if (!r.exactlyOnce()) {
+                return r;
+            }
+            runs.add(r);
+        }
+        runs.sort((a, b) -> Double.compare(a.messagesPerSecond(), b.messagesPerSecond()));
+        return runs.get(runs.size() / 2);
+    }
+
+    /** Runs an echo case {@code repeat} times: the median by msgs/s, or the first failed run. */
+    private EchoResult medianEcho(Target target, EchoSpec spec) throws IOException, InterruptedException {
+        List<EchoResult> runs = new ArrayList<>();
+        for (int i = 0; i < repeat; i++) {
+            EchoResult r = generator.echo(target, spec);
+            if (!r.ok()) {
+                return r;
+            }
+            runs.add(r);
+        }
+        runs.sort((a, b) -> Double.compare(a.messagesPerSecond(), b.messagesPerSecond()));
+        return runs.get(runs.size() / 2);
+    }
+
+    void runEcho() throws IOException, InterruptedException {
+        for (String server : plan.echoServers()) {
+            progress.printf("echo: %s%n", server);
+            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, jvmExtras(server, "echo"), logDir)) {
+                Target target = Target.loopback(p.port());
+                generator.echo(target, new EchoSpec(16, 32, 4, plan.echoWarmup(), plan.echoWarmup()));
+                for (int[] c : plan.echoCases()) {
+                    EchoResult r = medianEcho(target,
+                            new EchoSpec(c[0], c[1], c[2], plan.echoWarmup(), plan.echoMeasure()));
+                    progress.printf("  N=%d S=%d W=%d: %.0f msg/s %s%n", c[0], c[1], c[2], r.messagesPerSecond(),
+                            r.check());
+                    echoRows.add(new EchoRow(c[0], c[1], c[2], server, r));
+                }
+            } catch (IOException e) {
+                progress.println("  " + server + " failed: " + e.getMessage());
+            }
+        }
+        Table t = new Table("echo: binary messages, ping-pong (window 1) and pipelined (window 16, at most 256 KiB in flight per connection)", "N", "S (B)",
+                "window", "server", "msgs/s", "× lws4j", "RTT p50 µs", "RTT p99 µs", "check");
+        for (EchoRow row : echoRows) {
+            double lws = echoRows.stream().filter(o -> o.server().equals("lws4j") && o.connections() == row.connections()
+                    && o.size() == row.size() && o.window() == row.window())
+                    .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
+            EchoResult r = row.result();
+            t.add(str(row.connections()), str(row.size()), str(row.window()), row.server(),
+                    Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
+                    Table.micros(r.roundTrips().quantile(0.50)), Table.micros(r.roundTrips().quantile(0.99)),
+                    r.check());
+        }
+        tables.add(t);
+    }
+
+    void runIdle() throws IOException, InterruptedException {
+        Map<String, long[]> results = new LinkedHashMap<>();
+        for (String server : plan.idleServers()) {
+            progress.printf("idle: %s, %d connections%n", server, plan.idleConnections());
+            // The whole heap committed and touched up front, so RSS growth is native memory
+            // (stacks, buffers, selector, metaspace), not G1 deciding to grow the heap.
+            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, IDLE_JVM, logDir)) {
+                // Warm-up: open and close some connections first, so JIT code and class
+                // metadata for the accept/handshake path are in the baseline, not per connection.
+                try (LoadGenerator.IdleSession warm = generator.idle(Target.loopback(p.port()),
+                        Math.min(500, plan.idleConnections()), Duration.ofSeconds(30))) {
+                    progress.printf("  warm-up: %d connections opened and closed%n", warm.opened());
+                }
+                Thread.sleep(500);
+                long[] before = p.stats();
+                try (LoadGenerator.IdleSession s = generator.idle(Target.loopback(p.port()), plan.idleConnections(),
+                        Duration.ofSeconds(60))) {
+                    Thread.sleep(500);
+                    long[] after = p.stats();
+                    // RSS columns use anonymous RSS: file-backed pages come and go with the
+                    // kernel's reclaim (this machine runs DAMON pageout), not with connections.
+                    results.put(server, new long[] {s.opened(), after[0], after[2], before[0], before[2]});
+                    progress.printf("  opened %d, heap %d -> %d, rss %d -> %d%n", s.opened(), before[0], after[0],
+                            before[1], after[1]);
+                }
+            } catch (IOException e) {
+                progress.println("  " + server + " failed: " + e.getMessage());
+            }
+        }
+        long[] lws = results.get("lws4j");
+        Table t = new Table("idle connections: server memory (heap after full GC; anonymous RSS growth with -Xms1g -XX:+AlwaysPreTouch, so heap growth is not in it), separate JVM per server",
+                "server", "open conns", "heap MB", "heap B/conn", "heap × lws4j", "anon RSS MB", "anon RSS B/conn",
+                "RSS × lws4j");
+        for (Map.Entry<String, long[]> e : results.entrySet()) {
+            long[] r = e.getValue();
+            double heapPer = r[0] > 0 ? (double) (r[1] - r[3]) / r[0] : -1;
+            double rssPer = r[0] > 0 ? (double) (r[2] - r[4]) / r[0] : -1;
+            double lwsHeap = lws == null || lws[0] == 0 ? -1 : (double) (lws[1] - lws[3]) / lws[0];
+            double lwsRss = lws == null || lws[0] == 0 ? -1 : (double) (lws[2] - lws[4]) / lws[0];
+            t.add(e.getKey(), str(r[0]), Table.number(r[1] / 1e6), Table.number(heapPer), Table.ratio(heapPer, lwsHeap),
+                    Table.number(r[2] / 1e6), Table.number(rssPer), Table.ratio(rssPer, lwsRss));
+        }
+        tables.add(t);
+    }
+
+    void runCold() throws IOException, InterruptedException {
+        Table t = new Table("cold start: process start to first echoed message, and the jars a user ships",
+                "server", "cold start ms (median)", "time × lws4j", "runtime jars", "jar KB", "size × lws4j");
+        Map<String, Double> medians = new LinkedHashMap<>();
+        for (String server : plan.coldServers()) {
+            progress.printf("cold: %s%n", server);
+            double[] runs = new double[plan.coldRepeats()];
+            for (int i = 0; i < runs.length; i++) {
+                runs[i] = ColdStart.measure(server, logDir);
+            }
+            Arrays.sort(runs);
+            medians.put(server, runs[runs.length / 2]);
+        }
+        Map<String, List<Path>> jars = Jars.perServer();
+        double lwsCold = medians.getOrDefault("lws4j", -1.0);
+        double lwsJar = Jars.totalBytes(jars.getOrDefault("lws4j", List.of()));
+        for (Map.Entry<String, Double> e : medians.entrySet()) {
+            List<Path> js = jars.getOrDefault(e.getKey(), List.of());
+            double bytes = Jars.totalBytes(js);
+            t.add(e.getKey(), Table.number(e.getValue()), Table.ratio(e.getValue(), lwsCold),
+                    js.isEmpty() ? "none (JDK only)" : Jars.names(js), Table.number(bytes / 1024.0),
+                    e.getKey().equals("floor") ? "n/a" : Table.ratio(bytes, lwsJar));
+        }
+        tables.add(t);
+    }
+
+    private static void external(Map<String, String> opts, int selectors) throws IOException, InterruptedException {
+        Target target = Target.parse(opts.get("--external"), opts.get("--subprotocol"));
+        int n = Integer.parseInt(opts.getOrDefault("--connections", "8"));
+        int m = Integer.parseInt(opts.getOrDefault("--expect", "0"));
+        long step = Long.parseLong(opts.getOrDefault("--seq-step", "1"));
+        boolean sendStart = !opts.containsKey("--no-start");
+        int size = Integer.parseInt(opts.getOrDefault("--size", "32"));
+        if (opts.containsKey("--echo")) {
+            int window = Integer.parseInt(opts.getOrDefault("--window", "1"));
+            Duration measure = Duration.ofMillis((long) (1000 * Double.parseDouble(opts.getOrDefault("--seconds", "5"))));
+            EchoResult e = new LoadGenerator(selectors).echo(target,
+                    new EchoSpec(n, size, window, Duration.ofSeconds(1), measure));
+            Table t = new Table("external echo server " + opts.get("--external"), "N", "S (B)", "window", "msgs/s",
+                    "RTT p50 µs", "RTT p99 µs", "check");
+            t.add(str(n), str(size), str(window), Table.number(e.messagesPerSecond()),
+                    Table.micros(e.roundTrips().quantile(0.5)), Table.micros(e.roundTrips().quantile(0.99)), e.check());
+            System.out.print(t.markdown());
+            return;
+        }
+        Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("--timeout", "60")));
+        StreamResult r = new LoadGenerator(selectors).stream(target,
+                new StreamSpec(n, m, size, sendStart, timeout, step));
+        Table t = new Table("external server " + opts.get("--external"), "N", "M/conn", "msgs/s", "gap p50 µs",
+                "gap p99 µs", "exactly-once, in order");
+        t.add(str(n), str(m), Table.number(r.messagesPerSecond()), Table.micros(r.gaps().quantile(0.5)),
+                Table.micros(r.gaps().quantile(0.99)), r.check());
+        System.out.print(t.markdown());
+    }
+
+    private static List<Integer> ints(String csv, List<Integer> otherwise) {
+        return csv == null ? otherwise : Arrays.stream(csv.split(",")).map(Integer::valueOf).toList();
+    }
+
+    private static String str(long v) {
+        return Long.toString(v);
+    }
+}

@@ -1,0 +1,312 @@
+package io.lws4j.benchmarks.servers;
+
+import io.lws4j.benchmarks.Wire;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * The floor: what the load generator can take from a server that does the least possible
+ * work. One selector thread, no library, no pool; the handshake is answered by hand,
+ * stream messages are pre-framed once and only their sequence numbers patched. In
+ * {@code batch} mode it packs as many messages as fit into each socket write (showing the
+ * generator's own ceiling); otherwise it issues one write per message, as a server doing
+ * one websocket write per message would. Echo frames are unmasked and written back.
+ *
+ * <p>Service-thread confined: all methods except {@link #close()} run on the floor's own
+ * selector thread; {@code close} may be called from any thread.
+ */
+final class FloorServer implements BenchServer {
+    private static final int BATCH_BYTES = 64 * 1024;
+    private static final int WRITES_PER_TURN = 16;
+    private final Selector selector;
+    private final ServerSocketChannel server;
+    private final boolean batch;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    FloorServer(int port, boolean batch) throws IOException {
+        this.batch = batch;
+        this.selector = Selector.open();
+        this.server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress("127.0.0.1", port), 1024);
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        this.thread = new Thread(this::loop, "floor");
+        thread.start();
+    }
+
+    @Override
+    public int port() {
+        return server.socket().getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        selector.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        try {
+            while (!closed) {
+                selector.select();
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    try {
+                        if (key.isAcceptable()) {
+                            accept();
+                        } else {
+                            FloorConn c = (FloorConn) key.attachment();
+                            if (key.isValid() && key.isReadable()) {
+                                read(c);
+                            }
+                            if (key.isValid() && key.isWritable()) {
+                                write(c);
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        key.cancel();
+                        key.channel().close();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("floor: " + e);
+        } finally {
+            for (SelectionKey key : selector.keys()) {
+                try {
+                    key.channel().close();
+                } catch (IOException ignored) {
+                    // shutting down
+                }
+            }
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // shutting down
+            }
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel ch;
+        while ((ch = server.accept()) != null) {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            FloorConn c = new FloorConn(ch);
+            c.key = ch.register(selector, SelectionKey.OP_READ, c);
+        }
+    }
+
+    private void read(FloorConn c) throws IOException {
+        int n = c.channel.read(c.in);
+        if (n < 0) {
+            c.key.cancel();
+            c.channel.close();
+            return;
+        }
+        c.in.flip();
+        if (!c.open) {
+            if (!handshake(c)) {
+                c.in.compact();
+                return;
+            }
+        }
+        frames(c);
+        c.in.compact();
+        write(c);
+    }
+
+    private boolean handshake(FloorConn c) throws IOException {
+        ByteBuffer in = c.in;
+        for (int i = in.position(); i + 3 < in.limit(); i++) {
+            if (in.get(i) == '\r' && in.get(i + 1) == '\n' && in.get(i + 2) == '\r' && in.get(i + 3) == '\n') {
+                String head = new String(in.array(), in.position(), i - in.position(), StandardCharsets.US_ASCII);
+                in.position(i + 4);
+                String key = null;
+                for (String line : head.split("\r\n")) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) {
+                        key = line.substring(line.indexOf(':') + 1).trim();
+                    }
+                }
+                if (key == null) {
+                    throw new IOException("not a websocket upgrade");
+                }
+                String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + Wire.acceptKey(key) + "\r\n\r\n";
+                c.out.put(response.getBytes(StandardCharsets.US_ASCII));
+                c.open = true;
+                return true;
+            }
+        }
+        if (in.limit() == in.capacity()) {
+            throw new IOException("request head too long");
+        }
+        return false;
+    }
+
+    private void frames(FloorConn c) throws IOException {
+        ByteBuffer in = c.in;
+        while (true) {
+            int p = in.position();
+            int rem = in.remaining();
+            if (rem < 6) {
+                return;
+            }
+            int b0 = in.get(p) & 0xff;
+            int len = in.get(p + 1) & 0x7f;
+            int hdr = 2;
+            if (len == 126) {
+                if (rem < 8) {
+                    return;
+                }
+                len = in.getShort(p + 2) & 0xffff;
+                hdr = 4;
+            } else if (len == 127) {
+                if (rem < 14) {
+                    return;
+                }
+                len = (int) in.getLong(p + 2);
+                hdr = 10;
+            }
+            int maskAt = p + hdr;
+            int start = maskAt + 4;
+            if (start + len > in.capacity()) {
+                ByteBuffer bigger = ByteBuffer.allocate(start - p + len);
+                bigger.put(in);
+                bigger.flip();
+                c.in = bigger;
+                return;
+            }
+            if (rem < start - p + len) {
+                return;
+            }
+            byte[] a = in.array();
+            for (int i = 0; i < len; i++) {
+                a[start + i] ^= a[maskAt + (i & 3)];
+            }
+            int opcode = b0 & 0x0f;
+            in.position(start + len);
+            if (opcode == Wire.OP_TEXT) {
+                int[] cmd = Wire.parseStartCommand(new String(a, start, len, StandardCharsets.US_ASCII));
+                if (cmd != null) {
+                    c.startStream(cmd[0], cmd[1]);
+                }
+            } else if (opcode == Wire.OP_BINARY) {
+                c.reserve(Wire.headerLength(len, false) + len);
+                Wire.putHeader(c.out, Wire.OP_BINARY, len, false);
+                c.out.put(a, start, len);
+            } else if (opcode == Wire.OP_CLOSE) {
+                c.key.cancel();
+                c.channel.close();
+                return;
+            }
+        }
+    }
+
+    private void write(FloorConn c) throws IOException {
+        if (!c.channel.isOpen()) {
+            return;
+        }
+        if (!drain(c)) {
+            return;
+        }
+        int turns = 0;
+        while (c.remaining > 0 && turns++ < WRITES_PER_TURN) {
+            if (batch) {
+                while (c.remaining > 0 && c.out.remaining() >= c.template.length) {
+                    c.nextMessage();
+                }
+            } else {
+                c.nextMessage();
+            }
+            if (!drain(c)) {
+                return;
+            }
+        }
+        int ops = c.remaining > 0 || c.out.position() > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE
+                : SelectionKey.OP_READ;
+        if (c.key.interestOps() != ops) {
+            c.key.interestOps(ops);
+        }
+    }
+
+    /** Writes pending output; true when all of it went out. */
+    private static boolean drain(FloorConn c) throws IOException {
+        if (c.out.position() == 0) {
+            return true;
+        }
+        c.out.flip();
+        c.channel.write(c.out);
+        boolean all = !c.out.hasRemaining();
+        c.out.compact();
+        if (!all) {
+            c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+        return all;
+    }
+
+    /** One accepted connection; confined to the floor thread. */
+    private static final class FloorConn {
+        final SocketChannel channel;
+        SelectionKey key;
+        ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+        ByteBuffer out = ByteBuffer.allocate(BATCH_BYTES + 16);
+        boolean open;
+        byte[] template;
+        int payloadStart;
+        int size;
+        long seq;
+        long remaining;
+
+        FloorConn(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void startStream(int messages, int messageSize) {
+            ByteBuffer frame = ByteBuffer.allocate(Wire.headerLength(messageSize, false) + messageSize);
+            Wire.putHeader(frame, Wire.OP_BINARY, messageSize, false);
+            payloadStart = frame.position();
+            template = frame.array();
+            size = messageSize;
+            seq = 0;
+            remaining = messages;
+            reserve(template.length);
+        }
+
+        void nextMessage() {
+            reserve(template.length);
+            int at = out.position();
+            out.put(template);
+            out.putLong(at + payloadStart, seq);
+            out.putLong(at + payloadStart + size - 8, seq);
+            seq++;
+            remaining--;
+        }
+
+        void reserve(int bytes) {
+            if (out.remaining() < bytes) {
+                ByteBuffer bigger = ByteBuffer.allocate(out.position() + bytes + BATCH_BYTES);
+                out.flip();
+                bigger.put(out);
+                out = bigger;
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.lws4j.benchmarks.servers;
+
+import io.lws4j.CloseCodes;
+import io.lws4j.Connection;
+import io.lws4j.Context;
+import io.lws4j.Protocol;
+import io.lws4j.benchmarks.Wire;
+import io.lws4j.threadpool.CreateArgs;
+import io.lws4j.threadpool.Task;
+import io.lws4j.threadpool.TaskArgs;
+import io.lws4j.threadpool.TaskReturn;
+import io.lws4j.threadpool.TaskStatus;
+import io.lws4j.threadpool.ThreadPool;
+import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * lws4j with its threadpool, written like the threadpool demo but sending the benchmark's
+ * binary message of S bytes instead of "pos N" text (whose size is fixed): the task fills
+ * the connection's buffer and returns SYNC; the service thread writes it from
+ * {@code onWritable} and releases the task with {@code sync(false)}. A server without
+ * {@code --threads} (0) creates no pool and only echoes.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
+ */
+final class Lws4jPoolServer implements BenchServer {
+    private final Context context;
+    private final ThreadPool pool;
+
+    Lws4jPoolServer(ServerOptions o) {
+        Handler handler = new Handler();
+        this.context = Context.builder()
+                .bindAddress("127.0.0.1")
+                .port(o.port())
+                .serviceThreads(o.ioThreads())
+                .protocol("bench", handler)
+                .build();
+        this.pool = o.threads() > 0
+                ? ThreadPool.create(context, new CreateArgs(o.threads(), o.queue()), "bench-pool")
+                : null;
+    }
+
+    @Override
+    public int port() {
+        return context.port();
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.close();
+        }
+        context.close();
+    }
+
+    /** The task's user object: the next sequence number and the message buffer it fills. */
+    private static final class StreamJob {
+        final int messages;
+        final int size;
+        final ByteBuffer buffer;
+        long next;
+
+        StreamJob(int messages, int size) {
+            this.messages = messages;
+            this.size = size;
+            this.buffer = Wire.streamBuffer(size);
+        }
+
+        /* Worker side: fill message `next`, hand it over with SYNC. The pool orders this
+         * call before the service thread's SYNCING callback and that callback before the
+         * next call, so the buffer needs no lock. */
+        TaskReturn run(TaskStatus status) {
+            if (status == TaskStatus.STOPPING) {
+                return TaskReturn.STOPPED;
+            }
+            if (next == messages) {
+                return TaskReturn.FINISHED;
+            }
+            Wire.fillStreamMessage(buffer, next++, size);
+            return TaskReturn.SYNC;
+        }
+    }
+
+    private final class Handler implements Protocol {
+        @Override
+        public void onText(Connection c, String text) {
+            int[] cmd = Wire.parseStartCommand(text);
+            if (cmd == null || pool == null) {
+                return;
+            }
+            TaskArgs<StreamJob> args = TaskArgs.builder(c, new StreamJob(cmd[0], cmd[1]),
+                    (StreamJob job, TaskStatus status) -> job.run(status)).build();
+            try {
+                pool.enqueue(args, "stream");
+            } catch (RejectedExecutionException e) {
+                c.close(CloseCodes.TRY_AGAIN_LATER, "threadpool queue full");
+            }
+        }
+
+        @Override
+        public void onBinary(Connection c, ByteBuffer data) {
+            Outbox.of(c).send(c, data, null);
+        }
+
+        @Override
+        public void onWritable(Connection c) {
+            Outbox.of(c).drain(c);
+            @SuppressWarnings("unchecked")
+            Task<StreamJob> task = (Task<StreamJob>) ThreadPool.taskOf(c);
+            if (task == null) {
+                return;
+            }
+            if (task.status() == TaskStatus.SYNCING) {
+                if (c.writeBinary(task.user().buffer.duplicate())) {
+                    task.sync(false);
+                } else {
+                    c.callbackOnWritable();
+                }
+            }
+        }
+
+        @Override
+        public void onClosed(Connection c, int closeCode, String reason) {
+            Outbox.of(c).closed();
+        }
+    }
+}
