@@ -25,12 +25,13 @@ const USAGE = `usage: node stream-client.mjs --url ws://127.0.0.1:PORT/ [options
                            1000,1001,1005)
   --send TEXT              text sent once when a connection opens (default: nothing)
   --seed S                 seed for choosing early closes (default 1)
-  --timeout MS             overall limit (default 60000)`;
+  --timeout MS             overall limit (default 60000)
+  --require-extension NAME the server must accept this extension (e.g. permessage-deflate)`;
 
 const opts = parseArgs(process.argv.slice(2), {
   url: '', protocol: '', connections: 1, pattern: '(\\d+)\\D*$', first: '0', step: 1, expect: 0,
   minMessages: 1, closeFraction: 0, closeAfterMax: 10, closeCodes: '1000,1001,1005', send: '',
-  seed: 1, timeout: 60000,
+  seed: 1, timeout: 60000, requireExtension: '',
 }, USAGE);
 if (!opts.url) {
   process.stderr.write(`--url is required\n${USAGE}\n`);
@@ -86,6 +87,9 @@ function runConnection(state) {
       state.opened = true;
       if (opts.protocol && ws.protocol !== opts.protocol) {
         error(`offered ${opts.protocol}, server selected ${JSON.stringify(ws.protocol)}`);
+      }
+      if (opts.requireExtension && !(ws.extensions || '').includes(opts.requireExtension)) {
+        error(`server did not accept ${opts.requireExtension} (extensions: ${JSON.stringify(ws.extensions)})`);
       }
       if (opts.send) ws.send(opts.send);
     });
