@@ -297,12 +297,24 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         return offerData(frame(FrameWriter.OP_BINARY, data));
     }
 
+    /**
+     * Whether permessage-deflate was negotiated on this connection, for tests and
+     * diagnostics. Service thread only.
+     *
+     * @return true once a handshake that agreed on compression completed
+     */
+    public boolean isCompressing() {
+        checkServiceThread();
+        return deflate != null;
+    }
+
     /** Checks the bound before compressing: with context takeover a compressed message must go out. */
     private boolean offerDeflated(int opcode, ByteBuffer payload) {
         if (!fitsData(MessageDeflater.maxFrameLength(payload.remaining()))) {
             return false;
         }
-        outbound.addData(deflate.deflater().encode(opcode, payload, false, 0));
+        outbound.addData(client == null ? deflate.deflater().encode(opcode, payload, false, 0)
+                : deflate.deflater().encode(opcode, payload, true, client.nextMaskKey()));
         requestFlush();
         return true;
     }
@@ -706,7 +718,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         cancelHandshakeTimer();
         protocol = client.protocol();
         protocolName = chosen.isEmpty() ? null : chosen;
-        frameReader = new FrameReader(this, settings.config().maxMessageSize(), false);
+        if (client.deflateParams() != null) {
+            deflate = PerMessageDeflate.create(client.deflateParams(), false,
+                    MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        }
+        frameReader = new FrameReader(this, settings.config().maxMessageSize(), false,
+                deflate == null ? null : deflate.inflater());
         moveTo(ConnectionState.OPEN);
         open = true;
         lastReceiveNanos = System.nanoTime();
