@@ -114,7 +114,7 @@ class ClientDeflateTest {
         new Random(7).nextBytes(random);
         c.execute(() -> c.writeBinary(ByteBuffer.wrap(random)));
         assertThat((byte[]) events.nextMessage()).isEqualTo(random);
-        byte[] large = repeatedText(16 << 20).getBytes(StandardCharsets.UTF_8);
+        byte[] large = repeatedText(8 << 20).getBytes(StandardCharsets.UTF_8);
         c.execute(() -> c.writeBinary(ByteBuffer.wrap(large)));
         assertThat((byte[]) events.nextMessage()).isEqualTo(large);
         c.execute(() -> c.close(CloseCodes.NORMAL, "done"));
