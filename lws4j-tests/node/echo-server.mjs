@@ -7,7 +7,8 @@
 // --deflate on: accepts permessage-deflate (ws defaults: context takeover, messages of
 // 1 KiB and more compressed); --deflate no-takeover: also answers server_no_context_takeover,
 // client_no_context_takeover and server_max_window_bits=10; --deflate off (default): no
-// compression. "extensions?" answers "extensions=" and the negotiated extension header.
+// compression. "extensions?" answers "extensions=" and the Sec-WebSocket-Extensions value of
+// the 101 response (empty when none).
 import fs from 'node:fs';
 import https from 'node:https';
 import { WebSocketServer } from 'ws';
@@ -37,6 +38,13 @@ const wss = new WebSocketServer({
   handleProtocols: (protocols) => (protocols.size > 0 ? [...protocols][0] : false),
 });
 
+// the response headers, captured through ws's public 'headers' event, for "extensions?"
+const extensionsLine = new WeakMap();
+wss.on('headers', (headers, req) => {
+  const line = headers.find((h) => h.toLowerCase().startsWith('sec-websocket-extensions:'));
+  extensionsLine.set(req, line ? line.slice(line.indexOf(':') + 1).trim() : '');
+});
+
 wss.on('connection', (ws, req) => {
   ws.on('message', (data, isBinary) => {
     if (!isBinary) {
@@ -51,7 +59,7 @@ wss.on('connection', (ws, req) => {
         return;
       }
       if (text === 'extensions?') {
-        ws.send(`extensions=${ws.extensions}`);
+        ws.send(`extensions=${extensionsLine.get(req) ?? ''}`);
         return;
       }
       if (text === 'protocol?') {
