@@ -87,9 +87,11 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * Client role: `client` non-null. The connection starts in HTTP with the upgrade request
      * queued; the HTTP state reads the server's response (ClientRole.readResponse) instead
      * of a request, then moves to OPEN. Frames we send are masked with the role's keys; the
-     * FrameReader rejects masked frames. Until OPEN, every way to CLOSED reports the
-     * failure to the role (transportFailure says why), exactly once, as closeTransport runs
-     * once.
+     * FrameReader rejects masked frames. When the role's response check agreed on
+     * permessage-deflate, `deflate` is built with the client's side of the parameters
+     * (PerMessageDeflate.create(params, false, ...)) and compressed frames are masked too.
+     * Until OPEN, every way to CLOSED reports the failure to the role (transportFailure says
+     * why), exactly once, as closeTransport runs once.
      *
      * Output: writes only queue frames and ask for a flush in step 5 of the loop's cycle, so
      * several messages written in one callback go out in one gathering write. OP_WRITE is
