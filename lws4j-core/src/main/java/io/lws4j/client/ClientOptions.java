@@ -34,6 +34,7 @@ public final class ClientOptions {
     private final Duration connectTimeout;
     private final Duration handshakeTimeout;
     private final SSLContext sslContext;
+    private final boolean permessageDeflate;
 
     private ClientOptions(Builder b) {
         this.uri = b.uri;
@@ -44,6 +45,7 @@ public final class ClientOptions {
         this.connectTimeout = b.connectTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
         this.sslContext = b.sslContext;
+        this.permessageDeflate = b.permessageDeflate;
     }
 
     /**
@@ -98,6 +100,11 @@ public final class ClientOptions {
         return sslContext;
     }
 
+    /** @return whether the client offers permessage-deflate (RFC 7692) */
+    public boolean permessageDeflate() {
+        return permessageDeflate;
+    }
+
     /** @return true for a wss URI */
     public boolean isSecure() {
         return "wss".equalsIgnoreCase(uri.getScheme());
@@ -122,6 +129,7 @@ public final class ClientOptions {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private SSLContext sslContext;
+        private boolean permessageDeflate = true;
 
         private Builder(URI uri, Protocol protocol) {
             Objects.requireNonNull(uri, "uri");
@@ -223,6 +231,26 @@ public final class ClientOptions {
          */
         public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Whether to offer permessage-deflate compression (RFC 7692). Default: on, as
+         * browsers do. The offer is the plain {@code permessage-deflate}: it does not offer
+         * {@code client_max_window_bits}, because java.util.zip always compresses with a
+         * 15-bit window and could not honour a smaller limit. When the server accepts, data
+         * messages in both directions are compressed with the context takeover the server
+         * chose, and incoming messages are limited by the context's maximum message size
+         * after decompression (larger ones close the connection with 1009). A response that
+         * breaks RFC 7692 fails the connect with
+         * {@link WebSocketConnectException.Reason#BAD_HANDSHAKE}. Each compressing
+         * connection holds up to about 300 KiB of native zlib memory.
+         *
+         * @param offer false to send no extension offer, so nothing is compressed
+         * @return this builder
+         */
+        public Builder permessageDeflate(boolean offer) {
+            this.permessageDeflate = offer;
             return this;
         }
 

@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link Context.Builder#noListener()} hosts clients only. Closing the context closes its
  * client connections too (with {@link io.lws4j.CloseCodes#GOING_AWAY}). The protocol of a
  * client connection is not registered with the context: its {@link io.lws4j.Protocol#onInit}
- * and {@link io.lws4j.Protocol#onDestroy} are not called. Client connections do not offer
- * permessage-deflate.
+ * and {@link io.lws4j.Protocol#onDestroy} are not called. Client connections offer
+ * permessage-deflate unless {@link ClientOptions.Builder#permessageDeflate(boolean)} turns it
+ * off (the context's and the protocol's deflate switches are server-side only).
  *
  * <pre>{@code
  * try (Context ctx = Context.builder().noListener().build()) {

@@ -493,7 +493,7 @@ class WebSocketClientTest {
                 + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), null))
                 .satisfies(e -> assertThat(e.getMessage()).contains("Connection"));
         assertThat(scripted(key -> ScriptedServer.accept(key,
-                "Sec-WebSocket-Extensions: permessage-deflate\r\n"), null))
+                "Sec-WebSocket-Extensions: x-unoffered\r\n"), null))
                 .satisfies(e -> assertThat(e.getMessage()).contains("extension"));
         // a server that says nothing: the handshake timeout
         try (ScriptedServer silent = new ScriptedServer(key -> null)) {

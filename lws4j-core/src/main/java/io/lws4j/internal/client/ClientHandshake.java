@@ -6,6 +6,8 @@ import io.lws4j.client.ClientOptions;
 import io.lws4j.client.WebSocketConnectException;
 import io.lws4j.client.WebSocketConnectException.Reason;
 import io.lws4j.internal.conn.ClientRole;
+import io.lws4j.internal.deflate.DeflateParams;
+import io.lws4j.internal.deflate.DeflateResponseCheck;
 import io.lws4j.internal.http.HttpHeaders;
 import io.lws4j.internal.http.UpgradeHandshake;
 import java.io.IOException;
@@ -53,6 +55,7 @@ public final class ClientHandshake implements ClientRole {
     private int maskOffset = MASK_BATCH;
     private final String key;
     private final ByteBuffer head;
+    private DeflateParams deflateParams;
 
     /**
      * @param options the connect options
@@ -85,6 +88,9 @@ public final class ClientHandshake implements ClientRole {
         if (!options.subprotocols().isEmpty()) {
             sb.append("Sec-WebSocket-Protocol: ")
                     .append(String.join(", ", options.subprotocols())).append("\r\n");
+        }
+        if (options.permessageDeflate()) {
+            sb.append("Sec-WebSocket-Extensions: ").append(DeflateResponseCheck.OFFER).append("\r\n");
         }
         if (options.origin() != null) {
             sb.append("Origin: ").append(options.origin()).append("\r\n");
@@ -169,9 +175,11 @@ public final class ClientHandshake implements ClientRole {
         if (accept == null || !accept.equals(UpgradeHandshake.acceptKey(key))) {
             throw handshake("wrong Sec-WebSocket-Accept: " + abbreviate(String.valueOf(accept)));
         }
-        if (headers.first("Sec-WebSocket-Extensions") != null) {
-            throw handshake("server chose an extension the client did not offer: "
-                    + abbreviate(headers.first("Sec-WebSocket-Extensions")));
+        try {
+            deflateParams = DeflateResponseCheck.check(headers.all("Sec-WebSocket-Extensions"),
+                    options.permessageDeflate());
+        } catch (DeflateResponseCheck.RefusedResponse e) {
+            throw handshake(e.getMessage());
         }
         List<String> chosen = headers.listElements("Sec-WebSocket-Protocol");
         if (chosen.isEmpty()) {
@@ -190,6 +198,11 @@ public final class ClientHandshake implements ClientRole {
 
     private static WebSocketConnectException handshake(String message) {
         return new WebSocketConnectException(Reason.BAD_HANDSHAKE, message, 0, null);
+    }
+
+    @Override
+    public DeflateParams deflateParams() {
+        return deflateParams;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lws4j.internal.conn;
 
 import io.lws4j.Connection;
 import io.lws4j.Protocol;
+import io.lws4j.internal.deflate.DeflateParams;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -40,6 +41,12 @@ public interface ClientRole {
      * @throws IOException when the response refuses or breaks the handshake
      */
     String readResponse(ByteBuffer buf) throws IOException;
+
+    /**
+     * @return the permessage-deflate parameters the server accepted, or null when it
+     *     accepted none; valid once {@link #readResponse} returned non-null
+     */
+    DeflateParams deflateParams();
 
     /**
      * @return a fresh unpredictable masking key for the next frame

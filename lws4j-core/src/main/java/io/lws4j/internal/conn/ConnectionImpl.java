@@ -87,9 +87,11 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * Client role: `client` non-null. The connection starts in HTTP with the upgrade request
      * queued; the HTTP state reads the server's response (ClientRole.readResponse) instead
      * of a request, then moves to OPEN. Frames we send are masked with the role's keys; the
-     * FrameReader rejects masked frames. Until OPEN, every way to CLOSED reports the
-     * failure to the role (transportFailure says why), exactly once, as closeTransport runs
-     * once.
+     * FrameReader rejects masked frames. When the role's response check agreed on
+     * permessage-deflate, `deflate` is built with the client's side of the parameters
+     * (PerMessageDeflate.create(params, false, ...)) and compressed frames are masked too.
+     * Until OPEN, every way to CLOSED reports the failure to the role (transportFailure says
+     * why), exactly once, as closeTransport runs once.
      *
      * Output: writes only queue frames and ask for a flush in step 5 of the loop's cycle, so
      * several messages written in one callback go out in one gathering write. OP_WRITE is
@@ -297,12 +299,24 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         return offerData(frame(FrameWriter.OP_BINARY, data));
     }
 
+    /**
+     * Whether permessage-deflate was negotiated on this connection, for tests and
+     * diagnostics. Service thread only.
+     *
+     * @return true once a handshake that agreed on compression completed
+     */
+    public boolean isCompressing() {
+        checkServiceThread();
+        return deflate != null;
+    }
+
     /** Checks the bound before compressing: with context takeover a compressed message must go out. */
     private boolean offerDeflated(int opcode, ByteBuffer payload) {
         if (!fitsData(MessageDeflater.maxFrameLength(payload.remaining()))) {
             return false;
         }
-        outbound.addData(deflate.deflater().encode(opcode, payload, false, 0));
+        outbound.addData(client == null ? deflate.deflater().encode(opcode, payload, false, 0)
+                : deflate.deflater().encode(opcode, payload, true, client.nextMaskKey()));
         requestFlush();
         return true;
     }
@@ -706,7 +720,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         cancelHandshakeTimer();
         protocol = client.protocol();
         protocolName = chosen.isEmpty() ? null : chosen;
-        frameReader = new FrameReader(this, settings.config().maxMessageSize(), false);
+        if (client.deflateParams() != null) {
+            deflate = PerMessageDeflate.create(client.deflateParams(), false,
+                    MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        }
+        frameReader = new FrameReader(this, settings.config().maxMessageSize(), false,
+                deflate == null ? null : deflate.inflater());
         moveTo(ConnectionState.OPEN);
         open = true;
         lastReceiveNanos = System.nanoTime();

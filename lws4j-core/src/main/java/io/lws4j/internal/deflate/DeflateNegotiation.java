@@ -104,7 +104,7 @@ public final class DeflateNegotiation {
     }
 
     /** A window-bits value: 1*DIGIT without leading zeros, 8 to 15; -1 when invalid. */
-    private static int windowBits(String value) {
+    static int windowBits(String value) {
         if (value == null || value.isEmpty() || value.length() > 2 || value.charAt(0) == '0') {
             return -1;
         }

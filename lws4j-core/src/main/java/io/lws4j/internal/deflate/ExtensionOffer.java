@@ -72,6 +72,47 @@ public record ExtensionOffer(String name, List<Param> params) {
         return offers;
     }
 
+    /**
+     * Parses like {@link #parseAll} but refuses malformed input instead of skipping it, for
+     * a client checking a server's response, which must be well-formed.
+     *
+     * @param fieldValues the header values
+     * @return the elements in wire order, or null when any element or quoted string is
+     *     malformed
+     */
+    public static List<ExtensionOffer> parseAllStrict(List<String> fieldValues) {
+        List<ExtensionOffer> offers = new ArrayList<>();
+        for (String value : fieldValues) {
+            if (hasUnterminatedQuote(value)) {
+                return null;
+            }
+            for (String element : splitOutsideQuotes(value, ',')) {
+                if (element.isBlank()) {
+                    continue;
+                }
+                ExtensionOffer offer = parseElement(element);
+                if (offer == null) {
+                    return null;
+                }
+                offers.add(offer);
+            }
+        }
+        return offers;
+    }
+
+    private static boolean hasUnterminatedQuote(String text) {
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            }
+        }
+        return quoted;
+    }
+
     /** One element, or null when malformed. */
     private static ExtensionOffer parseElement(String element) {
         List<String> parts = splitOutsideQuotes(element, ';');

@@ -1,6 +1,7 @@
 /**
  * permessage-deflate (RFC 7692) on {@code java.util.zip}: negotiation of the
- * {@code Sec-WebSocket-Extensions} offer ({@link io.lws4j.internal.deflate.DeflateNegotiation},
+ * {@code Sec-WebSocket-Extensions} offer ({@link io.lws4j.internal.deflate.DeflateNegotiation}
+ * on the server, {@link io.lws4j.internal.deflate.DeflateResponseCheck} on the client,
  * parsing in {@link io.lws4j.internal.deflate.ExtensionOffer}, the result in
  * {@link io.lws4j.internal.deflate.DeflateParams}), and the per-connection codec
  * ({@link io.lws4j.internal.deflate.PerMessageDeflate}): an inflater plugged into the frame

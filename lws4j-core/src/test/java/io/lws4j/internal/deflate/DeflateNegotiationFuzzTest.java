@@ -41,4 +41,39 @@ class DeflateNegotiationFuzzTest {
                     .isEqualTo(params);
         }
     }
+
+    /**
+     * The client's check of arbitrary response values: it answers null, accepted parameters
+     * that parse back to themselves, or a refusal, never another exception; strict parsing
+     * agrees with lenient parsing whenever it succeeds.
+     */
+    @FuzzTest(maxDuration = "1m")
+    void arbitraryResponsesAreAcceptedOrRefusedNeverThrown(FuzzedDataProvider data) {
+        List<String> values = new ArrayList<>();
+        int count = data.consumeInt(0, 2);
+        for (int i = 0; i < count; i++) {
+            values.add(data.consumeString(200));
+        }
+        values.add(data.consumeRemainingAsString());
+        List<ExtensionOffer> strict = ExtensionOffer.parseAllStrict(values);
+        if (strict != null) {
+            assertThat(strict).isEqualTo(ExtensionOffer.parseAll(values));
+        }
+        DeflateParams params;
+        try {
+            params = DeflateResponseCheck.check(values, true);
+        } catch (DeflateResponseCheck.RefusedResponse refused) {
+            assertThat(refused.getMessage()).isNotBlank();
+            return;
+        }
+        if (params != null) {
+            assertThat(strict).hasSize(1);
+            try {
+                assertThat(DeflateResponseCheck.check(List.of(params.responseValue()), true))
+                        .isEqualTo(params);
+            } catch (DeflateResponseCheck.RefusedResponse refused) {
+                throw new AssertionError("our own rendering refused: " + params.responseValue(), refused);
+            }
+        }
+    }
 }
