@@ -286,7 +286,9 @@ class LifecycleAndSyncTest extends PoolTestSupport {
         assertThat(ThreadPool.taskOf(c)).isNull();
         assertThat(t.record().lateSyncs()).isEqualTo(tries);
         loop.drain();
-        assertThat(c.writableRequests.get()).isEqualTo(tries);
+        // one request at SYNC, then one per wake-up at a try boundary: tries in all on an
+        // idle machine, fewer when the worker oversleeps a boundary, never more
+        assertThat(c.writableRequests.get()).isBetween(1, tries);
         Diagnosis d = pool.diagnose();
         assertThat(d.lateSyncs()).isEqualTo(tries);
         assertThat(d.abandonedSyncs()).isEqualTo(1);

@@ -414,6 +414,11 @@ public final class PoolCore {
         notifyService(t, c, gen);
         long deadline = start + syncBudgetNanos;
         long nextTry = start + syncTryNanos;
+        // Late tries are counted by the intervals that have elapsed, not by wake-ups, so a
+        // worker that oversleeps (a loaded machine) still reports every try it waited out;
+        // the writable is re-requested once per wake-up at a try boundary.
+        long triesInBudget = (syncBudgetNanos + syncTryNanos - 1) / syncTryNanos;
+        long triesCounted = 0;
         for (;;) {
             long tryEnd = Math.min(nextTry, deadline);
             if (t.state.awaitSyncEnd(tryEnd)) {
@@ -421,8 +426,7 @@ public final class PoolCore {
             }
             long now = System.nanoTime();
             if (now - deadline >= 0) {
-                t.lateSyncs++;
-                lateSyncs.incrementAndGet();
+                countLateTries(t, triesInBudget - triesCounted);
                 if (t.state.abandonSync()) {
                     abandonedSyncs.incrementAndGet();
                     LOG.log(Level.ERROR, "task {0}: SYNC not acknowledged within {1}; stopping",
@@ -432,9 +436,10 @@ public final class PoolCore {
                 break;
             }
             if (now - nextTry >= 0) {
-                t.lateSyncs++;
-                lateSyncs.incrementAndGet();
-                nextTry += syncTryNanos;
+                long expired = Math.min(triesInBudget, (now - start) / syncTryNanos);
+                countLateTries(t, expired - triesCounted);
+                triesCounted = expired;
+                nextTry = start + (expired + 1) * syncTryNanos;
                 ConnectionInternals bound = t.boundConnection();
                 if (bound != null && t.reportedGeneration != gen) {
                     notifyService(t, bound, gen);
@@ -444,6 +449,14 @@ public final class PoolCore {
         long end = System.nanoTime();
         t.syncNanos += end - start;
         t.stateSinceNanos = end;
+    }
+
+    /** Worker only: {@code TaskRecord.lateSyncs} has a single writer, the task's worker. */
+    private void countLateTries(TaskRecord<?> t, long tries) {
+        if (tries > 0) {
+            t.lateSyncs += (int) tries;
+            lateSyncs.addAndGet(tries);
+        }
     }
 
     private void complete(Worker w, TaskRecord<?> t, int terminal) {
