@@ -94,7 +94,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * Output: writes only queue frames and ask for a flush in step 5 of the loop's cycle, so
      * several messages written in one callback go out in one gathering write. OP_WRITE is
      * kept only while output is pending. A pending callbackOnWritable() is answered in the
-     * flush once queued data is at or below the low-water mark.
+     * flush once queued data is at or below the low-water mark. What onWritable writes
+     * there asks for another flush, which the loop runs in the second pass of the same
+     * step 5 (ServiceLoop), so a message per onWritable costs one cycle, not two.
      *
      * Bounds: data bytes by maxOutboundBytes (writes fail past it); control bytes (pongs) by
      * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
