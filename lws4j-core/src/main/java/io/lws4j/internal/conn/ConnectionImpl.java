@@ -97,6 +97,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * flush once queued data is at or below the low-water mark. What onWritable writes
      * there asks for another flush, which the loop runs in the second pass of the same
      * step 5 (ServiceLoop), so a message per onWritable costs one cycle, not two.
+     * The threadpool's SYNC notification (a loop command) asks through
+     * callbackOnWritableFromCommand(), which calls onWritable right there when nothing is
+     * waiting for a flush and queued data is at or below the low-water mark: the worker is
+     * released in step 1 and the frame leaves in step 5 of the same cycle.
      *
      * Bounds: data bytes by maxOutboundBytes (writes fail past it); control bytes (pongs) by
      * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
@@ -332,6 +336,24 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
         writableRequested = true;
         requestFlush();
+    }
+
+    @Override
+    public void callbackOnWritableFromCommand() {
+        checkServiceThread();
+        if (state != ConnectionState.OPEN || writableRequested) {
+            return; // closing, or a pending onWritable already covers this request
+        }
+        if (flushQueued || outbound.dataBytes() > lowWaterMark()) {
+            // Output of this cycle is still waiting for its flush (or too much is queued):
+            // answer in the flush, after the queued data, as callbackOnWritable() does.
+            callbackOnWritable();
+            return;
+        }
+        // A command runs at the top of the cycle, outside every callback, so calling the
+        // protocol here is not re-entrant; it saves the after-I/O detour and releases a
+        // pool worker waiting in SYNC a whole step earlier.
+        deliverOnWritable();
     }
 
     @Override
@@ -1043,13 +1065,17 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (writableRequested && state == ConnectionState.OPEN
                 && outbound.dataBytes() <= lowWaterMark()) {
             writableRequested = false;
-            try {
-                protocol.onWritable(this);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable t) {
-                callbackFailed("onWritable", t);
-            }
+            deliverOnWritable();
+        }
+    }
+
+    private void deliverOnWritable() {
+        try {
+            protocol.onWritable(this);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onWritable", t);
         }
     }
 

@@ -1,0 +1,97 @@
+package io.lws4j.internal.conn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lws4j.Connection;
+import io.lws4j.Context;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ConnectionInternals#callbackOnWritableFromCommand()}, the threadpool's way to ask for
+ * onWritable from its SYNC notification: answered inside the command when nothing waits for a
+ * flush, else in the flush; exactly one onWritable per request either way.
+ */
+class WritableFromCommandTest {
+
+    private final RecordingProtocol protocol = new RecordingProtocol();
+    /** Per onWritable call: had the command that asked for it already returned? */
+    private final CopyOnWriteArrayList<Boolean> commandReturnedAtWritable = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean commandReturned = new AtomicBoolean();
+    private Context context;
+    private JdkClient client;
+    private ConnectionInternals connection;
+
+    @BeforeEach
+    void connect() throws Exception {
+        protocol.writableHandler = c -> {
+            commandReturnedAtWritable.add(commandReturned.get());
+            c.writeText("from onWritable");
+        };
+        context = Context.builder().bindAddress("127.0.0.1").port(0).protocol("p", protocol).build();
+        client = JdkClient.connect(context.port(), "p");
+        Connection c = protocol.awaitEstablished();
+        connection = (ConnectionInternals) c;
+    }
+
+    @AfterEach
+    void close() {
+        context.close();
+    }
+
+    private void runCommand(Runnable body) throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        assertThat(connection.execute(() -> {
+            body.run();
+            commandReturned.set(true);
+            ran.countDown();
+        })).isTrue();
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Two more loop cycles: a duplicate onWritable would have run by then. */
+    private void settle() throws InterruptedException {
+        runCommand(() -> { });
+        runCommand(() -> { });
+    }
+
+    @Test
+    void writableAskedFromACommandIsAnsweredBeforeTheCommandReturns() throws Exception {
+        runCommand(connection::callbackOnWritableFromCommand);
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
+        assertThat(commandReturnedAtWritable).containsExactly(false);
+    }
+
+    @Test
+    void writableAskedAfterAWriteInTheSameCommandWaitsForThatFlushAndComesOnce() throws Exception {
+        runCommand(() -> {
+            connection.writeText("queued first");
+            connection.callbackOnWritableFromCommand();
+            connection.callbackOnWritableFromCommand();
+        });
+        assertThat(client.nextMessage()).isEqualTo("queued first");
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
+        assertThat(commandReturnedAtWritable).containsExactly(true);
+    }
+
+    @Test
+    void writableAskedFromACommandWhileOneIsPendingIsCoalesced() throws Exception {
+        runCommand(() -> {
+            connection.callbackOnWritable();
+            connection.callbackOnWritableFromCommand();
+        });
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
+        assertThat(commandReturnedAtWritable).containsExactly(true);
+    }
+}
