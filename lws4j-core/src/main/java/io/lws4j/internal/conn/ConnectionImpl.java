@@ -346,7 +346,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
         if (flushQueued || outbound.dataBytes() > lowWaterMark()) {
             // Output of this cycle is still waiting for its flush (or too much is queued):
-            // answer in the flush, after the queued data, as callbackOnWritable() does.
+            // answer in the flush, after the queued data, as callbackOnWritable() does. The
+            // pending-flush rule also bounds step 1: at most one direct onWritable per
+            // connection per cycle, so a pool worker whose next SYNC arrives while commands
+            // are still draining cannot ping-pong with the loop inside the command step
+            // (tried: with small data allowed through, a wss stream test tripped the
+            // no-block watchdog on this loaded 2-core machine).
             callbackOnWritable();
             return;
         }

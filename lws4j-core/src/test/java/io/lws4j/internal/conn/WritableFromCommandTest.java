@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ConnectionInternals#callbackOnWritableFromCommand()}, the threadpool's way to ask for
- * onWritable from its SYNC notification: answered inside the command when nothing waits for a
- * flush, else in the flush; exactly one onWritable per request either way.
+ * onWritable from its SYNC notification: answered inside the command when no flush is pending
+ * and queued data is at or below the low-water mark, else in the flush; exactly one
+ * onWritable per request either way.
  */
 class WritableFromCommandTest {
 
@@ -33,7 +34,9 @@ class WritableFromCommandTest {
             commandReturnedAtWritable.add(commandReturned.get());
             c.writeText("from onWritable");
         };
-        context = Context.builder().bindAddress("127.0.0.1").port(0).protocol("p", protocol).build();
+        // 1 KiB bound: low-water mark 256 B, so a 600 B message is "too much queued".
+        context = Context.builder().bindAddress("127.0.0.1").port(0).maxOutboundBytes(1024)
+                .protocol("p", protocol).build();
         client = JdkClient.connect(context.port(), "p");
         Connection c = protocol.awaitEstablished();
         connection = (ConnectionInternals) c;
@@ -70,13 +73,29 @@ class WritableFromCommandTest {
     }
 
     @Test
-    void writableAskedAfterAWriteInTheSameCommandWaitsForThatFlushAndComesOnce() throws Exception {
+    void writableAskedAfterAWriteInTheSameCycleWaitsForThatFlushAndKeepsWireOrder() throws Exception {
+        // Bounds step 1: one direct onWritable per connection per cycle, so a pool worker
+        // cannot ping-pong with the loop inside the command step (the watchdog would see it).
         runCommand(() -> {
             connection.writeText("queued first");
             connection.callbackOnWritableFromCommand();
-            connection.callbackOnWritableFromCommand();
         });
         assertThat(client.nextMessage()).isEqualTo("queued first");
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
+        assertThat(commandReturnedAtWritable).containsExactly(true);
+    }
+
+    @Test
+    void writableAskedAboveTheLowWaterMarkWaitsForTheFlushAndComesOnce() throws Exception {
+        String big = "x".repeat(600);
+        runCommand(() -> {
+            assertThat(connection.writeText(big)).isTrue();
+            connection.callbackOnWritableFromCommand();
+            connection.callbackOnWritableFromCommand();
+        });
+        assertThat(client.nextMessage()).isEqualTo(big);
         assertThat(client.nextMessage()).isEqualTo("from onWritable");
         settle();
         assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
