@@ -475,6 +475,21 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     /**
+     * @return the owning loop (for tests: its cycle count)
+     */
+    ServiceLoop loop() {
+        return loop;
+    }
+
+    /**
+     * @return data bytes queued and not yet written (for tests)
+     */
+    long queuedDataBytes() {
+        assert loop.inServiceThread();
+        return outbound.dataBytes();
+    }
+
+    /**
      * The context is closing: a websocket gets a close with {@code code}; an HTTP connection
      * is dropped.
      *

@@ -113,4 +113,27 @@ class WritableFromCommandTest {
         assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
         assertThat(commandReturnedAtWritable).containsExactly(true);
     }
+
+    @Test
+    void aMessageWrittenInOnWritableGoesOutInTheSameLoopCycle() throws Exception {
+        ConnectionImpl impl = (ConnectionImpl) connection;
+        long[] cycles = new long[2]; // at onWritable, at the probe after the flush it asked for
+        long[] queuedAtProbe = {-1};
+        CountDownLatch probed = new CountDownLatch(1);
+        protocol.writableHandler = c -> {
+            cycles[0] = impl.loop().cycleCount();
+            c.writeText("from onWritable"); // queues the frame and its flush
+            impl.loop().runAfterIo(() -> { // queued after that flush, so it runs after it
+                cycles[1] = impl.loop().cycleCount();
+                queuedAtProbe[0] = impl.queuedDataBytes();
+                probed.countDown();
+            });
+        };
+        // callbackOnWritable(): onWritable runs inside a flush in step 5, the case fix 1 is for
+        runCommand(connection::callbackOnWritable);
+        assertThat(probed.await(5, TimeUnit.SECONDS)).isTrue(); // also publishes the arrays
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        assertThat(cycles[1]).isEqualTo(cycles[0]);
+        assertThat(queuedAtProbe[0]).isZero();
+    }
 }
