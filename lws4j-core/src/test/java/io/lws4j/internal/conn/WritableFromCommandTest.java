@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ConnectionInternals#callbackOnWritableFromCommand()}, the threadpool's way to ask for
- * onWritable from its SYNC notification: answered inside the command when no flush is pending
- * and queued data is at or below the low-water mark, else in the flush; exactly one
- * onWritable per request either way.
+ * onWritable from its SYNC notification: answered inside the command while queued data is at
+ * or below the low-water mark (a bounded number of times per cycle), else in the flush;
+ * exactly one onWritable per request either way.
  */
 class WritableFromCommandTest {
 
@@ -73,9 +73,7 @@ class WritableFromCommandTest {
     }
 
     @Test
-    void writableAskedAfterAWriteInTheSameCycleWaitsForThatFlushAndKeepsWireOrder() throws Exception {
-        // Bounds step 1: one direct onWritable per connection per cycle, so a pool worker
-        // cannot ping-pong with the loop inside the command step (the watchdog would see it).
+    void writableAskedAfterASmallWriteIsAnsweredInTheCommandAndKeepsWireOrder() throws Exception {
         runCommand(() -> {
             connection.writeText("queued first");
             connection.callbackOnWritableFromCommand();
@@ -84,7 +82,24 @@ class WritableFromCommandTest {
         assertThat(client.nextMessage()).isEqualTo("from onWritable");
         settle();
         assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
-        assertThat(commandReturnedAtWritable).containsExactly(true);
+        assertThat(commandReturnedAtWritable).containsExactly(false);
+    }
+
+    @Test
+    void directAnswersPerConnectionAreBoundedPerCycleAndTheRestGoToTheFlush() throws Exception {
+        int asks = ConnectionImpl.DIRECT_WRITABLES_PER_CYCLE + 1;
+        runCommand(() -> {
+            for (int i = 0; i < asks; i++) {
+                connection.callbackOnWritableFromCommand(); // each onWritable writes a message
+            }
+        });
+        for (int i = 0; i < asks; i++) {
+            assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        }
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(asks);
+        assertThat(commandReturnedAtWritable.subList(0, asks - 1)).containsOnly(false);
+        assertThat(commandReturnedAtWritable.get(asks - 1)).isTrue();
     }
 
     @Test
