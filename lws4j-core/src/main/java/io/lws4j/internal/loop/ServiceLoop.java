@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One service loop: a thread with its own {@link Selector}, a command queue other threads
  * post to, a timer queue, and one direct read buffer shared by all its connections.
  *
- * <p>One duty cycle: (1) drain the command queue, at most {@value #COMMAND_BATCH} commands;
+ * <p>One duty cycle: (1) drain the command queue, at most {@value #COMMAND_BATCH} commands
+ * (a threadpool SYNC notification may call {@code onWritable} here, a few times per
+ * connection at most: see {@code ConnectionImpl.callbackOnWritableFromCommand});
  * (2) select with the time to the next timer, or {@code selectNow} when work is pending;
  * (3) dispatch the ready keys; (4) fire due timers; (5) run the after-I/O tasks (flushes of
  * connections that queued output during this cycle, pending {@code onWritable} calls), in
