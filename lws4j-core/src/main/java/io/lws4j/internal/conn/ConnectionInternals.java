@@ -46,4 +46,18 @@ public interface ConnectionInternals extends Connection {
      * @return true when the slot held {@code expected} and now holds {@code update}
      */
     boolean casTaskSlot(Object expected, Object update);
+
+    /**
+     * {@link #callbackOnWritable()} for a caller that runs as a loop command (posted with
+     * {@link #execute}), never inside another callback: when the connection can take data
+     * now, {@link io.lws4j.Protocol#onWritable} is called before this returns instead of in
+     * the loop's after-I/O step, so what it writes joins that step's flush. Otherwise (or
+     * when an onWritable is already pending, which this one coalesces with) it behaves as
+     * {@code callbackOnWritable()}. Either way at most one onWritable results.
+     *
+     * <p>Service-thread confined, like {@code callbackOnWritable()}.
+     */
+    default void callbackOnWritableFromCommand() {
+        callbackOnWritable();
+    }
 }

@@ -22,10 +22,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One service loop: a thread with its own {@link Selector}, a command queue other threads
  * post to, a timer queue, and one direct read buffer shared by all its connections.
  *
- * <p>One duty cycle: (1) drain the command queue, at most {@value #COMMAND_BATCH} commands;
+ * <p>One duty cycle: (1) drain the command queue, at most {@value #COMMAND_BATCH} commands
+ * (a threadpool SYNC notification may call {@code onWritable} here, a few times per
+ * connection at most: see {@code ConnectionImpl.callbackOnWritableFromCommand});
  * (2) select with the time to the next timer, or {@code selectNow} when work is pending;
  * (3) dispatch the ready keys; (4) fire due timers; (5) run the after-I/O tasks (flushes of
- * connections that queued output during this cycle, pending {@code onWritable} calls).
+ * connections that queued output during this cycle, pending {@code onWritable} calls), in
+ * at most two passes: the tasks present when step 5 starts, then the tasks those queued.
+ * The second pass is what lets a message written inside {@code onWritable} (itself called
+ * from a flush) leave in the same cycle instead of waiting for another {@code selectNow};
+ * tasks queued during the second pass wait for the next cycle, so step 5 stays bounded.
  *
  * <p>The loop never blocks except in {@code select}. A command, timer or key handler that
  * throws is logged (and, for a key, its {@link Selectable#onFailure} closes that channel);
@@ -85,6 +91,8 @@ public final class ServiceLoop {
     private volatile int lingeringCount;
     private volatile long workStartNanos;
     private volatile long maxWorkNanos;
+    /** Written by the service thread only; counts completed duty cycles (tests observe it). */
+    private volatile long cycles;
 
     private ServiceLoop(String name, Selector selector) {
         this.name = name;
@@ -199,8 +207,9 @@ public final class ServiceLoop {
     }
 
     /**
-     * Queues {@code task} for step 5 of this cycle (or the next one, when called during step
-     * 5). Callers avoid duplicates themselves.
+     * Queues {@code task} for step 5 of this cycle. Called during step 5's first pass, the
+     * task runs in its second pass; called during the second pass, it runs in the next
+     * cycle. Callers avoid duplicates themselves.
      *
      * @param task what to run after I/O
      */
@@ -341,6 +350,13 @@ public final class ServiceLoop {
         maxWorkNanos = 0;
     }
 
+    /**
+     * @return how many duty cycles have completed (step 5 included). Thread-safe.
+     */
+    public long cycleCount() {
+        return cycles;
+    }
+
     private void run() {
         try {
             while (running) {
@@ -379,6 +395,7 @@ public final class ServiceLoop {
         dispatchKeys();
         fireTimers();
         runAfterIoTasks();
+        cycles++; // single writer: the service thread
         endWork();
     }
 
@@ -447,8 +464,12 @@ public final class ServiceLoop {
     }
 
     private void runAfterIoTasks() {
-        for (int n = afterIo.size(); n > 0; n--) {
-            runSafely(afterIo.poll(), "after-I/O task");
+        // Two passes, each over the tasks present when it starts: the second picks up the
+        // flushes that the first pass's onWritable calls asked for (see the class javadoc).
+        for (int pass = 0; pass < 2; pass++) {
+            for (int n = afterIo.size(); n > 0; n--) {
+                runSafely(afterIo.poll(), "after-I/O task");
+            }
         }
     }
 

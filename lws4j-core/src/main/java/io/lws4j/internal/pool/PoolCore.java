@@ -507,7 +507,7 @@ public final class PoolCore {
                         && t.reportedGeneration != gen;
         if (wanted) {
             try {
-                c.callbackOnWritable();
+                c.callbackOnWritableFromCommand(); // we run as a command: see its javadoc
             } catch (IllegalStateException closing) {
                 LOG.log(Level.DEBUG, "writable refused for task {0}: {1}", t.name,
                         closing.getMessage());

@@ -140,4 +140,30 @@ class ServiceLoopTest {
         assertThat(quick.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(loop.maxWorkNanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
     }
+
+    @Test
+    void afterIoTaskQueuedByAnAfterIoTaskRunsInTheSameCycleButOnlyOneLevelDeep() throws Exception {
+        loop.start();
+        long[] seen = new long[4]; // cycleCount() at: command, 1st, 2nd, 3rd after-I/O task
+        CountDownLatch done = new CountDownLatch(1);
+        // Models flush -> onWritable -> write -> flush: the nested flush must not wait for
+        // the next cycle; a third level must (step 5 is bounded).
+        loop.execute(() -> {
+            seen[0] = loop.cycleCount();
+            loop.runAfterIo(() -> {
+                seen[1] = loop.cycleCount();
+                loop.runAfterIo(() -> {
+                    seen[2] = loop.cycleCount();
+                    loop.runAfterIo(() -> {
+                        seen[3] = loop.cycleCount();
+                        done.countDown();
+                    });
+                });
+            });
+        });
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue(); // also publishes seen[]
+        assertThat(seen[1]).isEqualTo(seen[0]);
+        assertThat(seen[2]).isEqualTo(seen[1]);
+        assertThat(seen[3]).isEqualTo(seen[2] + 1);
+    }
 }

@@ -1,0 +1,154 @@
+package io.lws4j.internal.conn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lws4j.Connection;
+import io.lws4j.Context;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ConnectionInternals#callbackOnWritableFromCommand()}, the threadpool's way to ask for
+ * onWritable from its SYNC notification: answered inside the command while queued data is at
+ * or below the low-water mark (a bounded number of times per cycle), else in the flush;
+ * exactly one onWritable per request either way.
+ */
+class WritableFromCommandTest {
+
+    private final RecordingProtocol protocol = new RecordingProtocol();
+    /** Per onWritable call: had the command that asked for it already returned? */
+    private final CopyOnWriteArrayList<Boolean> commandReturnedAtWritable = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean commandReturned = new AtomicBoolean();
+    private Context context;
+    private JdkClient client;
+    private ConnectionInternals connection;
+
+    @BeforeEach
+    void connect() throws Exception {
+        protocol.writableHandler = c -> {
+            commandReturnedAtWritable.add(commandReturned.get());
+            c.writeText("from onWritable");
+        };
+        // 1 KiB bound: low-water mark 256 B, so a 600 B message is "too much queued".
+        context = Context.builder().bindAddress("127.0.0.1").port(0).maxOutboundBytes(1024)
+                .protocol("p", protocol).build();
+        client = JdkClient.connect(context.port(), "p");
+        Connection c = protocol.awaitEstablished();
+        connection = (ConnectionInternals) c;
+    }
+
+    @AfterEach
+    void close() {
+        context.close();
+    }
+
+    private void runCommand(Runnable body) throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        assertThat(connection.execute(() -> {
+            body.run();
+            commandReturned.set(true);
+            ran.countDown();
+        })).isTrue();
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Two more loop cycles: a duplicate onWritable would have run by then. */
+    private void settle() throws InterruptedException {
+        runCommand(() -> { });
+        runCommand(() -> { });
+    }
+
+    @Test
+    void writableAskedFromACommandIsAnsweredBeforeTheCommandReturns() throws Exception {
+        runCommand(connection::callbackOnWritableFromCommand);
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
+        assertThat(commandReturnedAtWritable).containsExactly(false);
+    }
+
+    @Test
+    void writableAskedAfterASmallWriteIsAnsweredInTheCommandAndKeepsWireOrder() throws Exception {
+        runCommand(() -> {
+            connection.writeText("queued first");
+            connection.callbackOnWritableFromCommand();
+        });
+        assertThat(client.nextMessage()).isEqualTo("queued first");
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
+        assertThat(commandReturnedAtWritable).containsExactly(false);
+    }
+
+    @Test
+    void directAnswersPerConnectionAreBoundedPerCycleAndTheRestGoToTheFlush() throws Exception {
+        int asks = ConnectionImpl.DIRECT_WRITABLES_PER_CYCLE + 1;
+        runCommand(() -> {
+            for (int i = 0; i < asks; i++) {
+                connection.callbackOnWritableFromCommand(); // each onWritable writes a message
+            }
+        });
+        for (int i = 0; i < asks; i++) {
+            assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        }
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(asks);
+        assertThat(commandReturnedAtWritable.subList(0, asks - 1)).containsOnly(false);
+        assertThat(commandReturnedAtWritable.get(asks - 1)).isTrue();
+    }
+
+    @Test
+    void writableAskedAboveTheLowWaterMarkWaitsForTheFlushAndComesOnce() throws Exception {
+        String big = "x".repeat(600);
+        runCommand(() -> {
+            assertThat(connection.writeText(big)).isTrue();
+            connection.callbackOnWritableFromCommand();
+            connection.callbackOnWritableFromCommand();
+        });
+        assertThat(client.nextMessage()).isEqualTo(big);
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
+        assertThat(commandReturnedAtWritable).containsExactly(true);
+    }
+
+    @Test
+    void writableAskedFromACommandWhileOneIsPendingIsCoalesced() throws Exception {
+        runCommand(() -> {
+            connection.callbackOnWritable();
+            connection.callbackOnWritableFromCommand();
+        });
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        settle();
+        assertThat(protocol.onWritableCalls.get()).isEqualTo(1);
+        assertThat(commandReturnedAtWritable).containsExactly(true);
+    }
+
+    @Test
+    void aMessageWrittenInOnWritableGoesOutInTheSameLoopCycle() throws Exception {
+        ConnectionImpl impl = (ConnectionImpl) connection;
+        long[] cycles = new long[2]; // at onWritable, at the probe after the flush it asked for
+        long[] queuedAtProbe = {-1};
+        CountDownLatch probed = new CountDownLatch(1);
+        protocol.writableHandler = c -> {
+            cycles[0] = impl.loop().cycleCount();
+            c.writeText("from onWritable"); // queues the frame and its flush
+            impl.loop().runAfterIo(() -> { // queued after that flush, so it runs after it
+                cycles[1] = impl.loop().cycleCount();
+                queuedAtProbe[0] = impl.queuedDataBytes();
+                probed.countDown();
+            });
+        };
+        // callbackOnWritable(): onWritable runs inside a flush in step 5, the case fix 1 is for
+        runCommand(connection::callbackOnWritable);
+        assertThat(probed.await(5, TimeUnit.SECONDS)).isTrue(); // also publishes the arrays
+        assertThat(client.nextMessage()).isEqualTo("from onWritable");
+        assertThat(cycles[1]).isEqualTo(cycles[0]);
+        assertThat(queuedAtProbe[0]).isZero();
+    }
+}
