@@ -13,6 +13,11 @@ import java.nio.ByteBuffer;
  * callback must not block: hand blocking work to a {@code io.lws4j.threadpool.ThreadPool}.
  * A callback that throws closes its connection with {@link CloseCodes#INTERNAL_ERROR}; the
  * loop lives on.
+ *
+ * <p>Thread-safe as far as lws4j is concerned: one instance serves every connection of its
+ * protocol, on every service loop of the context, so an implementation that keeps state shared
+ * between connections must make that state thread-safe when the context has several service
+ * threads; per-connection state belongs in {@link Connection#userData(Object)}.
  */
 public interface Protocol {
 
