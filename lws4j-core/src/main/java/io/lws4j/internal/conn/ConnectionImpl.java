@@ -976,12 +976,18 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     private void startLinger() {
         assert loop.inServiceThread();
-        try {
-            transport.shutdownOutput();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "shutdownOutput failed", e);
-            closeTransport();
-            return;
+        // RFC 6455 7.1.1: the server closes the TCP connection first; a client sends no FIN
+        // of its own but waits for the server's end of stream (bounded by LINGER_TIMEOUT).
+        // Some servers (Autobahn's fuzzingserver under Jython) lose track of a connection
+        // whose client half-closed while they were dropping it.
+        if (client == null) {
+            try {
+                transport.shutdownOutput();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "shutdownOutput failed", e);
+                closeTransport();
+                return;
+            }
         }
         moveTo(ConnectionState.LINGER);
         open = false;

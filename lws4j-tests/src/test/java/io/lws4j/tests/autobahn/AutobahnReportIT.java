@@ -38,7 +38,7 @@ class AutobahnReportIT {
     }
 
     /** A case's result as index.json records it. */
-    private record CaseResult(String id, String behavior, String behaviorClose, long durationMs,
+    record CaseResult(String id, String behavior, String behaviorClose, long durationMs,
             String reportFile) {
     }
 
@@ -83,7 +83,7 @@ class AutobahnReportIT {
                 + "\n" + table);
     }
 
-    private static List<CaseResult> read(Path index) throws IOException {
+    static List<CaseResult> read(Path index) throws IOException {
         JsonObject root = JsonParser.parseString(Files.readString(index)).getAsJsonObject();
         List<CaseResult> results = new ArrayList<>();
         for (Map.Entry<String, JsonElement> agent : root.entrySet()) {
@@ -99,7 +99,7 @@ class AutobahnReportIT {
     }
 
     /** Counts by behaviour and time by category: the figures a CI log should show. */
-    private static String table(List<CaseResult> results) {
+    static String table(List<CaseResult> results) {
         Map<String, Integer> counts = new TreeMap<>();
         Map<Integer, long[]> categories = new TreeMap<>();
         for (CaseResult r : results) {

@@ -26,24 +26,25 @@ import org.junit.jupiter.api.io.TempDir;
 class ChromiumDeflateInteropTest {
 
     /** The static files send a {@code default-src 'self'} policy: the script is a file. */
-    private static final String PAGE = """
+    static final String PAGE = """
             <!doctype html><meta charset="utf-8"><title>deflate</title><script src="deflate.js"></script>
             """;
 
-    private static final String SCRIPT = """
+    static final String SCRIPT = """
             const rnd = new Uint8Array(100000);
             for (let i = 0; i < rnd.length; i += 65536) crypto.getRandomValues(rnd.subarray(i, i + 65536));
             const msgs = ['hi', 'compress me \\u00e9\\u20ac\\ud83d\\ude00 '.repeat(10000), rnd,
                           new Uint8Array(200000).fill(7), 'the end'];
             const same = (a, b) => typeof b === 'string' ? a === b
                 : a.byteLength === b.byteLength && new Uint8Array(a).every((x, i) => x === b[i]);
-            const ws = new WebSocket('ws://' + location.host + '/', 'lws-echo');
+            const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/',
+                                   'lws-echo');
             ws.binaryType = 'arraybuffer';
             let i = 0;
             ws.onopen = () => ws.send(msgs[0]);
             ws.onmessage = (e) => {
               if (!same(e.data, msgs[i])) { ws.send('result:mismatch at ' + i); return; }
-              if (++i < msgs.length) ws.send(msgs[i]); else ws.send('result:ok ' + ws.extensions);
+              if (++i < msgs.length) ws.send(msgs[i]); else ws.send('result:ok ' + ws.extensions + ' url=' + ws.url);
             };
             ws.onclose = (e) => console.log('closed ' + e.code);
             """;
@@ -99,7 +100,7 @@ class ChromiumDeflateInteropTest {
     }
 
     /** The page's console lines from Chromium's log, for failure messages. */
-    private static String consoleLines(Path log) {
+    static String consoleLines(Path log) {
         try (var lines = Files.lines(log)) {
             return lines.filter(l -> l.contains(":CONSOLE")).toList().toString();
         } catch (IOException | UncheckedIOException e) {
