@@ -6,7 +6,7 @@ import io.lws4j.Connection;
 import io.lws4j.Context;
 import io.lws4j.Protocol;
 import io.lws4j.tests.support.ExternalTools;
-import io.lws4j.tests.support.TestCertificate;
+import io.lws4j.internal.tls.TestCertificate;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import io.lws4j.client.WebSocketClient;
 import io.lws4j.tests.support.ExternalTools;
 import io.lws4j.tests.support.NodeScripts;
 import io.lws4j.tests.support.ProcessRun;
-import io.lws4j.tests.support.TestCertificate;
+import io.lws4j.internal.tls.TestCertificate;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
