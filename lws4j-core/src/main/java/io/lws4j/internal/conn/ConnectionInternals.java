@@ -7,7 +7,8 @@ import io.lws4j.Connection;
  * {@link Connection} API. Every real connection implements it; tests may implement it with
  * a fake service thread.
  *
- * <p>Thread-safe: every method here may be called from any thread.
+ * <p>Thread-safe: every method here may be called from any thread, except
+ * {@link #callbackOnWritableFromCommand()}, which is service-thread confined.
  */
 public interface ConnectionInternals extends Connection {
 

@@ -56,21 +56,7 @@ class ChromiumDeflateInteropTest {
         Files.writeString(dir.resolve("deflate.js"), SCRIPT);
         Path log = dir.resolve("chromium.log");
         CompletableFuture<String> result = new CompletableFuture<>();
-        Protocol echo = new Protocol() {
-            @Override
-            public void onText(Connection connection, String text) {
-                if (text.startsWith("result:")) {
-                    result.complete(text.substring(7));
-                } else {
-                    connection.writeText(text);
-                }
-            }
-
-            @Override
-            public void onBinary(Connection connection, ByteBuffer data) {
-                connection.writeBinary(data);
-            }
-        };
+        Protocol echo = echoUntilResult(result);
         try (Context server = Context.builder().bindAddress("127.0.0.1").port(0)
                 .protocol("lws-echo", echo).mount("/", dir).build()) {
             Process browser = new ProcessBuilder(List.of(chromium.toString(), "--headless=new",
@@ -106,5 +92,24 @@ class ChromiumDeflateInteropTest {
         } catch (IOException | UncheckedIOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /** Echoes the page's messages until it reports its verdict as "result:..." text. */
+    static Protocol echoUntilResult(CompletableFuture<String> result) {
+        return new Protocol() {
+            @Override
+            public void onText(Connection connection, String text) {
+                if (text.startsWith("result:")) {
+                    result.complete(text.substring(7));
+                } else {
+                    connection.writeText(text);
+                }
+            }
+
+            @Override
+            public void onBinary(Connection connection, ByteBuffer data) {
+                connection.writeBinary(data);
+            }
+        };
     }
 }

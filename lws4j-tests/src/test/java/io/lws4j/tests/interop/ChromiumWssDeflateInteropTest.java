@@ -2,13 +2,11 @@ package io.lws4j.tests.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lws4j.Connection;
 import io.lws4j.Context;
 import io.lws4j.Protocol;
 import io.lws4j.tests.support.ExternalTools;
 import io.lws4j.internal.tls.TestCertificate;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -40,21 +38,7 @@ class ChromiumWssDeflateInteropTest {
         Files.writeString(dir.resolve("deflate.js"), ChromiumDeflateInteropTest.SCRIPT);
         Path log = dir.resolve("chromium.log");
         CompletableFuture<String> result = new CompletableFuture<>();
-        Protocol echo = new Protocol() {
-            @Override
-            public void onText(Connection connection, String text) {
-                if (text.startsWith("result:")) {
-                    result.complete(text.substring(7));
-                } else {
-                    connection.writeText(text);
-                }
-            }
-
-            @Override
-            public void onBinary(Connection connection, ByteBuffer data) {
-                connection.writeBinary(data);
-            }
-        };
+        Protocol echo = ChromiumDeflateInteropTest.echoUntilResult(result);
         try (Context server = Context.builder().bindAddress("127.0.0.1").port(0)
                 .tls(cert.serverContext())
                 .protocol("lws-echo", echo).mount("/", dir).build()) {
