@@ -130,6 +130,30 @@ class Utf8ValidatorTest {
     }
 
     @Test
+    void aBadByteAnywhereInAnAsciiRunIsFoundByEveryEntryPoint() {
+        // The ASCII skip tests 32, then 8, then 1 byte at a time: a bad byte at every
+        // offset and alignment of a run longer than two strides must be caught.
+        for (int offset = 0; offset < 9; offset++) {
+            for (int bad = 0; bad < 80; bad++) {
+                byte[] bytes = new byte[offset + 80];
+                java.util.Arrays.fill(bytes, (byte) 'a');
+                bytes[offset + bad] = (byte) 0xff;
+                String where = "offset " + offset + ", bad byte at " + bad;
+                assertThat(new Utf8Validator().feed(bytes, offset, 80)).as(where).isFalse();
+                assertThat(Utf8Validator.isValid(bytes, offset, 80)).as(where).isFalse();
+                assertThat(new Utf8Validator().feed(ByteBuffer.wrap(bytes), offset, offset + 80))
+                        .as(where).isFalse();
+                ByteBuffer slice = ByteBuffer.wrap(bytes, offset, 80).slice();
+                assertThat(new Utf8Validator().feed(slice, 0, 80)).as("slice, " + where).isFalse();
+                ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes);
+                assertThat(new Utf8Validator().feed(direct, offset, offset + 80))
+                        .as("direct, " + where).isFalse();
+                assertThat(Utf8Validator.isValid(bytes, offset, bad)).as(where).isTrue();
+            }
+        }
+    }
+
+    @Test
     void agreesWithTheJdkDecoderOnRandomBytes() {
         Random random = new Random(7);
         byte[] pool = hex("00 41 7f 80 8f 90 9f a0 bf c0 c1 c2 df e0 e1 ec ed ee ef f0 f1 f3 f4 f5 ff");
