@@ -46,7 +46,14 @@ public final class WebSocketClient {
      * invalid 101, a close before the handshake, a closed context). No protocol callback
      * runs for a connection that failed to connect. The future completes on a service
      * thread or a library thread: dependent actions that block must use the {@code *Async}
-     * methods of {@link CompletableFuture}. Cancelling the future does not stop the attempt.
+     * methods of {@link CompletableFuture}.
+     *
+     * <p>Cancelling the future aborts the attempt: while the lookup, the TCP connect or the
+     * handshake runs, the socket is closed and no protocol callback runs; when the handshake
+     * completes at the same moment, {@link io.lws4j.Protocol#onEstablished} may already have
+     * run, and the connection is then closed with {@link io.lws4j.CloseCodes#GOING_AWAY}
+     * ({@code onClosed} follows). Either way no connection is left open that the caller cannot
+     * reach.
      *
      * <p>Memory consistency effects: actions before {@code connect} happen-before the
      * protocol's callbacks on the new connection.

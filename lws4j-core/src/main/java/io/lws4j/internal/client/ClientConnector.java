@@ -6,6 +6,7 @@ import io.lws4j.client.WebSocketConnectException;
 import io.lws4j.client.WebSocketConnectException.Reason;
 import io.lws4j.internal.conn.ConnectionImpl;
 import io.lws4j.internal.conn.ConnectionSettings;
+import io.lws4j.internal.conn.ConnectionState;
 import io.lws4j.internal.conn.Transport;
 import io.lws4j.internal.loop.ContextImpl;
 import io.lws4j.internal.loop.Selectable;
@@ -37,6 +38,11 @@ import javax.net.ssl.SSLContext;
  * {@code RESOLVING|CONNECTING -> FAILED}; HANDED_OVER and FAILED are absorbing. Every path
  * completes the future exactly once: FAILED here, or later by the connection.
  *
+ * <p>Cancelling the future aborts the attempt: a command on the loop fails it while
+ * resolving or connecting, or aborts the handed-over connection while its handshake is
+ * still running (no protocol callback has run then). A handshake that completes first
+ * finds the future cancelled and closes the connection with 1001 ({@link ClientHandshake}).
+ *
  * <p>Service-thread confined: all methods must be called on the owning service thread,
  * except {@link #connect}, which may be called from any thread.
  */
@@ -55,6 +61,8 @@ public final class ClientConnector implements Selectable {
     private SocketChannel channel;
     private SelectionKey key;
     private Timer connectTimer;
+    /** The connection after HANDED_OVER. */
+    private ConnectionImpl connection;
 
     private ClientConnector(ServiceLoop loop, ConnectionSettings settings, ClientOptions options,
             ClientHandshake handshake, SSLContext ssl) {
@@ -98,7 +106,13 @@ public final class ClientConnector implements Selectable {
         ClientConnector c = new ClientConnector(loop, settings, options, handshake, ssl);
         if (!loop.execute(c::start)) {
             handshake.fail(contextClosed());
+            return future;
         }
+        future.whenComplete((ignored, failure) -> {
+            if (future.isCancelled()) {
+                loop.execute(c::cancel); // false: the loop stopped and took the attempt with it
+            }
+        });
         return future;
     }
 
@@ -199,7 +213,19 @@ public final class ClientConnector implements Selectable {
                 }
             };
         }
-        ConnectionImpl.startClient(loop, channel, key, settings, handshake, tls);
+        connection = ConnectionImpl.startClient(loop, channel, key, settings, handshake, tls);
+    }
+
+    /** The user cancelled the future: stop whatever step the attempt is in. */
+    private void cancel() {
+        assert loop.inServiceThread();
+        if (state == HANDED_OVER) {
+            if (connection != null && connection.state() == ConnectionState.HTTP) {
+                connection.abort(); // still in the handshake: no callback has run
+            }
+            return;
+        }
+        fail(new WebSocketConnectException(Reason.CLOSED, "connect cancelled", 0, null));
     }
 
     private void onConnectTimeout() {

@@ -1,5 +1,6 @@
 package io.lws4j.internal.client;
 
+import io.lws4j.CloseCodes;
 import io.lws4j.Connection;
 import io.lws4j.Protocol;
 import io.lws4j.client.ClientOptions;
@@ -219,7 +220,10 @@ public final class ClientHandshake implements ClientRole {
 
     @Override
     public void established(Connection connection) {
-        future.complete(connection);
+        if (!future.complete(connection)) {
+            // Cancelled while the handshake ran: nobody holds the connection.
+            connection.close(CloseCodes.GOING_AWAY, "connect cancelled");
+        }
     }
 
     @Override
