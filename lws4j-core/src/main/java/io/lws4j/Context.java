@@ -122,6 +122,7 @@ public interface Context extends AutoCloseable {
         private javax.net.ssl.SSLContext tls;
         private boolean listen = true;
         private boolean permessageDeflate = true;
+        private int maxConnections = 16_384;
 
         Builder() {
         }
@@ -237,6 +238,24 @@ public interface Context extends AutoCloseable {
                 throw new IllegalArgumentException("maxOutboundBytes must be >= 1024: " + bytes);
             }
             this.maxOutboundBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most connections open at once, accepted and client ones together (a lingering
+         * close still holds its socket and counts). At this count the listener stops accepting:
+         * further TCP connections wait in the kernel's accept backlog (1024) until one closes,
+         * so a crowd of peers cannot make the server hold unbounded sockets and buffers.
+         * Default 16,384.
+         *
+         * @param count at least 1
+         * @return this builder
+         */
+        public Builder maxConnections(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("maxConnections must be >= 1: " + count);
+            }
+            this.maxConnections = count;
             return this;
         }
 
@@ -367,7 +386,7 @@ public interface Context extends AutoCloseable {
             ContextConfig config = new ContextConfig(bindAddress, port, serviceThreads,
                     new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
-                    pingInterval, originCheck, permessageDeflate, tls, listen);
+                    pingInterval, originCheck, permessageDeflate, tls, listen, maxConnections);
             return ContextImpl.start(config);
         }
 

@@ -6,11 +6,18 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
  * Accepts connections on loop 0 and hands each to a service loop, round-robin; a connection
  * stays on the loop it was handed to for its whole life.
+ *
+ * <p>At {@code maxConnections} open connections it stops accepting (interest 0) and checks
+ * again every {@value #LIMIT_RECHECK_MILLIS} ms; pending peers wait in the kernel backlog.
+ * The count is the loops' connection counts plus the channels handed to another loop that it
+ * has not counted yet, so the limit is never overshot (a connection may briefly be counted
+ * twice, which only admits later).
  *
  * <p>Service-thread confined: all methods must be called on loop 0's service thread; see
  * {@link ServiceLoop#inServiceThread()}.
@@ -20,25 +27,37 @@ final class Acceptor implements Selectable {
     private static final int ACCEPTS_PER_EVENT = 64;
     /** How long accepting pauses after an accept error. */
     private static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
+    /** How often a listener paused at the connection limit looks again. */
+    static final int LIMIT_RECHECK_MILLIS = 10;
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
 
     private final ServerSocketChannel server;
     private final ServiceLoop[] loops;
     private final BiConsumer<ServiceLoop, SocketChannel> onAccepted;
+    private final int maxConnections;
+    /** Accepted, handed to another loop, not yet counted by it. */
+    private final AtomicInteger inHandOff = new AtomicInteger();
+    private boolean pausedAtLimit;
     private int next;
     /** Loop 0's key for the listening socket; set once registered. */
     private SelectionKey key;
 
-    Acceptor(ServerSocketChannel server, ServiceLoop[] loops,
+    Acceptor(ServerSocketChannel server, ServiceLoop[] loops, int maxConnections,
             BiConsumer<ServiceLoop, SocketChannel> onAccepted) {
         this.server = server;
         this.loops = loops;
+        this.maxConnections = maxConnections;
         this.onAccepted = onAccepted;
     }
 
     @Override
     public void onReady(int readyOps) throws IOException {
+        assert loops[0].inServiceThread();
         for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
+            if (openConnections() >= maxConnections) {
+                pauseAtLimit();
+                return;
+            }
             SocketChannel channel = server.accept();
             if (channel == null) {
                 return;
@@ -55,10 +74,54 @@ final class Acceptor implements Selectable {
             next = (next + 1) % loops.length;
             if (loop.inServiceThread()) {
                 onAccepted.accept(loop, channel);
-            } else if (!loop.execute(() -> onAccepted.accept(loop, channel))) {
+                continue;
+            }
+            inHandOff.incrementAndGet();
+            if (!loop.execute(() -> {
+                try {
+                    onAccepted.accept(loop, channel);
+                } finally {
+                    inHandOff.decrementAndGet();
+                }
+            })) {
+                inHandOff.decrementAndGet();
                 closeQuietly(channel);
             }
         }
+    }
+
+    /** Connections of the context, accepted and client ones, plus hand-offs in flight. */
+    int openConnections() {
+        int open = inHandOff.get();
+        for (ServiceLoop loop : loops) {
+            open += loop.connectionCount();
+        }
+        return open;
+    }
+
+    private void pauseAtLimit() {
+        if (pausedAtLimit || key == null || !key.isValid()) {
+            return;
+        }
+        pausedAtLimit = true;
+        LOG.log(System.Logger.Level.WARNING, "{0} connections open (maxConnections): "
+                + "accepting pauses until one closes", maxConnections);
+        key.interestOps(0);
+        loops[0].schedule(Duration.ofMillis(LIMIT_RECHECK_MILLIS), this::recheckLimit);
+    }
+
+    private void recheckLimit() {
+        assert loops[0].inServiceThread();
+        if (!key.isValid()) {
+            return;
+        }
+        if (openConnections() >= maxConnections) {
+            loops[0].schedule(Duration.ofMillis(LIMIT_RECHECK_MILLIS), this::recheckLimit);
+            return;
+        }
+        pausedAtLimit = false;
+        LOG.log(System.Logger.Level.INFO, "below maxConnections again: accepting");
+        key.interestOps(SelectionKey.OP_ACCEPT);
     }
 
     void registered(SelectionKey acceptKey) {

@@ -28,6 +28,8 @@ import java.util.function.Predicate;
  * @param permessageDeflate whether permessage-deflate offers may be accepted
  * @param tls the server's TLS context (wss), null for plain ws
  * @param listen false for a context without a listening socket (clients only)
+ * @param maxConnections the most connections (accepted and client) open at once; the
+ *     listener stops accepting at this count
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -44,7 +46,8 @@ public record ContextConfig(
         Predicate<String> originCheck,
         boolean permessageDeflate,
         javax.net.ssl.SSLContext tls,
-        boolean listen) {
+        boolean listen,
+        int maxConnections) {
 
     /**
      * A static file mount.

@@ -140,7 +140,7 @@ public final class ContextImpl implements Context {
         for (Protocol p : config.protocols().values()) {
             p.onInit(this);
         }
-        Acceptor acceptor = new Acceptor(server, loops, (loop, channel) -> {
+        Acceptor acceptor = new Acceptor(server, loops, config.maxConnections(), (loop, channel) -> {
             int index = indexOf(loop);
             ConnectionImpl.accept(loop, channel, perLoop[index]);
         });

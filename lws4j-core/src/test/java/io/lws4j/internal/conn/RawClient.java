@@ -49,6 +49,10 @@ final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    void setReadTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     static String upgradeRequest(String extraHeaders) {
         return "GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\n"
