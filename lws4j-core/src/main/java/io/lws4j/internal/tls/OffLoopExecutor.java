@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The shared executor for the little blocking or CPU-heavy work a service loop must not do
  * itself: {@code SSLEngine} delegated handshake tasks and client host name lookups. At most
  * one daemon thread per CPU (2 to 8), named {@code lws4j-offloop-<n>}, which end after
- * {@value #KEEP_ALIVE_SECONDS} s idle. Its queue is unbounded, but every entry belongs to a
- * connection or connect attempt, which are bounded by the application and the handshake
- * timeout.
+ * {@value #KEEP_ALIVE_SECONDS} s idle. Its queue has no bound of its own: every entry belongs
+ * to a connection in its TLS handshake (at most one task each, and {@code maxConnections}
+ * bounds them, the handshake timeout ends them) or to a connect attempt the application
+ * started.
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
