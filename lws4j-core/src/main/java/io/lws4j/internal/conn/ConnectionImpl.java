@@ -23,14 +23,10 @@ import io.lws4j.internal.tls.TlsEngines;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -115,8 +111,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Reads pause while more control bytes than this are queued (about 130 pongs). */
     static final int MAX_CONTROL_BYTES = 16 * 1024;
-    /** Static files are sent in chunks of at most this many bytes per write. */
-    static final int FILE_CHUNK_BYTES = 256 * 1024;
     /** At most this many reads per readiness event, so one busy peer cannot hog the loop. */
     static final int READS_PER_EVENT = 16;
     /** The longest a lingering close waits for the peer's end of stream before closing. */
@@ -138,17 +132,17 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private boolean readAgainQueued;
     /** Service thread only: non-null on a client connection. */
     private ClientRole client;
+    /** Service thread only: masked with the client's keys on a client connection. */
+    private OutgoingFrames frames;
     /** Service thread only: why the transport failed, reported to a client's connect. */
     private IOException transportFailure;
     private final ConnectionSettings settings;
+    private final Liveness liveness;
     private final InetSocketAddress remoteAddress;
     private final OutboundQueue outbound = new OutboundQueue();
     private final Runnable flushTask = this::runQueuedFlush;
     private final AtomicReference<Object> taskSlot = new AtomicReference<>();
-    /** Guarded by itself. */
-    private final List<Runnable> closeHooks = new ArrayList<>(2);
-    /** Guarded by {@code closeHooks}. */
-    private boolean closeHooksRan;
+    private final CloseHooks closeHooks = new CloseHooks();
 
     /** Service thread only. */
     private SelectionKey key;
@@ -164,9 +158,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     /** Service thread only: request bytes that arrived while a response was being written. */
     private ByteBuffer pendingInput;
     /** Service thread only: the static file being streamed. */
-    private FileChannel file;
-    private long filePosition;
-    private long fileEnd;
+    private FileBody file;
     private boolean keepAliveAfterResponse;
     /** Service thread only: non-null once established. */
     private FrameReader frameReader;
@@ -200,6 +192,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         this.channel = channel;
         this.settings = settings;
         this.remoteAddress = remoteAddress;
+        this.liveness = new Liveness(settings.config().idleTimeout().toNanos(),
+                settings.config().pingInterval().toNanos());
     }
 
     /**
@@ -221,6 +215,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             remote = null;
         }
         ConnectionImpl c = new ConnectionImpl(loop, channel, settings, remote);
+        c.frames = new OutgoingFrames(null);
         c.transport = settings.config().tls() == null ? new PlainTransport(channel)
                 : TlsEngines.serverTransport(settings.config().tls(), channel, loop,
                         c::resumeTransport);
@@ -264,6 +259,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
         ConnectionImpl c = new ConnectionImpl(loop, channel, settings, remote);
         c.client = role;
+        c.frames = new OutgoingFrames(role);
         c.key = key;
         key.attach(c);
         loop.addConnections(1);
@@ -299,7 +295,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(utf8));
         }
-        return offerData(textFrame(text));
+        return offerData(frames.text(text));
     }
 
     @Override
@@ -312,7 +308,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (deflate != null) {
             return offerDeflated(FrameWriter.OP_BINARY, data);
         }
-        return offerData(frame(FrameWriter.OP_BINARY, data));
+        return offerData(frames.frame(FrameWriter.OP_BINARY, data));
     }
 
     /**
@@ -331,8 +327,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (!fitsData(MessageDeflater.maxFrameLength(payload.remaining()))) {
             return false;
         }
-        outbound.addData(client == null ? deflate.deflater().encode(opcode, payload, false, 0)
-                : deflate.deflater().encode(opcode, payload, true, client.nextMaskKey()));
+        outbound.addData(frames.deflated(deflate.deflater(), opcode, payload));
         requestFlush();
         return true;
     }
@@ -479,21 +474,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     @Override
     public boolean addCloseHook(Runnable hook) {
-        Objects.requireNonNull(hook, "hook");
-        synchronized (closeHooks) {
-            if (closeHooksRan) {
-                return false;
-            }
-            closeHooks.add(hook);
-            return true;
-        }
+        return closeHooks.add(hook);
     }
 
     @Override
     public void removeCloseHook(Runnable hook) {
-        synchronized (closeHooks) {
-            closeHooks.removeIf(h -> h == hook);
-        }
+        closeHooks.remove(hook);
     }
 
     @Override
@@ -742,9 +728,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         outbound.addData(response.head());
         if (response.bodyFile() != null && response.bodyLength() > 0) {
             try {
-                file = FileChannel.open(response.bodyFile(), StandardOpenOption.READ);
-                filePosition = 0;
-                fileEnd = response.bodyLength();
+                file = FileBody.open(response.bodyFile(), response.bodyLength());
             } catch (IOException e) {
                 // the head is promised but the body cannot come: the peer sees a short body
                 LOG.log(System.Logger.Level.WARNING, "cannot open " + response.bodyFile(), e);
@@ -879,7 +863,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (state != ConnectionState.OPEN) {
             return;
         }
-        outbound.addControl(frame(FrameWriter.OP_PONG, payload));
+        outbound.addControl(frames.frame(FrameWriter.OP_PONG, payload));
         if (outbound.controlBytes() > MAX_CONTROL_BYTES) {
             updateInterest(); // pauses reading until the pongs drain
         }
@@ -900,7 +884,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 closeReason = reason == null ? "" : reason;
                 int reply = code == CloseCodes.NO_STATUS ? CloseCodes.NORMAL : code;
                 // after the data already queued, so replies to the peer's last messages go out
-                outbound.addData(closeFrame(reply, ""));
+                outbound.addData(frames.close(reply, ""));
                 moveTo(ConnectionState.CLOSE_FLUSH);
                 armCloseTimer();
                 requestFlush();
@@ -920,7 +904,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void startClose(int code, String reason) {
         closeCode = code;
         closeReason = reason;
-        outbound.addData(closeFrame(code, reason));
+        outbound.addData(frames.close(code, reason));
         moveTo(ConnectionState.CLOSE_SENT);
         writableRequested = false;
         armCloseTimer();
@@ -937,7 +921,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             case OPEN -> {
                 closeCode = code;
                 closeReason = reason == null ? "" : reason;
-                outbound.addData(closeFrame(code, closeReason));
+                outbound.addData(frames.close(code, closeReason));
                 moveTo(ConnectionState.CLOSE_FLUSH);
                 writableRequested = false;
                 armCloseTimer();
@@ -1061,7 +1045,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return;
         }
         closedNotified = true;
-        runCloseHooks();
+        closeHooks.runOnce();
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
         try {
             protocol.onClosed(this, code, closeReason);
@@ -1069,24 +1053,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             throw e;
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "Protocol.onClosed threw", t);
-        }
-    }
-
-    private void runCloseHooks() {
-        List<Runnable> hooks;
-        synchronized (closeHooks) {
-            closeHooksRan = true;
-            hooks = new ArrayList<>(closeHooks);
-            closeHooks.clear();
-        }
-        for (Runnable hook : hooks) {
-            try {
-                hook.run();
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "a close hook threw", t);
-            }
         }
     }
 
@@ -1116,8 +1082,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         try {
             transport.flushPending();
             outbound.writeTo(transport, loop.gatherArray());
-            if (outbound.isEmpty() && file != null) {
-                streamFile();
+            if (outbound.isEmpty() && file != null && file.sendChunk(transport)) {
+                closeFile();
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "write failed", e);
@@ -1154,19 +1120,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     private long lowWaterMark() {
         return settings.config().maxOutboundBytes() / 4;
-    }
-
-    /** Sends at most one chunk of the file; OP_WRITE (see updateInterest) brings the next. */
-    private void streamFile() throws IOException {
-        long chunk = Math.min(FILE_CHUNK_BYTES, fileEnd - filePosition);
-        long sent = file.transferTo(filePosition, chunk, transport.fileTarget());
-        if (sent <= 0 && filePosition >= file.size()) {
-            throw new IOException("file shrank while being served");
-        }
-        filePosition += Math.max(0, sent);
-        if (filePosition >= fileEnd) {
-            closeFile();
-        }
     }
 
     private void updateInterest() {
@@ -1241,19 +1194,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     private void armLivenessTimer() {
-        long idle = settings.config().idleTimeout().toNanos();
-        long ping = settings.config().pingInterval().toNanos();
-        if ((idle <= 0 && ping <= 0) || state != ConnectionState.OPEN) {
+        if (!liveness.isEnabled() || state != ConnectionState.OPEN) {
             return;
         }
-        long next = Long.MAX_VALUE;
-        if (idle > 0) {
-            next = lastReceiveNanos + idle;
-        }
-        if (ping > 0) {
-            long pingAt = Math.max(lastReceiveNanos, lastPingNanos) + ping;
-            next = next == Long.MAX_VALUE ? pingAt : (pingAt - next < 0 ? pingAt : next);
-        }
+        long next = liveness.nextCheck(lastReceiveNanos, lastPingNanos);
         long delay = Math.max(0, next - System.nanoTime());
         livenessTimer = loop.schedule(Duration.ofNanos(delay), this::onLivenessTimer);
     }
@@ -1264,16 +1208,19 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return;
         }
         long now = System.nanoTime();
-        long idle = settings.config().idleTimeout().toNanos();
-        long ping = settings.config().pingInterval().toNanos();
-        if (idle > 0 && now - lastReceiveNanos >= idle) {
-            startClose(CloseCodes.GOING_AWAY, "idle timeout");
-            return;
-        }
-        if (ping > 0 && now - lastReceiveNanos >= ping && now - lastPingNanos >= ping) {
-            outbound.addControl(frame(FrameWriter.OP_PING, ByteBuffer.allocate(0)));
-            lastPingNanos = now;
-            requestFlush();
+        switch (liveness.check(now, lastReceiveNanos, lastPingNanos)) {
+            case IDLE_CLOSE -> {
+                startClose(CloseCodes.GOING_AWAY, "idle timeout");
+                return;
+            }
+            case PING -> {
+                outbound.addControl(frames.frame(FrameWriter.OP_PING, ByteBuffer.allocate(0)));
+                lastPingNanos = now;
+                requestFlush();
+            }
+            case NOTHING -> {
+                // woke early (a later receive moved the deadline): look again
+            }
         }
         armLivenessTimer();
     }
@@ -1304,36 +1251,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     private Duration handshakeTimeout() {
         return client != null ? client.handshakeTimeout() : settings.config().handshakeTimeout();
-    }
-
-    /** A final data or control frame: masked on a client connection (RFC 6455 5.3). */
-    private ByteBuffer frame(int opcode, ByteBuffer payload) {
-        return client == null ? FrameWriter.encode(opcode, payload)
-                : FrameWriter.encodeMasked(opcode, true, payload, client.nextMaskKey());
-    }
-
-    private ByteBuffer textFrame(String text) {
-        ByteBuffer unmasked = FrameWriter.encodeText(text);
-        if (client == null) {
-            return unmasked;
-        }
-        unmasked.position(headerBytes(unmasked));
-        return frame(FrameWriter.OP_TEXT, unmasked);
-    }
-
-    private ByteBuffer closeFrame(int code, String reason) {
-        ByteBuffer unmasked = FrameWriter.encodeClose(code, reason);
-        if (client == null) {
-            return unmasked;
-        }
-        unmasked.position(2); // a close payload is at most 125 bytes: a 2-byte header
-        return frame(FrameWriter.OP_CLOSE, unmasked);
-    }
-
-    /** @return the header length of an encoded unmasked frame, from its length byte */
-    private static int headerBytes(ByteBuffer frame) {
-        int len7 = frame.get(1) & 0x7F;
-        return len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
     }
 
     private void moveTo(ConnectionState next) {

@@ -1,0 +1,60 @@
+package io.lws4j.internal.conn;
+
+import io.lws4j.internal.deflate.MessageDeflater;
+import io.lws4j.internal.frame.FrameWriter;
+import java.nio.ByteBuffer;
+
+/**
+ * Encodes the frames one connection sends: unmasked on the server side, masked with the
+ * client role's keys on the client side (RFC 6455 5.3), compressed when permessage-deflate
+ * was agreed.
+ *
+ * <p>Not thread-safe: instances must not be shared (each belongs to one connection and is
+ * used on its service thread; the client role's key source is not thread-safe either).
+ */
+final class OutgoingFrames {
+    /** The key source on a client connection; null on the server side. */
+    private final ClientRole client;
+
+    OutgoingFrames(ClientRole client) {
+        this.client = client;
+    }
+
+    /** A final data or control frame carrying {@code payload}'s remaining bytes. */
+    ByteBuffer frame(int opcode, ByteBuffer payload) {
+        return client == null ? FrameWriter.encode(opcode, payload)
+                : FrameWriter.encodeMasked(opcode, true, payload, client.nextMaskKey());
+    }
+
+    /** A final text frame. */
+    ByteBuffer text(String text) {
+        ByteBuffer unmasked = FrameWriter.encodeText(text);
+        if (client == null) {
+            return unmasked;
+        }
+        unmasked.position(headerBytes(unmasked));
+        return frame(FrameWriter.OP_TEXT, unmasked);
+    }
+
+    /** A close frame; the reason is cut to fit (see {@link FrameWriter#encodeClose}). */
+    ByteBuffer close(int code, String reason) {
+        ByteBuffer unmasked = FrameWriter.encodeClose(code, reason);
+        if (client == null) {
+            return unmasked;
+        }
+        unmasked.position(2); // a close payload is at most 125 bytes: a 2-byte header
+        return frame(FrameWriter.OP_CLOSE, unmasked);
+    }
+
+    /** A compressed message (RSV1), in as many frames as the deflater makes. */
+    ByteBuffer deflated(MessageDeflater deflater, int opcode, ByteBuffer payload) {
+        return client == null ? deflater.encode(opcode, payload, false, 0)
+                : deflater.encode(opcode, payload, true, client.nextMaskKey());
+    }
+
+    /** @return the header length of an encoded unmasked frame, from its length byte */
+    private static int headerBytes(ByteBuffer frame) {
+        int len7 = frame.get(1) & 0x7F;
+        return len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
+    }
+}
