@@ -66,6 +66,7 @@ class AutobahnTlsServerIT {
         int handshakes;
         int accepted;
         int handshakeFailures;
+        List<String> relayProblems;
         Map<String, Integer> negotiated;
         try (Context server = EchoServer.start("127.0.0.1", 0,
                     TestCertificate.get().serverContext());
@@ -99,11 +100,12 @@ class AutobahnTlsServerIT {
             handshakes = relay.handshakes();
             handshakeFailures = relay.handshakeFailures();
             negotiated = relay.negotiated();
+            relayProblems = relay.problems();
             relayFigures = "  relay: " + accepted + " connections, " + handshakes
                     + " TLS handshakes (" + negotiated + "), " + handshakeFailures
                     + " failed; " + relay.bytesToTarget() + " bytes to the server, "
                     + relay.bytesToClient() + " back; " + relay.resets() + " resets relayed\n"
-                    + relay.problems().stream().map(p -> "  relay problem: " + p + "\n")
+                    + relayProblems.stream().map(p -> "  relay problem: " + p + "\n")
                             .reduce("", String::concat);
         }
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -127,6 +129,8 @@ class AutobahnTlsServerIT {
         assertEquals(results.size(), handshakes,
                 "one TLS handshake per case (every case crossed TLS)\n" + table);
         assertEquals(handshakes, accepted, "every relayed connection on its own handshake\n"
+                + table);
+        assertTrue(relayProblems.isEmpty(), "the relay met errors other than resets\n"
                 + table);
         assertTrue(negotiated.keySet().stream().allMatch(k -> k.startsWith("TLSv1.")),
                 "negotiated protocols " + negotiated + "\n" + table);
