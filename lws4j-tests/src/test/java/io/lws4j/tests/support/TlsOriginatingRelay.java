@@ -196,7 +196,10 @@ public final class TlsOriginatingRelay implements AutoCloseable {
 
     /**
      * One relayed connection: the client's plain socket and the TLS socket to the target,
-     * layered over a raw TCP socket so a reset can skip close_notify.
+     * layered over a raw TCP socket so a reset can skip close_notify. The upstream thread
+     * connects, then copies client to target; the downstream thread, started once the
+     * handshake is done, copies target to client. {@link #reset} may come from either or
+     * from {@link TlsOriginatingRelay#close}; {@code finished} makes the end happen once.
      */
     private final class Link {
         final int serial;
@@ -221,6 +224,7 @@ public final class TlsOriginatingRelay implements AutoCloseable {
         }
 
         private void runUpstream() {
+            assert Thread.currentThread() == upstream;
             try {
                 connect();
             } catch (IOException e) {
@@ -245,6 +249,7 @@ public final class TlsOriginatingRelay implements AutoCloseable {
         }
 
         private void runDownstream() {
+            assert Thread.currentThread() == downstream;
             try {
                 pump(secure.getInputStream(), client.getOutputStream(), bytesToClient);
                 client.shutdownOutput();
