@@ -7,6 +7,7 @@ import io.lws4j.Protocol;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 
 /**
  * A websocket echo server: protocol {@code lws-echo} sends every text and binary message back
@@ -53,6 +54,18 @@ public final class EchoServer implements Protocol {
      * @return the running context
      */
     public static Context start(String bindAddress, int port) {
+        return start(bindAddress, port, null);
+    }
+
+    /**
+     * Starts an echo server context, serving wss when {@code tls} is given.
+     *
+     * @param bindAddress the host to listen on, or null for all interfaces
+     * @param port the port, 0 for ephemeral
+     * @param tls the server's key material (see {@link Context.Builder#tls}), or null for ws
+     * @return the running context
+     */
+    public static Context start(String bindAddress, int port, SSLContext tls) {
         Context.Builder builder = Context.builder()
                 .port(port)
                 .protocol("lws-echo", new EchoServer())
@@ -60,6 +73,9 @@ public final class EchoServer implements Protocol {
                 .maxOutboundBytes(4 * 1024 * 1024);
         if (bindAddress != null) {
             builder.bindAddress(bindAddress);
+        }
+        if (tls != null) {
+            builder.tls(tls);
         }
         return builder.build();
     }

@@ -9,7 +9,6 @@ import io.lws4j.Context;
 import io.lws4j.Protocol;
 import io.lws4j.client.ClientOptions;
 import io.lws4j.client.WebSocketClient;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +34,7 @@ import org.junit.jupiter.api.Test;
  * connection, has the suite write its report and holds the report's {@code index.json} to
  * {@code autobahn-client-expected.txt} (same format and rules as the server's list).
  *
- * <p>The two jars come from {@code target/autobahn-jars}, where the
- * {@code autobahn-client-jars} execution of maven-dependency-plugin copies them.
+ * <p>The suite runs through {@link AutobahnWstest}.
  *
  * <p>Not thread-safe: instances must not be shared.
  */
@@ -55,10 +51,6 @@ class AutobahnClientIT {
 
     private static Path clientDir() {
         return Path.of(System.getProperty("lws4j.autobahn.clientDir", "target/autobahn-client"));
-    }
-
-    private static Path jarDir() {
-        return Path.of(System.getProperty("lws4j.autobahn.jarDir", "target/autobahn-jars"));
     }
 
     private static Path expectedFile() {
@@ -85,7 +77,7 @@ class AutobahnClientIT {
                 """.formatted(port, jsonString(reports.toAbsolutePath().toString()),
                 jsonString(casePattern())));
         Path log = dir.resolve("fuzzingserver.log");
-        Process server = startFuzzingServer(spec, log);
+        Process server = AutobahnWstest.start("fuzzingserver", spec, log);
         long started = System.nanoTime();
         List<String> driverProblems = new ArrayList<>();
         try (Context context = Context.builder().noListener()
@@ -138,25 +130,10 @@ class AutobahnClientIT {
         System.out.println(table);
         Files.writeString(reports.resolve("summary.txt"), table);
 
-        List<String> problems = new ArrayList<>(driverProblems);
-        Map<String, AutobahnReportIT.CaseResult> byId = new TreeMap<>();
-        for (AutobahnReportIT.CaseResult result : results) {
-            byId.put(result.id(), result);
-            if (!expectations.allowed(result.id()).contains(result.behavior())) {
-                problems.add(result.id() + ": " + result.behavior() + " (close: "
-                        + result.behaviorClose() + "), expected "
-                        + String.join("|", expectations.allowed(result.id())) + "; see "
-                        + reports.resolve(result.reportFile()).toString()
-                                .replace(".json", ".html"));
-            }
-        }
         boolean fullRun = casePattern().equals("*");
-        for (AutobahnExpectations.Entry entry : expectations.entries().values()) {
-            if (fullRun && !byId.containsKey(entry.caseId())) {
-                problems.add(entry.caseId() + ": listed in " + expectedFile().getFileName()
-                        + " line " + entry.line() + " but not in the report");
-            }
-        }
+        List<String> problems = new ArrayList<>(driverProblems);
+        problems.addAll(AutobahnReportIT.differences(results, expectations, expectedFile(),
+                reports, fullRun));
         if (fullRun) {
             assertEquals(EXPECTED_CASES, results.size(), "cases in the report\n" + table);
         } else {
@@ -242,24 +219,6 @@ class AutobahnClientIT {
                 connection.close(CloseCodes.INTERNAL_ERROR, "echo refused by outbound buffer");
             }
         }
-    }
-
-    private static Process startFuzzingServer(Path spec, Path log) throws IOException {
-        Path jython = jarDir().resolve("jython-standalone.jar");
-        Path plugin = jarDir().resolve("autobahntestsuite-maven-plugin.jar");
-        for (Path jar : List.of(jython, plugin)) {
-            assertTrue(Files.isRegularFile(jar), jar + " is missing (the autobahn-client-jars"
-                    + " execution of maven-dependency-plugin copies it; run through Maven)");
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = "import sys; sys.argv=['wstest','-m','fuzzingserver','-s','"
-                + spec.toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'")
-                + "']; from autobahntestsuite import wstest; wstest.run()";
-        return new ProcessBuilder(java, "-cp", jython + File.pathSeparator + plugin,
-                "org.python.util.jython", "-c", script)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
     }
 
     private static void awaitListening(int port, Process server, Path log)

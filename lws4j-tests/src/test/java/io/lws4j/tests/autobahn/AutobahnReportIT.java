@@ -54,25 +54,9 @@ class AutobahnReportIT {
         System.out.println(table);
         Files.writeString(reportDir().resolve("summary.txt"), table);
 
-        List<String> problems = new ArrayList<>();
-        Map<String, CaseResult> byId = new TreeMap<>();
-        for (CaseResult result : results) {
-            byId.put(result.id(), result);
-            if (!expectations.allowed(result.id()).contains(result.behavior())) {
-                problems.add(result.id() + ": " + result.behavior() + " (close: "
-                        + result.behaviorClose() + "), expected "
-                        + String.join("|", expectations.allowed(result.id()))
-                        + "; see " + reportDir().resolve(result.reportFile()).toString()
-                                .replace(".json", ".html"));
-            }
-        }
         boolean fullRun = System.getProperty("lws4j.autobahn.cases", "*").equals("*");
-        for (AutobahnExpectations.Entry entry : expectations.entries().values()) {
-            if (fullRun && !byId.containsKey(entry.caseId())) {
-                problems.add(entry.caseId() + ": listed in " + expectedFile().getFileName()
-                        + " line " + entry.line() + " but not in the report");
-            }
-        }
+        List<String> problems = differences(results, expectations, expectedFile(), reportDir(),
+                fullRun);
         if (fullRun) {
             assertEquals(EXPECTED_CASES, results.size(), "cases in the report\n" + table);
         } else {
@@ -81,6 +65,36 @@ class AutobahnReportIT {
         assertTrue(problems.isEmpty(), "Autobahn results differ from "
                 + expectedFile().toAbsolutePath() + ":\n  " + String.join("\n  ", problems)
                 + "\n" + table);
+    }
+
+    /**
+     * What in a report differs from the expectations: a case whose behaviour its line (or
+     * OK) does not allow, and, when every case ran, a listed case missing from the report.
+     *
+     * @param fullRun whether every case was meant to run (no {@code -Dautobahn.cases})
+     * @return one line per difference, empty when the report matches
+     */
+    static List<String> differences(List<CaseResult> results, AutobahnExpectations expectations,
+            Path expectedFile, Path reportDir, boolean fullRun) {
+        List<String> problems = new ArrayList<>();
+        Map<String, CaseResult> byId = new TreeMap<>();
+        for (CaseResult result : results) {
+            byId.put(result.id(), result);
+            if (!expectations.allowed(result.id()).contains(result.behavior())) {
+                problems.add(result.id() + ": " + result.behavior() + " (close: "
+                        + result.behaviorClose() + "), expected "
+                        + String.join("|", expectations.allowed(result.id()))
+                        + "; see " + reportDir.resolve(result.reportFile()).toString()
+                                .replace(".json", ".html"));
+            }
+        }
+        for (AutobahnExpectations.Entry entry : expectations.entries().values()) {
+            if (fullRun && !byId.containsKey(entry.caseId())) {
+                problems.add(entry.caseId() + ": listed in " + expectedFile.getFileName()
+                        + " line " + entry.line() + " but not in the report");
+            }
+        }
+        return problems;
     }
 
     static List<CaseResult> read(Path index) throws IOException {

@@ -6,6 +6,8 @@ import io.lws4j.CloseCodes;
 import io.lws4j.Connection;
 import io.lws4j.Context;
 import io.lws4j.Protocol;
+import io.lws4j.internal.tls.TestCertificate;
+import io.lws4j.tests.support.ExternalTools;
 import io.lws4j.tests.support.NodeScripts;
 import io.lws4j.tests.support.ProcessRun;
 import io.lws4j.threadpool.CreateArgs;
@@ -15,6 +17,9 @@ import io.lws4j.threadpool.TaskReturn;
 import io.lws4j.threadpool.TaskStatus;
 import io.lws4j.threadpool.ThreadPool;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -24,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * permessage-deflate, so every message also goes through the compressor: tasks stream numbered
  * messages through SYNC, each client checks every number arrives exactly once and in order,
  * and a random quarter of the clients close mid-stream. At the end every accepted task has
- * been cleaned exactly once.
+ * been cleaned exactly once. The same runs again over wss, deflate still required.
  */
 class NodeThreadPoolStreamTest {
     private static final int MESSAGES = 400;
@@ -88,18 +93,46 @@ class NodeThreadPoolStreamTest {
     @Test
     void nodeClientsGetEveryMessageOnceInOrderThroughSync_withDeflate_someLeavingMidStream()
             throws Exception {
+        streamThroughThePool(false);
+    }
+
+    @Test
+    void nodeClientsGetEveryMessageOnceInOrderThroughSync_overWssWithDeflate_someLeavingMidStream()
+            throws Exception {
+        streamThroughThePool(true);
+    }
+
+    /**
+     * The stream test, over wss when {@code tls}: the server then speaks TLS only and Node
+     * trusts the test certificate through {@code NODE_EXTRA_CA_CERTS}, so a connection that
+     * completes has crossed TLS.
+     */
+    private static void streamThroughThePool(boolean tls) throws Exception {
         StreamingProtocol protocol = new StreamingProtocol();
-        Context ctx = Context.builder().bindAddress("127.0.0.1").port(0).serviceThreads(2)
-                .protocol("lws-minimal", protocol).build();
+        Context.Builder builder = Context.builder().bindAddress("127.0.0.1").port(0)
+                .serviceThreads(2).permessageDeflate(true).protocol("lws-minimal", protocol);
+        if (tls) {
+            builder.tls(TestCertificate.get().serverContext());
+        }
+        Context ctx = builder.build();
         try {
             protocol.pool = ThreadPool.create(ctx, new CreateArgs(3, CONNECTIONS), "node-e2e");
-            ProcessRun.Result run = NodeScripts.run("stream-client.mjs", Duration.ofSeconds(120),
-                    "--url", "ws://127.0.0.1:" + ctx.port() + "/", "--protocol", "lws-minimal",
+            List<String> command = new ArrayList<>(List.of(
+                    ExternalTools.requireNode().toString(), "stream-client.mjs",
+                    "--url", (tls ? "wss" : "ws") + "://127.0.0.1:" + ctx.port() + "/",
+                    "--protocol", "lws-minimal",
                     "--connections", String.valueOf(CONNECTIONS), "--pattern", "^seq (\\d+)$",
                     "--expect", "0", "--min-messages", String.valueOf(MESSAGES),
                     "--close-fraction", "0.25", "--close-after-max", "200",
                     "--close-codes", "1000", "--require-extension", "permessage-deflate",
-                    "--seed", "7", "--timeout", "90000");
+                    "--seed", "7", "--timeout", "90000"));
+            Map<String, String> environment = tls
+                    ? Map.of("NODE_EXTRA_CA_CERTS",
+                            TestCertificate.get().certificatePem().toString())
+                    : Map.of();
+            ProcessRun.Result run = ProcessRun.run(command,
+                    ExternalTools.requireNodeModules(NodeScripts.directory()),
+                    Duration.ofSeconds(120), environment);
             assertThat(run.succeeded()).as(run::describe).isTrue();
             assertThat(run.stdout()).as(run::describe)
                     .contains("\"ok\":true")
