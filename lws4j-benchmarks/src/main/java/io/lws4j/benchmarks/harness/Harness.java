@@ -92,9 +92,11 @@ public final class Harness {
                     ints(opts.get("--stream-s"), plan.streamSizes()),
                     Integer.parseInt(opts.getOrDefault("--stream-total", Integer.toString(plan.streamMessagesPerRun()))));
         }
-        if (opts.containsKey("--stream-n") || opts.containsKey("--stream-s")) {
+        if (opts.containsKey("--stream-n") || opts.containsKey("--stream-s") || opts.containsKey("--stream-total")) {
             plan = plan.withVariantStream(ints(opts.get("--stream-n"), plan.variants().streamConnections()),
-                    ints(opts.get("--stream-s"), plan.variants().streamSizes()));
+                    ints(opts.get("--stream-s"), plan.variants().streamSizes()),
+                    Integer.parseInt(opts.getOrDefault("--stream-total",
+                            Integer.toString(plan.variants().streamMessagesPerRun()))));
         }
         if (opts.containsKey("--transports")) {
             plan = plan.withTransports(Transport.parseList(opts.get("--transports")));
@@ -191,6 +193,7 @@ public final class Harness {
         List<String> servers = plain ? plan.streamServers() : v.streamServers();
         List<Integer> connections = plain ? plan.streamConnections() : v.streamConnections();
         List<Integer> sizes = plain ? plan.streamSizes() : v.streamSizes();
+        int total = plain ? plan.streamMessagesPerRun() : v.streamMessagesPerRun();
         List<String> args = serverArgs(transport);
         List<StreamRow> rows = new ArrayList<>();
         for (int threads : threadList) {
@@ -201,11 +204,10 @@ public final class Harness {
                         jvmExtras(server, transport.label() + "-stream-T" + threads), logDir)) {
                     Target target = target(p.port(), transport);
                     // Warm-up: JIT both sides on the same path before anything is measured.
-                    generator.stream(target, new StreamSpec(16, Math.max(10, plan.streamMessagesPerRun() / 64),
-                            32, plan.streamTimeout()));
+                    generator.stream(target, new StreamSpec(16, Math.max(10, total / 64), 32, plan.streamTimeout()));
                     for (int size : sizes) {
                         for (int n : connections) {
-                            int m = Math.max(10, plan.streamMessagesPerRun() / n);
+                            int m = Math.max(10, total / n);
                             StreamResult r = medianStream(target, new StreamSpec(n, m, size, plan.streamTimeout()));
                             progress.printf("  N=%d S=%d M=%d: %.0f msg/s %s [%s]%n", n, size, m,
                                     r.messagesPerSecond(), r.check(), r.wire().negotiated());
@@ -236,7 +238,7 @@ public final class Harness {
             double lws = rows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == row.threads()
                     && o.connections() == row.connections() && o.size() == row.size() && o.result() != null)
                     .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
-            int m = Math.max(10, plan.streamMessagesPerRun() / row.connections());
+            int m = Math.max(10, total / row.connections());
             StreamResult r = row.result();
             List<String> cells = new ArrayList<>();
             if (r == null) {
@@ -350,6 +352,8 @@ public final class Harness {
         boolean plain = transport.equals(Transport.WS);
         List<String> servers = plain ? plan.echoServers() : plan.variants().echoServers();
         List<int[]> cases = plain ? plan.echoCases() : plan.variants().echoCases();
+        Duration warmup = plain ? plan.echoWarmup() : plan.variants().echoWarmup();
+        Duration measure = plain ? plan.echoMeasure() : plan.variants().echoMeasure();
         List<String> args = serverArgs(transport);
         List<EchoRow> rows = new ArrayList<>();
         for (String server : servers) {
@@ -357,10 +361,9 @@ public final class Harness {
             try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, args,
                     jvmExtras(server, transport.label() + "-echo"), logDir)) {
                 Target target = target(p.port(), transport);
-                generator.echo(target, new EchoSpec(16, 32, 4, plan.echoWarmup(), plan.echoWarmup()));
+                generator.echo(target, new EchoSpec(16, 32, 4, warmup, warmup));
                 for (int[] c : cases) {
-                    EchoResult r = medianEcho(target,
-                            new EchoSpec(c[0], c[1], c[2], plan.echoWarmup(), plan.echoMeasure()));
+                    EchoResult r = medianEcho(target, new EchoSpec(c[0], c[1], c[2], warmup, measure));
                     progress.printf("  N=%d S=%d W=%d: %.0f msg/s %s [%s]%n", c[0], c[1], c[2], r.messagesPerSecond(),
                             r.check(), r.wire().negotiated());
                     rows.add(new EchoRow(c[0], c[1], c[2], server, r, transport));
