@@ -30,6 +30,22 @@ public record DeflatedTemplate(byte[] payload, int headOffset, int tailOffset) {
      * {@code withTail} an 8-byte tail (the sync-stream layout; without it, the echo layout).
      */
     public static DeflatedTemplate of(int size, boolean withTail) {
+        return build(size, withTail, false);
+    }
+
+    /**
+     * The template of a sync-stream message (head, filler, tail) that follows another one of
+     * the same size on a connection whose receiver keeps its window (no
+     * {@code server_no_context_takeover}): the filler is compressed against the previous
+     * message, as a server with context takeover would, so it shrinks to a few back
+     * references. The sequence numbers are never referred to (the window's copies are
+     * assumed 0xff, a byte the filler does not contain, so no match can cover them).
+     */
+    public static DeflatedTemplate following(int size) {
+        return build(size, true, true);
+    }
+
+    private static DeflatedTemplate build(int size, boolean withTail, boolean againstPrevious) {
         int filler = size - 8 - (withTail ? 8 : 0);
         if (filler < 0) {
             throw new IllegalArgumentException("message too small for its fields: " + size);
@@ -38,7 +54,13 @@ public record DeflatedTemplate(byte[] payload, int headOffset, int tailOffset) {
         int head = storedEight(out);
         boolean endsWithFlush = false;
         if (filler > 0) {
-            out.writeBytes(syncFlushed(Filler.bytes(filler)));
+            byte[] window = null;
+            if (againstPrevious) {
+                window = new byte[size + 8]; // previous message, then this one's head
+                java.util.Arrays.fill(window, (byte) 0xff);
+                Filler.copy(window, 8, filler);
+            }
+            out.writeBytes(syncFlushed(Filler.bytes(filler), window));
             endsWithFlush = true;
         }
         int tail = -1;
@@ -63,9 +85,12 @@ public record DeflatedTemplate(byte[] payload, int headOffset, int tailOffset) {
         return at;
     }
 
-    private static byte[] syncFlushed(byte[] plain) {
+    private static byte[] syncFlushed(byte[] plain, byte[] window) {
         Deflater d = new Deflater(6, true);
         try {
+            if (window != null) {
+                d.setDictionary(window);
+            }
             d.setInput(plain);
             ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 2 + 64);
             byte[] chunk = new byte[8192];

@@ -34,6 +34,28 @@ class DeflatedTemplateTest {
     }
 
     @Test
+    void followingTemplatesInflateAgainstThePreviousMessageAndShrinkToBackReferences() throws Exception {
+        for (int size : new int[] {32, 4096, 65536}) {
+            DeflatedTemplate first = DeflatedTemplate.of(size, true);
+            DeflatedTemplate following = DeflatedTemplate.following(size);
+            if (size <= 4096) { // a 64 KiB predecessor lies beyond deflate's 32 KiB window
+                assertThat(following.payload().length).isLessThan(Math.max(40, size / 20));
+            }
+            Inflater inflater = new Inflater(true);
+            for (long seq : new long[] {0, 1, 0x0102_0304_ffff_ff61L, 0x6161_6161_6161_6161L}) {
+                DeflatedTemplate t = seq == 0 ? first : following;
+                byte[] payload = t.payload().clone();
+                ByteBuffer.wrap(payload).putLong(t.headOffset(), seq).putLong(t.tailOffset(), seq);
+                byte[] plain = inflate(inflater, payload, size);
+                assertThat(ByteBuffer.wrap(plain).getLong(0)).as("%d B #%x", size, seq).isEqualTo(seq);
+                assertThat(ByteBuffer.wrap(plain).getLong(size - 8)).isEqualTo(seq);
+                assertThat(Filler.matches(plain, 8, size - 16)).isTrue();
+            }
+            inflater.end();
+        }
+    }
+
+    @Test
     void patchedEchoTemplatesInflateToStampAndFiller() throws Exception {
         for (int size : new int[] {8, 32, 4096}) {
             DeflatedTemplate t = DeflatedTemplate.of(size, false);

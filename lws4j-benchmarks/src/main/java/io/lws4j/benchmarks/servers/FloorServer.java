@@ -32,7 +32,8 @@ import javax.net.ssl.SSLEngine;
  * nothing else. With deflate it accepts an offer of permessage-deflate with
  * {@code client_no_context_takeover} and sends stream messages pre-compressed
  * ({@link DeflatedTemplate}: only the sequence numbers are patched, nothing is compressed
- * per message); compressed echo messages go back as they came, still compressed, which is
+ * per message; the first message is compressed on its own, the others against the one
+ * before, as a server with context takeover would send them); compressed echo messages go back as they came, still compressed, which is
  * valid because the client may not refer to earlier messages. It is the generator's
  * ceiling, not a server: it does no deflate work at all.
  *
@@ -270,7 +271,7 @@ final class FloorServer implements BenchServer {
         int turns = 0;
         while (c.remaining > 0 && turns++ < WRITES_PER_TURN) {
             if (batch) {
-                while (c.remaining > 0 && c.out.remaining() >= c.template.length) {
+                while (c.remaining > 0 && c.out.remaining() >= c.template.bytes.length) {
                     c.nextMessage();
                 }
             } else {
@@ -302,6 +303,21 @@ final class FloorServer implements BenchServer {
         return all;
     }
 
+    /** A pre-built unmasked frame and where its head and tail sequence numbers go. */
+    private record Frame(byte[] bytes, int headAt, int tailAt) {
+        static Frame of(DeflatedTemplate t) {
+            return of(t.payload(), t.headOffset(), t.tailOffset(), true);
+        }
+
+        static Frame of(byte[] payload, int head, int tail, boolean compressed) {
+            ByteBuffer frame = ByteBuffer.allocate(Wire.headerLength(payload.length, false) + payload.length);
+            Wire.putHeader(frame, Wire.OP_BINARY, compressed, payload.length, false);
+            int start = frame.position();
+            frame.put(payload);
+            return new Frame(frame.array(), start + head, start + tail);
+        }
+    }
+
     /** One accepted connection; confined to the floor thread. */
     private static final class FloorConn {
         final SocketChannel channel;
@@ -311,10 +327,10 @@ final class FloorServer implements BenchServer {
         ByteBuffer in = ByteBuffer.allocate(16 * 1024);
         ByteBuffer out = ByteBuffer.allocate(BATCH_BYTES + 16);
         boolean open;
-        byte[] template;
-        /** Where the head and the tail sequence numbers go in {@link #template}. */
-        int headAt;
-        int tailAt;
+        /** Message 0 and its sequence-number offsets (differs from the rest only with deflate). */
+        Frame first;
+        /** Every later message. */
+        Frame template;
         long seq;
         long remaining;
 
@@ -323,37 +339,27 @@ final class FloorServer implements BenchServer {
         }
 
         void startStream(int messages, int messageSize) {
-            byte[] payload;
-            int head;
-            int tail;
             if (deflate) {
-                DeflatedTemplate t = DeflatedTemplate.of(messageSize, true);
-                payload = t.payload();
-                head = t.headOffset();
-                tail = t.tailOffset();
+                first = Frame.of(DeflatedTemplate.of(messageSize, true));
+                template = Frame.of(DeflatedTemplate.following(messageSize));
             } else {
-                payload = new byte[messageSize];
+                byte[] payload = new byte[messageSize];
                 Filler.copy(payload, 8, messageSize - 16);
-                head = 0;
-                tail = messageSize - 8;
+                template = Frame.of(payload, 0, messageSize - 8, false);
+                first = template;
             }
-            ByteBuffer frame = ByteBuffer.allocate(Wire.headerLength(payload.length, false) + payload.length);
-            Wire.putHeader(frame, Wire.OP_BINARY, deflate, payload.length, false);
-            headAt = frame.position() + head;
-            tailAt = frame.position() + tail;
-            frame.put(payload);
-            template = frame.array();
             seq = 0;
             remaining = messages;
-            reserve(template.length);
+            reserve(first.bytes.length);
         }
 
         void nextMessage() {
-            reserve(template.length);
+            Frame f = seq == 0 ? first : template;
+            reserve(f.bytes.length);
             int at = out.position();
-            out.put(template);
-            out.putLong(at + headAt, seq);
-            out.putLong(at + tailAt, seq);
+            out.put(f.bytes);
+            out.putLong(at + f.headAt, seq);
+            out.putLong(at + f.tailAt, seq);
             seq++;
             remaining--;
         }
