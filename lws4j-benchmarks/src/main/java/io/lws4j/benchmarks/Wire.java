@@ -13,7 +13,8 @@ import java.util.Base64;
  *
  * <p>Message layout of the sync-stream workload: a binary message of {@code size} bytes
  * (at least 16) that starts and ends with the 8-byte big-endian sequence number; the bytes
- * between are the {@link Filler} (the same for every message of a size). A torn message (one written while its producer already fills the next)
+ * between are the {@link Filler} (the same for every message of a size). A torn message
+ * (one written while its producer already fills the next)
  * shows up as a head that differs from the tail. The start command the client sends is the
  * text message {@code "go <messages> <size>"}.
  *

@@ -149,7 +149,8 @@ public final class Harness {
         sb.append("- Repetitions per stream/echo case: ").append(repeat).append(repeat > 1 ? " (median by msgs/s)" : "")
                 .append("\n");
         sb.append("- Transports: ").append(String.join(", ", transports.stream().map(Transport::label).toList()))
-                .append(certificate == null ? "" : " (wss: self-signed EC P-256 certificate made by keytool for this run)")
+                .append(certificate == null ? ""
+                        : " (wss: self-signed EC P-256 certificate made by keytool for this run)")
                 .append("\n\n");
         for (Table t : tables) {
             sb.append(t.markdown());
@@ -272,7 +273,8 @@ public final class Harness {
     /** Share of messages received compressed, and their average payload on the wire. */
     private static List<String> deflateCells(io.lws4j.benchmarks.loadgen.WireStats w) {
         double share = w.compressedShare();
-        return List.of(share < 0 ? "n/a" : String.format("%.0f %%", 100 * share), Table.number(w.wireBytesPerMessage()));
+        return List.of(share < 0 ? "n/a" : String.format("%.0f %%", 100 * share),
+                Table.number(w.wireBytesPerMessage()));
     }
 
     /**

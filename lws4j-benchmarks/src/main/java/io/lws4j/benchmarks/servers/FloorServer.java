@@ -33,9 +33,10 @@ import javax.net.ssl.SSLEngine;
  * {@code client_no_context_takeover} and sends stream messages pre-compressed
  * ({@link DeflatedTemplate}: only the sequence numbers are patched, nothing is compressed
  * per message; the first message is compressed on its own, the others against the one
- * before, as a server with context takeover would send them); compressed echo messages go back as they came, still compressed, which is
- * valid because the client may not refer to earlier messages. It is the generator's
- * ceiling, not a server: it does no deflate work at all.
+ * before, as a server with context takeover would send them); compressed echo messages
+ * go back as they came, still compressed, which is valid because the client may not
+ * refer to earlier messages. It is the generator's ceiling, not a server: it does no
+ * deflate work at all.
  *
  * <p>Service-thread confined: all methods except {@link #close()} run on the floor's own
  * selector thread; {@code close} may be called from any thread.
