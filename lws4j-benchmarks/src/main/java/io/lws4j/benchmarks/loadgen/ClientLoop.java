@@ -697,6 +697,9 @@ final class ClientLoop implements Runnable {
     private void flush(Conn c) throws IOException {
         ByteBuffer out = c.out;
         if (out.position() == 0 && !c.link.wantsWrite()) {
+            if (c.key.interestOps() != SelectionKey.OP_READ) {
+                c.key.interestOps(SelectionKey.OP_READ); // TLS: a read may have flushed what OP_WRITE waited for
+            }
             return;
         }
         out.flip();
