@@ -36,8 +36,7 @@ class HarnessSmokeTest {
         }
         assertThat(harness.echoRows).extracting(Harness.EchoRow::server).contains("floor", "lws4j");
         for (Harness.EchoRow row : harness.echoRows) {
-            EchoResult r = row.result();
-            assertThat(r.ok()).as(row.server() + ": " + r.check()).isTrue();
+            assertEchoesCameBackIntact(row);
         }
         assertThat(report).contains("| lws4j |", "| floor |", "exactly-once");
         System.out.print(report);
@@ -61,9 +60,8 @@ class HarnessSmokeTest {
         assertThat(harness.echoRows).extracting(row -> row.transport().label() + " " + row.server())
                 .contains("wss floor", "wss lws4j", "ws+deflate floor", "ws+deflate lws4j");
         for (Harness.EchoRow row : harness.echoRows) {
-            EchoResult r = row.result();
-            assertThat(r.ok()).as(row.transport() + " " + row.server() + ": " + r.check()).isTrue();
-            assertNegotiated(row.transport(), r.wire());
+            assertEchoesCameBackIntact(row);
+            assertNegotiated(row.transport(), row.result().wire());
         }
         assertThat(report).contains("sync-stream over wss (TLS)", "echo over ws with permessage-deflate",
                 "| lws4j |", "compressed");
@@ -83,6 +81,19 @@ class HarnessSmokeTest {
             assertThat(r.failedConnections()).isEqualTo(2);
             assertThat(r.error()).contains("did not accept permessage-deflate");
         }
+    }
+
+    /**
+     * The echo check without its timing part: on a loaded machine a smoke-sized measured
+     * period (a few hundred ms) may see no complete round trip, so the test asks that
+     * echoes came back at all (warm-up included), intact, on every connection.
+     */
+    private static void assertEchoesCameBackIntact(Harness.EchoRow row) {
+        EchoResult r = row.result();
+        String what = row.transport().label() + " " + row.server() + ": " + r.check();
+        assertThat(r.failedConnections()).as(what).isZero();
+        assertThat(r.corrupt()).as(what).isZero();
+        assertThat(r.wire().messages()).as(what + ", echoes received").isPositive();
     }
 
     private static void assertNegotiated(Transport t, io.lws4j.benchmarks.loadgen.WireStats wire) {
