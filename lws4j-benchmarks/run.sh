@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Runs the lws4j benchmarks: load-generator workloads (sync-stream, echo, idle, cold start)
 # against lws4j and its peers, each server in its own JVM, then the JMH micro-benchmarks.
+# Sync-stream and echo run once per transport: plain ws (the whole matrix), then wss and
+# permessage-deflate (N=64 rows; quick: ws,wss,ws+deflate; full adds wss+deflate and more N).
+# wss uses a self-signed key made by keytool in a temporary directory for the run.
 #
-#   lws4j-benchmarks/run.sh quick            # < 5 min: the table for BENCHMARKS.md
-#   lws4j-benchmarks/run.sh full             # the whole matrix (about 30-40 min on 2 cores)
+#   lws4j-benchmarks/run.sh quick            # about 5-6 min on a shared 2-core machine: the tables for BENCHMARKS.md
+#   lws4j-benchmarks/run.sh full             # the whole matrix (about 40-50 min on 2 cores)
+#   lws4j-benchmarks/run.sh quick --no-jmh --workloads stream,echo --transports wss,ws+deflate,wss+deflate
 #   lws4j-benchmarks/run.sh quick --jfr      # also record JFR profiles of the server JVMs
 #   lws4j-benchmarks/run.sh quick --no-jmh --servers lws4j,netty --workloads stream
 #

@@ -13,7 +13,8 @@ import java.util.Base64;
  *
  * <p>Message layout of the sync-stream workload: a binary message of {@code size} bytes
  * (at least 16) that starts and ends with the 8-byte big-endian sequence number; the bytes
- * between are zero. A torn message (one written while its producer already fills the next)
+ * between are the {@link Filler} (the same for every message of a size). A torn message
+ * (one written while its producer already fills the next)
  * shows up as a head that differs from the tail. The start command the client sends is the
  * text message {@code "go <messages> <size>"}.
  *
@@ -32,6 +33,10 @@ public final class Wire {
     public static final int MIN_STREAM_SIZE = 16;
     /** The mask key of every client frame; a constant lets frames be built once. */
     public static final int MASK_KEY = 0x5a1e_c0de;
+    /** First-byte bit of a compressed message's first frame (RFC 7692 "Per-Message Compressed"). */
+    public static final int RSV1 = 0x40;
+    /** The extension the generator offers with deflate on: no parameters, as plain as it gets. */
+    public static final String DEFLATE_OFFER = "permessage-deflate";
 
     private Wire() {
     }
@@ -48,6 +53,12 @@ public final class Wire {
     }
 
     public static byte[] upgradeRequest(String host, int port, String path, String subprotocol) {
+        return upgradeRequest(host, port, path, subprotocol, false);
+    }
+
+    /** The upgrade request; with {@code offerDeflate} it offers {@link #DEFLATE_OFFER}. */
+    public static byte[] upgradeRequest(String host, int port, String path, String subprotocol,
+            boolean offerDeflate) {
         StringBuilder sb = new StringBuilder(256)
                 .append("GET ").append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append(':').append(port).append("\r\n")
@@ -56,6 +67,9 @@ public final class Wire {
                 .append("Sec-WebSocket-Version: 13\r\n");
         if (subprotocol != null && !subprotocol.isEmpty()) {
             sb.append("Sec-WebSocket-Protocol: ").append(subprotocol).append("\r\n");
+        }
+        if (offerDeflate) {
+            sb.append("Sec-WebSocket-Extensions: ").append(DEFLATE_OFFER).append("\r\n");
         }
         return sb.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
@@ -67,7 +81,13 @@ public final class Wire {
 
     /** Writes a final frame header at the buffer's position and advances it. */
     public static void putHeader(ByteBuffer dst, int opcode, long payloadLength, boolean masked) {
-        dst.put((byte) (0x80 | opcode));
+        putHeader(dst, opcode, false, payloadLength, masked);
+    }
+
+    /** Writes a final frame header, with RSV1 set when {@code compressed}, and advances the buffer. */
+    public static void putHeader(ByteBuffer dst, int opcode, boolean compressed, long payloadLength,
+            boolean masked) {
+        dst.put((byte) (0x80 | (compressed ? RSV1 : 0) | opcode));
         int maskBit = masked ? 0x80 : 0;
         if (payloadLength < 126) {
             dst.put((byte) (maskBit | (int) payloadLength));
@@ -90,8 +110,13 @@ public final class Wire {
 
     /** A complete masked client frame carrying {@code payload}. */
     public static byte[] maskedFrame(int opcode, byte[] payload) {
+        return maskedFrame(opcode, false, payload);
+    }
+
+    /** A complete masked client frame carrying {@code payload}, with RSV1 when {@code compressed}. */
+    public static byte[] maskedFrame(int opcode, boolean compressed, byte[] payload) {
         ByteBuffer frame = ByteBuffer.allocate(headerLength(payload.length, true) + payload.length);
-        putHeader(frame, opcode, payload.length, true);
+        putHeader(frame, opcode, compressed, payload.length, true);
         for (int i = 0; i < payload.length; i++) {
             frame.put((byte) (payload[i] ^ maskByte(i)));
         }
@@ -131,7 +156,10 @@ public final class Wire {
         }
     }
 
-    /** Fills {@code dst} from position 0 with stream message {@code seq} of {@code size} bytes, flipped. */
+    /**
+     * Makes {@code dst} stream message {@code seq} of {@code size} bytes, flipped: patches the
+     * head and tail of a buffer from {@link #streamBuffer} (whose filler stays as it is).
+     */
     public static void fillStreamMessage(ByteBuffer dst, long seq, int size) {
         dst.clear();
         dst.putLong(0, seq);
@@ -139,8 +167,26 @@ public final class Wire {
         dst.limit(size);
     }
 
-    /** A fresh zeroed buffer for stream messages of {@code size} bytes. */
+    /** A fresh buffer for stream messages of {@code size} bytes, its filler in place. */
     public static ByteBuffer streamBuffer(int size) {
-        return ByteBuffer.allocate(size);
+        ByteBuffer b = ByteBuffer.allocate(size);
+        Filler.copy(b.array(), 8, Math.max(0, size - 16));
+        return b;
+    }
+
+    /**
+     * The value of header {@code name} (case-insensitive) in a response head, several lines
+     * joined with ", ", or null when absent.
+     */
+    public static String header(String head, String name) {
+        String prefix = name.toLowerCase(java.util.Locale.ROOT) + ":";
+        StringBuilder value = null;
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)) {
+                value = value == null ? new StringBuilder() : value.append(", ");
+                value.append(line.substring(prefix.length()).trim());
+            }
+        }
+        return value == null ? null : value.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.lws4j.benchmarks.harness;
 
+import io.lws4j.benchmarks.BenchCertificate;
 import io.lws4j.benchmarks.loadgen.EchoResult;
 import io.lws4j.benchmarks.loadgen.EchoSpec;
 import io.lws4j.benchmarks.loadgen.LoadGenerator;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Runs the benchmark workloads against every server, each in its own JVM, with the one
@@ -30,6 +32,7 @@ import java.util.Map;
  *      [--workloads stream,demo,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
  *      [--selectors 1|2] [--logs DIR] [--stream-n 8,64] [--stream-s 32] [--stream-total MESSAGES]
  *      [--echo-seconds 5] [--repeat 3 (median of 3 per stream/echo case)]
+ *      [--transports ws,wss,ws+deflate,wss+deflate]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
  *      [--subprotocol lws-minimal] --expect M [--connections N] [--seq-step K] [--no-start]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:9000/ --echo
@@ -40,11 +43,12 @@ import java.util.Map;
  */
 public final class Harness {
     /** One measured stream row. */
-    record StreamRow(int threads, int connections, int size, String server, StreamResult result) {
+    record StreamRow(int threads, int connections, int size, String server, StreamResult result,
+            Transport transport) {
     }
 
     /** One measured echo row. */
-    record EchoRow(int connections, int size, int window, String server, EchoResult result) {
+    record EchoRow(int connections, int size, int window, String server, EchoResult result, Transport transport) {
     }
 
     /** Idle servers: heap fixed and pre-touched (see runIdle). */
@@ -55,6 +59,9 @@ public final class Harness {
     private final Path jfrDir;
     private final PrintStream progress;
     private int repeat = 1;
+    /** The wss runs' key and certificate, made on first use in a temporary directory. */
+    private BenchCertificate certificate;
+    private SSLContext clientTls;
     final List<StreamRow> streamRows = new ArrayList<>();
     final List<EchoRow> echoRows = new ArrayList<>();
     final List<Table> tables = new ArrayList<>();
@@ -85,6 +92,15 @@ public final class Harness {
                     ints(opts.get("--stream-s"), plan.streamSizes()),
                     Integer.parseInt(opts.getOrDefault("--stream-total", Integer.toString(plan.streamMessagesPerRun()))));
         }
+        if (opts.containsKey("--stream-n") || opts.containsKey("--stream-s") || opts.containsKey("--stream-total")) {
+            plan = plan.withVariantStream(ints(opts.get("--stream-n"), plan.variants().streamConnections()),
+                    ints(opts.get("--stream-s"), plan.variants().streamSizes()),
+                    Integer.parseInt(opts.getOrDefault("--stream-total",
+                            Integer.toString(plan.variants().streamMessagesPerRun()))));
+        }
+        if (opts.containsKey("--transports")) {
+            plan = plan.withTransports(Transport.parseList(opts.get("--transports")));
+        }
         if (opts.containsKey("--echo-seconds")) {
             plan = plan.withEchoMeasure(Duration.ofMillis((long) (1000 * Double.parseDouble(opts.get("--echo-seconds")))));
         }
@@ -107,14 +123,19 @@ public final class Harness {
     /** Runs the named workloads and returns the report (markdown). */
     String run(List<String> workloads) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
+        List<Transport> transports = plan.variants().transports();
         if (workloads.contains("stream")) {
-            runStream();
+            for (Transport t : transports) {
+                runStream(t);
+            }
         }
         if (workloads.contains("demo")) {
             runDemo();
         }
         if (workloads.contains("echo")) {
-            runEcho();
+            for (Transport t : transports) {
+                runEcho(t);
+            }
         }
         if (workloads.contains("idle") && plan.idleConnections() > 0) {
             runIdle();
@@ -126,6 +147,10 @@ public final class Harness {
         sb.append("## ").append(plan.name()).append(" pass, ").append(Instant.now()).append("\n\n");
         sb.append(Machine.describe());
         sb.append("- Repetitions per stream/echo case: ").append(repeat).append(repeat > 1 ? " (median by msgs/s)" : "")
+                .append("\n");
+        sb.append("- Transports: ").append(String.join(", ", transports.stream().map(Transport::label).toList()))
+                .append(certificate == null ? ""
+                        : " (wss: self-signed EC P-256 certificate made by keytool for this run)")
                 .append("\n\n");
         for (Table t : tables) {
             sb.append(t.markdown());
@@ -143,54 +168,113 @@ public final class Harness {
                 + jfrDir.resolve(impl + "-" + tag + ".jfr").toAbsolutePath());
     }
 
-    void runStream() throws IOException, InterruptedException {
-        for (int threads : plan.streamThreads()) {
-            int queue = plan.streamConnections().stream().mapToInt(Integer::intValue).max().orElse(1);
-            for (String server : plan.streamServers()) {
-                progress.printf("stream: %s T=%d%n", server, threads);
-                try (ServerProcess p = ServerProcess.start(server, 0, threads, queue,
-                        jvmExtras(server, "stream-T" + threads), logDir)) {
-                    Target target = Target.loopback(p.port());
+    /** The run's certificate (made on first use) and the server options of {@code t}. */
+    private List<String> serverArgs(Transport t) throws IOException, InterruptedException {
+        if (t.tls() && certificate == null) {
+            Path dir = Files.createTempDirectory("lws4j-bench-tls-");
+            dir.toFile().deleteOnExit();
+            certificate = BenchCertificate.generate(dir);
+            try {
+                clientTls = certificate.clientContext();
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("cannot load the generated certificate", e);
+            }
+        }
+        return t.serverArgs(certificate);
+    }
+
+    private Target target(int port, Transport t) {
+        return Target.loopback(port).with(t.tls() ? clientTls : null, t.deflate());
+    }
+
+    void runStream(Transport transport) throws IOException, InterruptedException {
+        boolean plain = transport.equals(Transport.WS);
+        Plan.Variants v = plan.variants();
+        List<Integer> threadList = plain ? plan.streamThreads() : plan.streamThreads().subList(0, 1);
+        List<String> servers = plain ? plan.streamServers() : v.streamServers();
+        List<Integer> connections = plain ? plan.streamConnections() : v.streamConnections();
+        List<Integer> sizes = plain ? plan.streamSizes() : v.streamSizes();
+        int total = plain ? plan.streamMessagesPerRun() : v.streamMessagesPerRun();
+        List<String> args = serverArgs(transport);
+        List<StreamRow> rows = new ArrayList<>();
+        for (int threads : threadList) {
+            int queue = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
+            for (String server : servers) {
+                progress.printf("stream (%s): %s T=%d%n", transport.label(), server, threads);
+                try (ServerProcess p = ServerProcess.start(server, 0, threads, queue, args,
+                        jvmExtras(server, transport.label() + "-stream-T" + threads), logDir)) {
+                    Target target = target(p.port(), transport);
                     // Warm-up: JIT both sides on the same path before anything is measured.
-                    generator.stream(target, new StreamSpec(16, Math.max(10, plan.streamMessagesPerRun() / 64),
-                            32, plan.streamTimeout()));
-                    for (int size : plan.streamSizes()) {
-                        for (int n : plan.streamConnections()) {
-                            int m = Math.max(10, plan.streamMessagesPerRun() / n);
+                    generator.stream(target, new StreamSpec(16, Math.max(10, total / 64), 32, plan.streamTimeout()));
+                    for (int size : sizes) {
+                        for (int n : connections) {
+                            int m = Math.max(10, total / n);
                             StreamResult r = medianStream(target, new StreamSpec(n, m, size, plan.streamTimeout()));
-                            progress.printf("  N=%d S=%d M=%d: %.0f msg/s %s%n", n, size, m,
-                                    r.messagesPerSecond(), r.check());
-                            streamRows.add(new StreamRow(threads, n, size, server, r));
+                            progress.printf("  N=%d S=%d M=%d: %.0f msg/s %s [%s]%n", n, size, m,
+                                    r.messagesPerSecond(), r.check(), r.wire().negotiated());
+                            rows.add(new StreamRow(threads, n, size, server, r, transport));
                         }
                     }
                 } catch (IOException e) {
                     progress.println("  " + server + " failed: " + e.getMessage());
-                    for (int size : plan.streamSizes()) {
-                        for (int n : plan.streamConnections()) {
-                            streamRows.add(new StreamRow(threads, n, size, server, null));
+                    for (int size : sizes) {
+                        for (int n : connections) {
+                            rows.add(new StreamRow(threads, n, size, server, null, transport));
                         }
                     }
                 }
             }
         }
-        Table t = new Table("sync-stream: one message per SYNC (or per awaited write)", "T", "N", "S (B)",
-                "M/conn", "server", "msgs/s", "× lws4j", "gap p50 µs", "gap p99 µs", "exactly-once, in order");
-        for (StreamRow row : streamRows) {
-            double lws = streamRows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == row.threads()
+        streamRows.addAll(rows);
+        String title = plain ? "sync-stream: one message per SYNC (or per awaited write)"
+                : "sync-stream over " + describe(transport) + ": one message per SYNC (or per awaited write)";
+        List<String> header = new ArrayList<>(List.of("T", "N", "S (B)", "M/conn", "server", "msgs/s", "× lws4j",
+                "gap p50 µs", "gap p99 µs", "exactly-once, in order"));
+        if (transport.deflate()) {
+            header.addAll(List.of("compressed", "wire B/msg"));
+        }
+        Table t = new Table(title, header.toArray(String[]::new));
+        Map<String, String> negotiated = new LinkedHashMap<>();
+        for (StreamRow row : rows) {
+            double lws = rows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == row.threads()
                     && o.connections() == row.connections() && o.size() == row.size() && o.result() != null)
                     .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
-            int m = Math.max(10, plan.streamMessagesPerRun() / row.connections());
+            int m = Math.max(10, total / row.connections());
             StreamResult r = row.result();
+            List<String> cells = new ArrayList<>();
             if (r == null) {
-                t.add(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
-                        "n/a", "n/a", "n/a", "n/a", "server failed to start");
-                continue;
+                cells.addAll(List.of(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
+                        "n/a", "n/a", "n/a", "n/a", "server failed to start"));
+                if (transport.deflate()) {
+                    cells.addAll(List.of("n/a", "n/a"));
+                }
+            } else {
+                cells.addAll(List.of(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
+                        Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
+                        Table.micros(r.gaps().quantile(0.50)), Table.micros(r.gaps().quantile(0.99)), r.check()));
+                if (transport.deflate()) {
+                    cells.addAll(deflateCells(r.wire()));
+                }
+                negotiated.putIfAbsent(row.server(), r.wire().negotiated());
             }
-            t.add(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
-                    Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
-                    Table.micros(r.gaps().quantile(0.50)), Table.micros(r.gaps().quantile(0.99)), r.check());
+            t.add(cells.toArray(String[]::new));
+        }
+        if (!plain) {
+            negotiated.forEach((server, what) -> t.note(server + ": " + what));
         }
         tables.add(t);
+    }
+
+    private static String describe(Transport t) {
+        return t.tls() && t.deflate() ? "wss with permessage-deflate"
+                : t.tls() ? "wss (TLS)" : t.deflate() ? "ws with permessage-deflate" : "ws";
+    }
+
+    /** Share of messages received compressed, and their average payload on the wire. */
+    private static List<String> deflateCells(io.lws4j.benchmarks.loadgen.WireStats w) {
+        double share = w.compressedShare();
+        return List.of(share < 0 ? "n/a" : String.format("%.0f %%", 100 * share),
+                Table.number(w.wireBytesPerMessage()));
     }
 
     /**
@@ -226,7 +310,8 @@ public final class Harness {
                     StreamResult r = generator.stream(target, new StreamSpec(n, m, 32, false, plan.streamTimeout(), step));
                     progress.printf("  %.0f msg/s %s%n", r.messagesPerSecond(), r.check());
                     double lws = streamRows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == threads
-                            && o.connections() == n && o.size() == 32 && o.result() != null)
+                            && o.connections() == n && o.size() == 32 && o.result() != null
+                            && o.transport().equals(Transport.WS))
                             .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
                     t.add(str(threads), str(n), str(m), "lws4j-demo", Table.number(r.messagesPerSecond()),
                             Table.ratio(r.messagesPerSecond(), lws), Table.micros(r.gaps().quantile(0.5)),
@@ -265,34 +350,58 @@ public final class Harness {
         return runs.get(runs.size() / 2);
     }
 
-    void runEcho() throws IOException, InterruptedException {
-        for (String server : plan.echoServers()) {
-            progress.printf("echo: %s%n", server);
-            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, jvmExtras(server, "echo"), logDir)) {
-                Target target = Target.loopback(p.port());
-                generator.echo(target, new EchoSpec(16, 32, 4, plan.echoWarmup(), plan.echoWarmup()));
-                for (int[] c : plan.echoCases()) {
-                    EchoResult r = medianEcho(target,
-                            new EchoSpec(c[0], c[1], c[2], plan.echoWarmup(), plan.echoMeasure()));
-                    progress.printf("  N=%d S=%d W=%d: %.0f msg/s %s%n", c[0], c[1], c[2], r.messagesPerSecond(),
-                            r.check());
-                    echoRows.add(new EchoRow(c[0], c[1], c[2], server, r));
+    void runEcho(Transport transport) throws IOException, InterruptedException {
+        boolean plain = transport.equals(Transport.WS);
+        List<String> servers = plain ? plan.echoServers() : plan.variants().echoServers();
+        List<int[]> cases = plain ? plan.echoCases() : plan.variants().echoCases();
+        Duration warmup = plain ? plan.echoWarmup() : plan.variants().echoWarmup();
+        Duration measure = plain ? plan.echoMeasure() : plan.variants().echoMeasure();
+        List<String> args = serverArgs(transport);
+        List<EchoRow> rows = new ArrayList<>();
+        for (String server : servers) {
+            progress.printf("echo (%s): %s%n", transport.label(), server);
+            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, args,
+                    jvmExtras(server, transport.label() + "-echo"), logDir)) {
+                Target target = target(p.port(), transport);
+                generator.echo(target, new EchoSpec(16, 32, 4, warmup, warmup));
+                for (int[] c : cases) {
+                    EchoResult r = medianEcho(target, new EchoSpec(c[0], c[1], c[2], warmup, measure));
+                    progress.printf("  N=%d S=%d W=%d: %.0f msg/s %s [%s]%n", c[0], c[1], c[2], r.messagesPerSecond(),
+                            r.check(), r.wire().negotiated());
+                    rows.add(new EchoRow(c[0], c[1], c[2], server, r, transport));
                 }
             } catch (IOException e) {
                 progress.println("  " + server + " failed: " + e.getMessage());
             }
         }
-        Table t = new Table("echo: binary messages, ping-pong (window 1) and pipelined (window 16, at most 256 KiB in flight per connection)", "N", "S (B)",
-                "window", "server", "msgs/s", "× lws4j", "RTT p50 µs", "RTT p99 µs", "check");
-        for (EchoRow row : echoRows) {
-            double lws = echoRows.stream().filter(o -> o.server().equals("lws4j") && o.connections() == row.connections()
+        echoRows.addAll(rows);
+        String what = "binary messages, ping-pong (window 1) and pipelined (window 16, at most 256 KiB in flight per "
+                + "connection)";
+        List<String> header = new ArrayList<>(List.of("N", "S (B)", "window", "server", "msgs/s", "× lws4j",
+                "RTT p50 µs", "RTT p99 µs", "check"));
+        if (transport.deflate()) {
+            header.addAll(List.of("compressed (server→client)", "wire B/msg"));
+        }
+        Table t = new Table(plain ? "echo: " + what : "echo over " + describe(transport) + ": " + what,
+                header.toArray(String[]::new));
+        Map<String, String> negotiated = new LinkedHashMap<>();
+        for (EchoRow row : rows) {
+            double lws = rows.stream().filter(o -> o.server().equals("lws4j") && o.connections() == row.connections()
                     && o.size() == row.size() && o.window() == row.window())
                     .mapToDouble(o -> o.result().messagesPerSecond()).findFirst().orElse(-1);
             EchoResult r = row.result();
-            t.add(str(row.connections()), str(row.size()), str(row.window()), row.server(),
-                    Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
+            List<String> cells = new ArrayList<>(List.of(str(row.connections()), str(row.size()), str(row.window()),
+                    row.server(), Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
                     Table.micros(r.roundTrips().quantile(0.50)), Table.micros(r.roundTrips().quantile(0.99)),
-                    r.check());
+                    r.check()));
+            if (transport.deflate()) {
+                cells.addAll(deflateCells(r.wire()));
+            }
+            negotiated.putIfAbsent(row.server(), r.wire().negotiated());
+            t.add(cells.toArray(String[]::new));
+        }
+        if (!plain) {
+            negotiated.forEach((server, how) -> t.note(server + ": " + how));
         }
         tables.add(t);
     }

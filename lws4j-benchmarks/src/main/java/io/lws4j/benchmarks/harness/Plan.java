@@ -21,13 +21,61 @@ import java.util.List;
  * @param idleConnections connections held open
  * @param coldServers servers of the cold-start workload
  * @param coldRepeats cold starts per server (the median is reported)
+ * @param variants the wss and deflate rows: which transports, and their smaller matrix
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
 record Plan(String name, List<String> streamServers, List<Integer> streamThreads, List<Integer> streamConnections,
         List<Integer> streamSizes, int streamMessagesPerRun, Duration streamTimeout,
         List<String> echoServers, List<int[]> echoCases, Duration echoWarmup, Duration echoMeasure,
-        List<String> idleServers, int idleConnections, List<String> coldServers, int coldRepeats) {
+        List<String> idleServers, int idleConnections, List<String> coldServers, int coldRepeats,
+        Variants variants) {
+
+    /**
+     * The rows repeated per transport. Plain ws gets the whole matrix above; every other
+     * transport gets this smaller one, at the first pool size T of the plan only.
+     *
+     * @param transports transports in table order (ws, when listed, uses the plan's own matrix)
+     * @param streamServers sync-stream servers
+     * @param streamConnections connection counts N
+     * @param streamSizes message sizes S
+     * @param echoServers echo servers
+     * @param echoCases (connections, size, window) triples
+     * @param streamMessagesPerRun N × M is about this
+     * @param echoWarmup warm-up of each echo run
+     * @param echoMeasure measured period of each echo run
+     *
+     * <p>Thread-safe: any method may be called from any thread.
+     */
+    record Variants(List<Transport> transports, List<String> streamServers, List<Integer> streamConnections,
+            List<Integer> streamSizes, List<String> echoServers, List<int[]> echoCases, int streamMessagesPerRun,
+            Duration echoWarmup, Duration echoMeasure) {
+
+        Variants withTransports(List<Transport> list) {
+            return new Variants(list, streamServers, streamConnections, streamSizes, echoServers, echoCases,
+                    streamMessagesPerRun, echoWarmup, echoMeasure);
+        }
+
+        Variants onlyServers(List<String> keep) {
+            return new Variants(transports, filter(streamServers, keep), streamConnections, streamSizes,
+                    filter(echoServers, keep), echoCases, streamMessagesPerRun, echoWarmup, echoMeasure);
+        }
+
+        Variants withStream(List<Integer> connections, List<Integer> sizes, int messagesPerRun) {
+            return new Variants(transports, streamServers, connections, sizes, echoServers, echoCases,
+                    messagesPerRun, echoWarmup, echoMeasure);
+        }
+
+        Variants withEchoMeasure(Duration measure) {
+            return new Variants(transports, streamServers, streamConnections, streamSizes, echoServers, echoCases,
+                    streamMessagesPerRun, echoWarmup, measure);
+        }
+    }
+
+    /** Peers of the wss and deflate rows: lws4j, the libraries, and the floor that shows the generator's ceiling. */
+    static final List<String> VARIANT_STREAM_SERVERS = List.of("floor-batch", "lws4j", "netty", "jetty");
+    static final List<String> VARIANT_ECHO_SERVERS = List.of("floor", "lws4j", "netty", "jetty", "java-websocket");
+    static final List<int[]> VARIANT_ECHO_CASES = List.of(new int[] {64, 32, 1}, new int[] {64, 4096, 1});
 
     static final List<String> STREAM_SERVERS = List.of("floor", "floor-batch", "lws4j", "lws4j-juc", "netty", "jetty");
     static final List<String> ECHO_SERVERS = List.of("floor", "lws4j", "netty", "jetty", "java-websocket");
@@ -38,21 +86,36 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
     Plan onlyServers(List<String> keep) {
         return new Plan(name, filter(streamServers, keep), streamThreads, streamConnections, streamSizes,
                 streamMessagesPerRun, streamTimeout, filter(echoServers, keep), echoCases, echoWarmup, echoMeasure,
-                filter(idleServers, keep), idleConnections, filter(coldServers, keep), coldRepeats);
+                filter(idleServers, keep), idleConnections, filter(coldServers, keep), coldRepeats,
+                variants.onlyServers(keep));
+    }
+
+    /** This plan with other stream connection counts, sizes and messages per run for the wss and deflate rows. */
+    Plan withVariantStream(List<Integer> connections, List<Integer> sizes, int messagesPerRun) {
+        return new Plan(name, streamServers, streamThreads, streamConnections, streamSizes, streamMessagesPerRun,
+                streamTimeout, echoServers, echoCases, echoWarmup, echoMeasure, idleServers, idleConnections,
+                coldServers, coldRepeats, variants.withStream(connections, sizes, messagesPerRun));
+    }
+
+    /** This plan with other transports (ws keeps the whole matrix, the others the variant one). */
+    Plan withTransports(List<Transport> transports) {
+        return new Plan(name, streamServers, streamThreads, streamConnections, streamSizes, streamMessagesPerRun,
+                streamTimeout, echoServers, echoCases, echoWarmup, echoMeasure, idleServers, idleConnections,
+                coldServers, coldRepeats, variants.withTransports(transports));
     }
 
     /** This plan with other stream connection counts and messages per run (for profiling one case). */
     Plan withStream(List<Integer> connections, List<Integer> sizes, int messagesPerRun) {
         return new Plan(name, streamServers, streamThreads, connections, sizes, messagesPerRun, streamTimeout,
                 echoServers, echoCases, echoWarmup, echoMeasure, idleServers, idleConnections, coldServers,
-                coldRepeats);
+                coldRepeats, variants);
     }
 
-    /** This plan with another measured period per echo case. */
+    /** This plan with another measured period per echo case (wss and deflate rows too). */
     Plan withEchoMeasure(Duration measure) {
         return new Plan(name, streamServers, streamThreads, streamConnections, streamSizes, streamMessagesPerRun,
                 streamTimeout, echoServers, echoCases, echoWarmup, measure, idleServers, idleConnections,
-                coldServers, coldRepeats);
+                coldServers, coldRepeats, variants.withEchoMeasure(measure));
     }
 
     private static List<String> filter(List<String> servers, List<String> keep) {
@@ -67,17 +130,31 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
         return switch (name) {
             case "smoke" -> new Plan("smoke", List.of("floor", "lws4j"), List.of(2), List.of(2), List.of(32), 100,
                     Duration.ofSeconds(20), List.of("floor", "lws4j"), List.of(new int[] {2, 32, 1}),
-                    Duration.ofMillis(100), Duration.ofMillis(300), List.of(), 0, List.of(), 0);
+                    Duration.ofMillis(100), Duration.ofMillis(300), List.of(), 0, List.of(), 0,
+                    new Variants(List.of(Transport.WS), List.of("floor-batch", "lws4j"), List.of(2), List.of(32),
+                            List.of("floor", "lws4j"), List.of(new int[] {2, 4096, 1}), 100, Duration.ofMillis(100),
+                            Duration.ofMillis(300)));
             case "quick" -> new Plan("quick", STREAM_SERVERS, List.of(3), List.of(8, 64, 512), List.of(32, 4096),
                     60_000, Duration.ofSeconds(20), ECHO_SERVERS,
                     List.of(new int[] {1, 32, 1}, new int[] {64, 32, 1}, new int[] {64, 32, 16},
                             new int[] {64, 4096, 1}, new int[] {64, 65536, 1}),
-                    Duration.ofMillis(500), Duration.ofMillis(1500), MEMORY_SERVERS, 2_000, COLD_SERVERS, 1);
+                    Duration.ofMillis(500), Duration.ofMillis(1500), MEMORY_SERVERS, 2_000, COLD_SERVERS, 1,
+                    new Variants(Transport.parseList("ws,wss,ws+deflate"), VARIANT_STREAM_SERVERS, List.of(64),
+                            List.of(32, 4096), VARIANT_ECHO_SERVERS, VARIANT_ECHO_CASES, 30_000,
+                            Duration.ofMillis(300), Duration.ofMillis(1000)));
             case "full" -> new Plan("full", STREAM_SERVERS, List.of(3, twiceCores()), List.of(8, 64, 512),
                     List.of(32, 4096), 300_000, Duration.ofSeconds(90), ECHO_SERVERS, fullEchoCases(),
-                    Duration.ofSeconds(2), Duration.ofSeconds(5), MEMORY_SERVERS, 10_000, COLD_SERVERS, 3);
+                    Duration.ofSeconds(2), Duration.ofSeconds(5), MEMORY_SERVERS, 10_000, COLD_SERVERS, 3,
+                    new Variants(Transport.parseList("ws,wss,ws+deflate,wss+deflate"), STREAM_SERVERS,
+                            List.of(8, 64, 512), List.of(32, 4096), ECHO_SERVERS, fullVariantEchoCases(), 300_000,
+                            Duration.ofSeconds(2), Duration.ofSeconds(5)));
             default -> throw new IllegalArgumentException("unknown mode " + name + " (smoke, quick, full)");
         };
+    }
+
+    private static List<int[]> fullVariantEchoCases() {
+        return List.of(new int[] {1, 32, 1}, new int[] {64, 32, 1}, new int[] {64, 32, 16}, new int[] {64, 4096, 1},
+                new int[] {64, 4096, 16}, new int[] {64, 65536, 1});
     }
 
     private static List<int[]> fullEchoCases() {

@@ -41,7 +41,17 @@ final class ServerProcess implements AutoCloseable {
     /** Starts a server and waits for its READY line. */
     static ServerProcess start(String impl, int port, int threads, int queue, List<String> extraJvm, Path logDir)
             throws IOException {
-        ServerProcess p = spawn(impl, port, threads, queue, extraJvm, logDir);
+        return start(impl, port, threads, queue, List.of(), extraJvm, logDir);
+    }
+
+    /** Starts a server with extra server options (wss, deflate) and waits for its READY line. */
+    static ServerProcess start(String impl, int port, int threads, int queue, List<String> serverArgs,
+            List<String> extraJvm, Path logDir) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--impl", impl, "--port", Integer.toString(port), "--threads",
+                Integer.toString(threads), "--queue", Integer.toString(queue)));
+        args.addAll(serverArgs);
+        ServerProcess p = spawnMain(impl, "io.lws4j.benchmarks.servers.ServerMain", args, port, extraJvm, logDir,
+                false);
         String line = p.readLine(30_000);
         while (line != null && !line.startsWith("READY ")) {
             line = p.readLine(30_000); // JVM chatter such as JFR's startup line

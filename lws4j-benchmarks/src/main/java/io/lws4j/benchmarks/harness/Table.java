@@ -12,6 +12,7 @@ final class Table {
     private final String title;
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     Table(String title, String... header) {
         this.title = title;
@@ -23,6 +24,11 @@ final class Table {
             throw new IllegalArgumentException("row has " + cells.length + " cells, header " + header.size());
         }
         rows.add(List.of(cells));
+    }
+
+    /** A line printed under the table (as a list item). */
+    void note(String line) {
+        notes.add(line);
     }
 
     List<List<String>> rows() {
@@ -41,7 +47,15 @@ final class Table {
         for (List<String> r : rows) {
             sb.append("| ").append(String.join(" | ", r)).append(" |\n");
         }
-        return sb.append("\n").toString();
+        sb.append("\n");
+        if (!notes.isEmpty()) {
+            sb.append("Negotiated (first connection of each server):\n\n");
+            for (String n : notes) {
+                sb.append("- ").append(n).append("\n");
+            }
+            sb.append("\n");
+        }
+        return sb.toString();
     }
 
     static String number(double v) {

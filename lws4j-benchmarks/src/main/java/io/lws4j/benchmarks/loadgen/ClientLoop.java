@@ -1,8 +1,15 @@
 package io.lws4j.benchmarks.loadgen;
 
+import io.lws4j.benchmarks.DeflatedTemplate;
+import io.lws4j.benchmarks.Filler;
+import io.lws4j.benchmarks.Link;
+import io.lws4j.benchmarks.TlsLink;
 import io.lws4j.benchmarks.Wire;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -11,6 +18,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import javax.net.ssl.SSLEngine;
 
 /**
  * One load-generator selector thread and the connections it owns. The coordinator
@@ -21,6 +31,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Frames are parsed in place in each connection's read buffer; client frames are built
  * once (masked with a constant key) and copied, with only the sequence or timestamp bytes
  * patched, so the hot path does not allocate.
+ *
+ * <p>Over wss each connection's bytes pass through a {@link TlsLink} (an {@code SSLEngine}
+ * with buffers of its own). With deflate the upgrade offers permessage-deflate and a 101
+ * without it fails the connection; compressed messages (RSV1) are inflated frame by frame
+ * into the connection's plaintext buffer with its own {@link Inflater}, and the checks run
+ * on the plaintext. Echo messages go out pre-compressed ({@link DeflatedTemplate}).
  *
  * <p>Not thread-safe: instances must not be shared; all methods except {@link #go},
  * {@link #shutdown} and the volatile phase fields run on the loop's own thread.
@@ -37,6 +53,10 @@ final class ClientLoop implements Runnable {
     private static final int FAILED = 4;
     private static final int MAX_CONNECTS_IN_FLIGHT = 64;
     private static final byte[] ACCEPT = Wire.ACCEPT.getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /** RFC 7692 §7.2.2: the receiver appends these four octets to a compressed message. */
+    private static final byte[] DEFLATE_TAIL = {0x00, 0x00, (byte) 0xff, (byte) 0xff};
+    private static final int MAX_MESSAGE = 64 << 20;
 
     private final Mode mode;
     private final Target target;
@@ -47,12 +67,16 @@ final class ClientLoop implements Runnable {
     // STREAM
     private final int messages;
     private final long seqStep;
+    private final int streamSize;
     private final byte[] startFrame;
     // ECHO
     private final int echoSize;
     private final int window;
     private final byte[] echoFrame;
     private final int echoPayloadStart;
+    /** Where the timestamp goes in the echo payload (0 plain; inside a stored block when compressed). */
+    private final int echoStampOffset;
+    private final int plainCapacity;
 
     private volatile boolean go;
     private volatile boolean shutdown;
@@ -68,6 +92,11 @@ final class ClientLoop implements Runnable {
     long corrupt;
     long measuredMessages;
     long lastArrivalNanos;
+    long dataMessages;
+    long compressedMessages;
+    long wirePayloadBytes;
+    long plainPayloadBytes;
+    String negotiated;
     int failed;
     private volatile int failedPublished;
     String firstError;
@@ -80,15 +109,32 @@ final class ClientLoop implements Runnable {
         this.target = target;
         this.selector = Selector.open();
         this.opened = opened;
-        this.request = Wire.upgradeRequest(target.host(), target.port(), target.path(), target.subprotocol());
+        this.request = Wire.upgradeRequest(target.host(), target.port(), target.path(), target.subprotocol(),
+                target.deflate());
         this.messages = stream == null ? 0 : stream.messages();
         this.seqStep = stream == null ? 1 : stream.seqStep();
+        this.streamSize = stream == null ? 0 : stream.size();
         this.startFrame = stream == null || !stream.sendStart() ? null
                 : Wire.maskedFrame(Wire.OP_TEXT, Wire.startCommand(stream.messages(), stream.size()));
         this.echoSize = echo == null ? 0 : echo.size();
         this.window = echo == null ? 0 : echo.window();
-        this.echoFrame = echo == null ? null : Wire.maskedFrame(Wire.OP_BINARY, new byte[echo.size()]);
-        this.echoPayloadStart = echo == null ? 0 : Wire.headerLength(echo.size(), true);
+        if (echo == null) {
+            this.echoFrame = null;
+            this.echoPayloadStart = 0;
+            this.echoStampOffset = 0;
+        } else if (target.deflate()) {
+            DeflatedTemplate t = DeflatedTemplate.of(echo.size(), false);
+            this.echoFrame = Wire.maskedFrame(Wire.OP_BINARY, true, t.payload());
+            this.echoPayloadStart = Wire.headerLength(t.payload().length, true);
+            this.echoStampOffset = t.headOffset();
+        } else {
+            byte[] payload = new byte[echo.size()];
+            Filler.copy(payload, 8, echo.size() - 8);
+            this.echoFrame = Wire.maskedFrame(Wire.OP_BINARY, payload);
+            this.echoPayloadStart = Wire.headerLength(echo.size(), true);
+            this.echoStampOffset = 0;
+        }
+        this.plainCapacity = Math.max(streamSize, echoSize) + 64;
         int readCapacity = mode == Mode.IDLE ? 1024 : Math.max(64 * 1024, 2 * (echoSize + 16));
         int writeCapacity = mode == Mode.ECHO ? Math.max(1024, window * echoFrame.length) : 1024;
         for (int i = 0; i < connections; i++) {
@@ -250,12 +296,19 @@ final class ClientLoop implements Runnable {
 
     private void sendHandshake(Conn c) throws IOException {
         c.state = HANDSHAKE;
+        if (target.tls() != null) {
+            SSLEngine engine = target.tls().createSSLEngine(target.host(), target.port());
+            engine.setUseClientMode(true);
+            c.link = new TlsLink(c.channel, engine);
+        } else {
+            c.link = Link.plain(c.channel);
+        }
         c.out.put(request);
         flush(c);
     }
 
     private void read(Conn c, long now) throws IOException {
-        int n = c.channel.read(c.in);
+        int n = c.link.read(c.in);
         if (n < 0) {
             if (c.state == OPEN && mode == Mode.STREAM && c.done()) {
                 finish(c);
@@ -264,6 +317,27 @@ final class ClientLoop implements Runnable {
             }
             return;
         }
+        consume(c, now);
+        // TLS: a record did not fit; make room (or grow) and take the rest.
+        while (c.state < DONE && c.link.hasBufferedInput()) {
+            if (c.in.remaining() < 17 * 1024) {
+                ByteBuffer bigger = ByteBuffer.allocate(c.in.capacity() + 32 * 1024);
+                c.in.flip();
+                bigger.put(c.in);
+                c.in = bigger;
+            }
+            if (c.link.read(c.in) < 0) {
+                fail(c, "server closed the connection");
+                return;
+            }
+            consume(c, now);
+        }
+        if (c.state < DONE && (c.out.position() > 0 || c.link.wantsWrite())) {
+            flush(c); // the TLS handshake may have finished with the upgrade request still waiting
+        }
+    }
+
+    private void consume(Conn c, long now) throws IOException {
         c.in.flip();
         if (c.state == HANDSHAKE && !readHandshake(c)) {
             c.in.compact();
@@ -295,6 +369,20 @@ final class ClientLoop implements Runnable {
             fail(c, "bad handshake: " + head.lines().findFirst().orElse(""));
             return false;
         }
+        String extensions = Wire.header(head, "Sec-WebSocket-Extensions");
+        if (target.deflate()) {
+            String refused = acceptDeflate(c, extensions);
+            if (refused != null) {
+                fail(c, refused);
+                return false;
+            }
+        } else if (extensions != null) {
+            fail(c, "server answered an extension we did not offer: " + extensions);
+            return false;
+        }
+        if (negotiated == null) {
+            negotiated = c.link.describe() + (extensions == null ? "" : "; " + extensions);
+        }
         in.position(end);
         c.state = OPEN;
         connectsInFlight--;
@@ -303,6 +391,36 @@ final class ClientLoop implements Runnable {
             start(c);
         }
         return true;
+    }
+
+    /**
+     * Checks the 101's extensions against our bare offer and sets up the inflater; returns
+     * why the answer is refused, or null. We offered no parameters, so the server may add
+     * only {@code server_no_context_takeover} (then every message starts a fresh window),
+     * {@code client_no_context_takeover} and {@code server_max_window_bits} (the inflater
+     * reads any window).
+     */
+    private String acceptDeflate(Conn c, String extensions) {
+        if (extensions == null) {
+            return "server did not accept permessage-deflate (no Sec-WebSocket-Extensions in its 101)";
+        }
+        String[] parts = extensions.split(";");
+        if (parts.length == 0 || !parts[0].trim().equals(Wire.DEFLATE_OFFER) || extensions.contains(",")) {
+            return "server answered other extensions than permessage-deflate: " + extensions;
+        }
+        boolean reset = false;
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            if (p.equals("server_no_context_takeover")) {
+                reset = true;
+            } else if (!p.equals("client_no_context_takeover") && !p.startsWith("server_max_window_bits")) {
+                return "server answered a parameter we did not offer: " + extensions;
+            }
+        }
+        c.resetInflater = reset;
+        c.inflater = new Inflater(true);
+        c.plain = new byte[plainCapacity];
+        return null;
     }
 
     private void start(Conn c) throws IOException {
@@ -347,6 +465,12 @@ final class ClientLoop implements Runnable {
                 fail(c, "server sent a masked frame");
                 return;
             }
+            int rsv = b0 & 0x70;
+            boolean control = (b0 & 0x08) != 0;
+            if (rsv != 0 && (rsv != Wire.RSV1 || c.inflater == null || control || (b0 & 0x0f) == 0)) {
+                fail(c, "server set RSV bits " + Integer.toHexString(rsv) + " on opcode " + (b0 & 0x0f));
+                return;
+            }
             long total = hdr + len;
             if (total > 64L << 20) {
                 fail(c, "frame too large: " + len);
@@ -362,12 +486,13 @@ final class ClientLoop implements Runnable {
             if (rem < total) {
                 return;
             }
-            onFrame(c, b0 & 0x0f, (b0 & 0x80) != 0, p + hdr, (int) len, now);
+            onFrame(c, b0 & 0x0f, (b0 & 0x80) != 0, rsv != 0, p + hdr, (int) len, now);
             in.position((int) (p + total));
         }
     }
 
-    private void onFrame(Conn c, int opcode, boolean fin, int start, int len, long now) throws IOException {
+    private void onFrame(Conn c, int opcode, boolean fin, boolean compressed, int start, int len, long now)
+            throws IOException {
         ByteBuffer in = c.in;
         switch (opcode) {
             case Wire.OP_PING -> {
@@ -386,37 +511,114 @@ final class ClientLoop implements Runnable {
                     fail(c, "server sent close " + (len >= 2 ? in.getShort(start) & 0xffff : 1005));
                 }
             }
-            default -> {
-                if (opcode != 0) {
-                    c.msgOpcode = opcode;
-                    c.msgLength = 0;
-                    c.msgHead = len >= 8 ? in.getLong(start) : Long.MIN_VALUE;
-                    c.msgStart = start;
-                }
-                c.msgLength += len;
-                if (!fin) {
-                    return;
-                }
-                if (mode == Mode.STREAM) {
-                    onStreamMessage(c, start, len, now);
-                } else if (mode == Mode.ECHO) {
-                    onEcho(c, now);
-                }
-            }
+            default -> onDataFrame(c, opcode, fin, compressed, start, len, now);
         }
     }
 
-    private void onStreamMessage(Conn c, int start, int len, long now) throws IOException {
-        ByteBuffer in = c.in;
+    /**
+     * A data frame: a whole uncompressed message is checked in place; a compressed one is
+     * inflated, a fragmented one copied, into the connection's plaintext buffer first.
+     */
+    private void onDataFrame(Conn c, int opcode, boolean fin, boolean compressed, int start, int len, long now)
+            throws IOException {
+        byte[] a = c.in.array();
+        if (opcode != 0) {
+            c.msgOpcode = opcode;
+            c.msgLength = 0;
+            c.msgCompressed = compressed;
+            c.msgBuffered = compressed || !fin;
+            c.plainLength = 0;
+        }
+        c.msgLength += len;
+        if (c.msgCompressed) {
+            if (!inflate(c, a, start, len)) {
+                return;
+            }
+        } else if (c.msgBuffered) {
+            ensurePlain(c, c.plainLength + len);
+            System.arraycopy(a, start, c.plain, c.plainLength, len);
+            c.plainLength += len;
+        }
+        if (!fin) {
+            return;
+        }
+        if (c.msgCompressed) {
+            if (!inflate(c, DEFLATE_TAIL, 0, DEFLATE_TAIL.length)) {
+                return;
+            }
+            if (c.resetInflater) {
+                c.inflater.reset();
+            }
+            compressedMessages++;
+        }
+        dataMessages++;
+        wirePayloadBytes += c.msgLength;
+        byte[] msg = c.msgBuffered ? c.plain : a;
+        int off = c.msgBuffered ? 0 : start;
+        int length = c.msgBuffered ? c.plainLength : len;
+        plainPayloadBytes += length;
+        if (mode == Mode.STREAM) {
+            onStreamMessage(c, msg, off, length, now);
+        } else if (mode == Mode.ECHO) {
+            onEcho(c, msg, off, length, now);
+        }
+    }
+
+    /** Inflates {@code src[off, off + len)} onto the plaintext; false when the connection failed. */
+    private boolean inflate(Conn c, byte[] src, int off, int len) {
+        Inflater inflater = c.inflater;
+        inflater.setInput(src, off, len);
+        try {
+            while (true) {
+                if (c.plainLength == c.plain.length && !ensurePlain(c, c.plainLength + 1)) {
+                    return false;
+                }
+                int n = inflater.inflate(c.plain, c.plainLength, c.plain.length - c.plainLength);
+                c.plainLength += n;
+                if (n == 0) {
+                    break;
+                }
+            }
+        } catch (DataFormatException e) {
+            fail(c, "bad deflate data: " + e.getMessage());
+            return false;
+        }
+        if (inflater.finished() || inflater.needsDictionary()) {
+            fail(c, "deflate stream ended or wants a dictionary mid-connection");
+            return false;
+        }
+        return true;
+    }
+
+    /** Grows the plaintext buffer to hold {@code need} bytes; false (connection failed) beyond the bound. */
+    private boolean ensurePlain(Conn c, int need) {
+        if (c.plain != null && need <= c.plain.length) {
+            return true;
+        }
+        if (need > MAX_MESSAGE) {
+            fail(c, "message larger than " + MAX_MESSAGE);
+            return false;
+        }
+        int size = Math.max(need, c.plain == null ? plainCapacity : Math.min(MAX_MESSAGE, 2 * c.plain.length));
+        c.plain = java.util.Arrays.copyOf(c.plain == null ? new byte[0] : c.plain, size);
+        return true;
+    }
+
+    private void onStreamMessage(Conn c, byte[] a, int off, int len, long now) throws IOException {
         long seq;
         if (c.msgOpcode == Wire.OP_BINARY) {
-            seq = c.msgHead;
-            boolean whole = c.msgLength == len;
-            if (len < Wire.MIN_STREAM_SIZE || !whole || in.getLong(start + len - 8) != seq) {
+            if (len < Wire.MIN_STREAM_SIZE) {
+                corrupt++;
+                return;
+            }
+            seq = (long) LONG_AT.get(a, off);
+            boolean ours = startFrame != null;
+            if ((long) LONG_AT.get(a, off + len - 8) != seq
+                    || ours && (len != streamSize || !Filler.matches(a, off + 8, len - 16))) {
                 corrupt++;
             }
         } else {
-            seq = trailingNumber(in, start, len);
+            seq = trailingNumber(a, off, len);
             if (seq < 0) {
                 corrupt++;
                 return;
@@ -449,29 +651,32 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    private static long trailingNumber(ByteBuffer in, int start, int len) {
+    private static long trailingNumber(byte[] a, int start, int len) {
         int end = start + len;
-        while (end > start && !Character.isDigit(in.get(end - 1))) {
+        while (end > start && !Character.isDigit(a[end - 1])) {
             end--;
         }
         long value = 0;
         long scale = 1;
         int i = end;
-        while (i > start && Character.isDigit(in.get(i - 1)) && end - i < 18) {
-            value += (in.get(i - 1) - '0') * scale;
+        while (i > start && Character.isDigit(a[i - 1]) && end - i < 18) {
+            value += (a[i - 1] - '0') * scale;
             scale *= 10;
             i--;
         }
         return i == end ? -1 : value;
     }
 
-    private void onEcho(Conn c, long now) throws IOException {
+    private void onEcho(Conn c, byte[] a, int off, int len, long now) throws IOException {
         c.inFlight--;
-        if (c.msgOpcode != Wire.OP_BINARY || c.msgLength != echoSize || c.msgHead == Long.MIN_VALUE) {
+        if (c.msgOpcode != Wire.OP_BINARY || len != echoSize || !Filler.matches(a, off + 8, len - 8)) {
             corrupt++;
-        } else if (now >= measureStartNanos && now < measureEndNanos && c.msgHead >= measureStartNanos) {
-            measuredMessages++;
-            histogram.record(now - c.msgHead);
+        } else {
+            long sent = (long) LONG_AT.get(a, off);
+            if (now >= measureStartNanos && now < measureEndNanos && sent >= measureStartNanos) {
+                measuredMessages++;
+                histogram.record(now - sent);
+            }
         }
         if (!stopSending) {
             refill(c);
@@ -483,7 +688,7 @@ final class ClientLoop implements Runnable {
         while (c.inFlight < window && c.out.remaining() >= frameLength) {
             int pos = c.out.position();
             c.out.put(echoFrame);
-            Wire.putMaskedLong(c.out.array(), pos + echoPayloadStart, 0, System.nanoTime());
+            Wire.putMaskedLong(c.out.array(), pos + echoPayloadStart, echoStampOffset, System.nanoTime());
             c.inFlight++;
         }
         flush(c);
@@ -491,12 +696,14 @@ final class ClientLoop implements Runnable {
 
     private void flush(Conn c) throws IOException {
         ByteBuffer out = c.out;
-        if (out.position() == 0) {
+        if (out.position() == 0 && !c.link.wantsWrite()) {
+            if (c.key.interestOps() != SelectionKey.OP_READ) {
+                c.key.interestOps(SelectionKey.OP_READ); // TLS: a read may have flushed what OP_WRITE waited for
+            }
             return;
         }
         out.flip();
-        c.channel.write(out);
-        boolean pending = out.hasRemaining();
+        boolean pending = c.link.write(out);
         out.compact();
         int ops = pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
         if (c.key.interestOps() != ops) {
@@ -508,7 +715,7 @@ final class ClientLoop implements Runnable {
         try {
             c.out.put(Wire.maskedFrame(Wire.OP_CLOSE, new byte[] {0x03, (byte) 0xe8}));
             c.out.flip();
-            c.channel.write(c.out);
+            c.link.write(c.out);
         } catch (IOException | RuntimeException ignored) {
             // the stream is complete; a failed goodbye changes nothing measured
         }
@@ -537,6 +744,9 @@ final class ClientLoop implements Runnable {
     }
 
     private static void closeQuietly(Conn c) {
+        if (c.inflater != null) {
+            c.inflater.end();
+        }
         if (c.channel != null) {
             try {
                 c.channel.close();
@@ -549,6 +759,7 @@ final class ClientLoop implements Runnable {
     /** One client connection; confined to its loop's thread. */
     private final class Conn {
         SocketChannel channel;
+        Link link;
         SelectionKey key;
         int state = CONNECTING;
         ByteBuffer in;
@@ -556,9 +767,16 @@ final class ClientLoop implements Runnable {
         boolean started;
         // current message (fragments accumulate)
         int msgOpcode;
+        /** Payload bytes of the message on the wire (compressed, when it is). */
         long msgLength;
-        long msgHead;
-        int msgStart;
+        boolean msgCompressed;
+        /** Whether the message's plaintext is assembled in {@link #plain} (compressed or fragmented). */
+        boolean msgBuffered;
+        // deflate (set when negotiated)
+        Inflater inflater;
+        boolean resetInflater;
+        byte[] plain;
+        int plainLength;
         // STREAM
         boolean baseKnown;
         long base;

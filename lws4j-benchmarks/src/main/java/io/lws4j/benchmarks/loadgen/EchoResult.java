@@ -9,11 +9,12 @@ package io.lws4j.benchmarks.loadgen;
  * @param corrupt echoes of the wrong size or opcode
  * @param failedConnections connections that failed
  * @param error first error seen, or null
+ * @param wire what travelled: negotiated transport, compression
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
 public record EchoResult(long messages, double seconds, LogHistogram roundTrips, long corrupt,
-        int failedConnections, String error) {
+        int failedConnections, String error, WireStats wire) {
 
     public double messagesPerSecond() {
         return seconds > 0 ? messages / seconds : 0;

@@ -60,7 +60,8 @@ public final class LoadGenerator {
             error = "timed out after " + spec.timeout().toSeconds() + " s";
         }
         long expected = (long) spec.connections() * spec.messages();
-        return new StreamResult(expected, delivered, dup, lost, corrupt, failed, (last - start) / 1e9, gaps, error);
+        return new StreamResult(expected, delivered, dup, lost, corrupt, failed, (last - start) / 1e9, gaps, error,
+                WireStats.of(loops));
     }
 
     /** Connects, warms up, measures, then drains in-flight echoes. */
@@ -100,7 +101,8 @@ public final class LoadGenerator {
             failed += l.failed;
             error = error != null ? error : l.firstError;
         }
-        return new EchoResult(messages, spec.measure().toNanos() / 1e9, rtt, corrupt, failed, error);
+        return new EchoResult(messages, spec.measure().toNanos() / 1e9, rtt, corrupt, failed, error,
+                WireStats.of(loops));
     }
 
     /** Opens {@code connections} idle connections and keeps them open until the session is closed. */

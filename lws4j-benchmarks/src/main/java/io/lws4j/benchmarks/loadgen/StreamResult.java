@@ -12,11 +12,12 @@ package io.lws4j.benchmarks.loadgen;
  * @param seconds from the start commands to the last message
  * @param gaps time between consecutive messages on one connection, as the client read them
  * @param error first error seen, or null
+ * @param wire what travelled: negotiated transport, compression
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
 public record StreamResult(long expected, long delivered, long duplicates, long lost, long corrupt,
-        int failedConnections, double seconds, LogHistogram gaps, String error) {
+        int failedConnections, double seconds, LogHistogram gaps, String error, WireStats wire) {
 
     /** Every message arrived exactly once and in order on every connection. */
     public boolean exactlyOnce() {

@@ -2,6 +2,7 @@ package io.lws4j.benchmarks.loadgen;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import javax.net.ssl.SSLContext;
 
 /**
  * Where the load goes: a loopback websocket endpoint.
@@ -10,10 +11,12 @@ import java.net.URI;
  * @param port TCP port
  * @param path request target
  * @param subprotocol offered subprotocol, or null for none
+ * @param tls the client context to speak TLS with (wss), or null for plain ws
+ * @param deflate whether to offer permessage-deflate and require the server to accept it
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
-public record Target(String host, int port, String path, String subprotocol) {
+public record Target(String host, int port, String path, String subprotocol, SSLContext tls, boolean deflate) {
 
     public Target {
         if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
@@ -21,8 +24,18 @@ public record Target(String host, int port, String path, String subprotocol) {
         }
     }
 
+    /** A plain ws target without extensions. */
+    public Target(String host, int port, String path, String subprotocol) {
+        this(host, port, path, subprotocol, null, false);
+    }
+
     public static Target loopback(int port) {
         return new Target("127.0.0.1", port, "/", null);
+    }
+
+    /** This target over TLS with {@code clientContext} (null: plain) and with or without deflate. */
+    public Target with(SSLContext clientContext, boolean offerDeflate) {
+        return new Target(host, port, path, subprotocol, clientContext, offerDeflate);
     }
 
     /** Parses {@code ws://127.0.0.1:port/path}. */

@@ -1,5 +1,9 @@
 package io.lws4j.benchmarks.servers;
 
+import io.lws4j.benchmarks.DeflatedTemplate;
+import io.lws4j.benchmarks.Filler;
+import io.lws4j.benchmarks.Link;
+import io.lws4j.benchmarks.TlsLink;
 import io.lws4j.benchmarks.Wire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,6 +16,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * The floor: what the load generator can take from a server that does the least possible
@@ -20,6 +26,17 @@ import java.util.Locale;
  * {@code batch} mode it packs as many messages as fit into each socket write (showing the
  * generator's own ceiling); otherwise it issues one write per message, as a server doing
  * one websocket write per message would. Echo frames are unmasked and written back.
+ *
+ * <p>Over wss every connection goes through a {@link TlsLink} (the JDK's {@code SSLEngine},
+ * the same code the generator uses), so the TLS floor costs one encryption per byte and
+ * nothing else. With deflate it accepts an offer of permessage-deflate with
+ * {@code client_no_context_takeover} and sends stream messages pre-compressed
+ * ({@link DeflatedTemplate}: only the sequence numbers are patched, nothing is compressed
+ * per message; the first message is compressed on its own, the others against the one
+ * before, as a server with context takeover would send them); compressed echo messages
+ * go back as they came, still compressed, which is valid because the client may not
+ * refer to earlier messages. It is the generator's ceiling, not a server: it does no
+ * deflate work at all.
  *
  * <p>Service-thread confined: all methods except {@link #close()} run on the floor's own
  * selector thread; {@code close} may be called from any thread.
@@ -30,14 +47,18 @@ final class FloorServer implements BenchServer {
     private final Selector selector;
     private final ServerSocketChannel server;
     private final boolean batch;
+    private final SSLContext tls;
+    private final boolean deflate;
     private final Thread thread;
     private volatile boolean closed;
 
-    FloorServer(int port, boolean batch) throws IOException {
+    FloorServer(ServerOptions o, boolean batch) throws Exception {
         this.batch = batch;
+        this.tls = o.tls() == null ? null : o.tls().serverContext();
+        this.deflate = o.deflate();
         this.selector = Selector.open();
         this.server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress("127.0.0.1", port), 1024);
+        server.bind(new InetSocketAddress("127.0.0.1", o.port()), 1024);
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
         this.thread = new Thread(this::loop, "floor");
@@ -110,27 +131,46 @@ final class FloorServer implements BenchServer {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             FloorConn c = new FloorConn(ch);
+            if (tls != null) {
+                SSLEngine engine = tls.createSSLEngine();
+                engine.setUseClientMode(false);
+                c.link = new TlsLink(ch, engine);
+            } else {
+                c.link = Link.plain(ch);
+            }
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
         }
     }
 
     private void read(FloorConn c) throws IOException {
-        int n = c.channel.read(c.in);
+        int n = c.link.read(c.in);
         if (n < 0) {
             c.key.cancel();
             c.channel.close();
             return;
         }
-        c.in.flip();
-        if (!c.open) {
-            if (!handshake(c)) {
-                c.in.compact();
-                return;
+        consume(c);
+        while (c.channel.isOpen() && c.link.hasBufferedInput()) {
+            if (c.in.remaining() < 17 * 1024) {
+                ByteBuffer bigger = ByteBuffer.allocate(c.in.capacity() + 32 * 1024);
+                c.in.flip();
+                bigger.put(c.in);
+                c.in = bigger;
             }
+            c.link.read(c.in);
+            consume(c);
+        }
+        write(c);
+    }
+
+    private void consume(FloorConn c) throws IOException {
+        c.in.flip();
+        if (!c.open && !handshake(c)) {
+            c.in.compact();
+            return;
         }
         frames(c);
         c.in.compact();
-        write(c);
     }
 
     private boolean handshake(FloorConn c) throws IOException {
@@ -139,17 +179,18 @@ final class FloorServer implements BenchServer {
             if (in.get(i) == '\r' && in.get(i + 1) == '\n' && in.get(i + 2) == '\r' && in.get(i + 3) == '\n') {
                 String head = new String(in.array(), in.position(), i - in.position(), StandardCharsets.US_ASCII);
                 in.position(i + 4);
-                String key = null;
-                for (String line : head.split("\r\n")) {
-                    if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) {
-                        key = line.substring(line.indexOf(':') + 1).trim();
-                    }
-                }
+                String key = Wire.header(head + "\r\n", "Sec-WebSocket-Key");
                 if (key == null) {
                     throw new IOException("not a websocket upgrade");
                 }
+                String offer = Wire.header(head + "\r\n", "Sec-WebSocket-Extensions");
+                c.deflate = deflate && offer != null
+                        && offer.toLowerCase(Locale.ROOT).startsWith(Wire.DEFLATE_OFFER);
                 String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + Wire.acceptKey(key) + "\r\n\r\n";
+                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + Wire.acceptKey(key) + "\r\n"
+                        + (c.deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n"
+                                : "")
+                        + "\r\n";
                 c.out.put(response.getBytes(StandardCharsets.US_ASCII));
                 c.open = true;
                 return true;
@@ -209,8 +250,9 @@ final class FloorServer implements BenchServer {
                     c.startStream(cmd[0], cmd[1]);
                 }
             } else if (opcode == Wire.OP_BINARY) {
+                boolean compressed = c.deflate && (b0 & Wire.RSV1) != 0;
                 c.reserve(Wire.headerLength(len, false) + len);
-                Wire.putHeader(c.out, Wire.OP_BINARY, len, false);
+                Wire.putHeader(c.out, Wire.OP_BINARY, compressed, len, false);
                 c.out.put(a, start, len);
             } else if (opcode == Wire.OP_CLOSE) {
                 c.key.cancel();
@@ -230,7 +272,7 @@ final class FloorServer implements BenchServer {
         int turns = 0;
         while (c.remaining > 0 && turns++ < WRITES_PER_TURN) {
             if (batch) {
-                while (c.remaining > 0 && c.out.remaining() >= c.template.length) {
+                while (c.remaining > 0 && c.out.remaining() >= c.template.bytes.length) {
                     c.nextMessage();
                 }
             } else {
@@ -249,12 +291,12 @@ final class FloorServer implements BenchServer {
 
     /** Writes pending output; true when all of it went out. */
     private static boolean drain(FloorConn c) throws IOException {
-        if (c.out.position() == 0) {
+        if (c.out.position() == 0 && !c.link.wantsWrite()) {
             return true;
         }
         c.out.flip();
-        c.channel.write(c.out);
-        boolean all = !c.out.hasRemaining();
+        boolean blocked = c.link.write(c.out);
+        boolean all = !c.out.hasRemaining() && !blocked;
         c.out.compact();
         if (!all) {
             c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
@@ -262,16 +304,34 @@ final class FloorServer implements BenchServer {
         return all;
     }
 
+    /** A pre-built unmasked frame and where its head and tail sequence numbers go. */
+    private record Frame(byte[] bytes, int headAt, int tailAt) {
+        static Frame of(DeflatedTemplate t) {
+            return of(t.payload(), t.headOffset(), t.tailOffset(), true);
+        }
+
+        static Frame of(byte[] payload, int head, int tail, boolean compressed) {
+            ByteBuffer frame = ByteBuffer.allocate(Wire.headerLength(payload.length, false) + payload.length);
+            Wire.putHeader(frame, Wire.OP_BINARY, compressed, payload.length, false);
+            int start = frame.position();
+            frame.put(payload);
+            return new Frame(frame.array(), start + head, start + tail);
+        }
+    }
+
     /** One accepted connection; confined to the floor thread. */
     private static final class FloorConn {
         final SocketChannel channel;
+        Link link;
         SelectionKey key;
+        boolean deflate;
         ByteBuffer in = ByteBuffer.allocate(16 * 1024);
         ByteBuffer out = ByteBuffer.allocate(BATCH_BYTES + 16);
         boolean open;
-        byte[] template;
-        int payloadStart;
-        int size;
+        /** Message 0 and its sequence-number offsets (differs from the rest only with deflate). */
+        Frame first;
+        /** Every later message. */
+        Frame template;
         long seq;
         long remaining;
 
@@ -280,22 +340,27 @@ final class FloorServer implements BenchServer {
         }
 
         void startStream(int messages, int messageSize) {
-            ByteBuffer frame = ByteBuffer.allocate(Wire.headerLength(messageSize, false) + messageSize);
-            Wire.putHeader(frame, Wire.OP_BINARY, messageSize, false);
-            payloadStart = frame.position();
-            template = frame.array();
-            size = messageSize;
+            if (deflate) {
+                first = Frame.of(DeflatedTemplate.of(messageSize, true));
+                template = Frame.of(DeflatedTemplate.following(messageSize));
+            } else {
+                byte[] payload = new byte[messageSize];
+                Filler.copy(payload, 8, messageSize - 16);
+                template = Frame.of(payload, 0, messageSize - 8, false);
+                first = template;
+            }
             seq = 0;
             remaining = messages;
-            reserve(template.length);
+            reserve(first.bytes.length);
         }
 
         void nextMessage() {
-            reserve(template.length);
+            Frame f = seq == 0 ? first : template;
+            reserve(f.bytes.length);
             int at = out.position();
-            out.put(template);
-            out.putLong(at + payloadStart, seq);
-            out.putLong(at + payloadStart + size - 8, seq);
+            out.put(f.bytes);
+            out.putLong(at + f.headAt, seq);
+            out.putLong(at + f.tailAt, seq);
             seq++;
             remaining--;
         }

@@ -5,9 +5,12 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -17,7 +20,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * Jetty 12 websocket (Jetty API on the core server, no servlets) the way its users do
  * blocking per-connection work: a bounded executor of T threads whose workers make blocking
  * sends (send with a {@code Callback.Completable}, then wait for it). One selector, like
- * lws4j's one service thread; events are dispatched on Jetty's own thread pool.
+ * lws4j's one service thread; events are dispatched on Jetty's own thread pool. Over wss
+ * the connector gets an {@link SslContextFactory.Server} with the run's PKCS#12 key (JDK
+ * provider). permessage-deflate needs nothing: Jetty 12 accepts it by default when offered.
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
@@ -31,7 +36,17 @@ final class JettyServer implements BenchServer {
         QueuedThreadPool qtp = new QueuedThreadPool();
         qtp.setName("jetty-qtp");
         this.server = new Server(qtp);
-        this.connector = new ServerConnector(server, 1, o.ioThreads());
+        if (o.tls() != null) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(o.tls().keystore().toString());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(o.tls().password());
+            ssl.setKeyManagerPassword(o.tls().password());
+            this.connector = new ServerConnector(server, 1, o.ioThreads(), new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory());
+        } else {
+            this.connector = new ServerConnector(server, 1, o.ioThreads());
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(o.port());
         connector.setAcceptQueueSize(1024);

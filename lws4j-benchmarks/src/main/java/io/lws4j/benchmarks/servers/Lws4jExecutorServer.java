@@ -25,12 +25,7 @@ final class Lws4jExecutorServer implements BenchServer {
 
     Lws4jExecutorServer(ServerOptions o) {
         this.workers = o.threads() > 0 ? Workers.bounded("juc-worker", o.threads(), o.queue()) : null;
-        this.context = Context.builder()
-                .bindAddress("127.0.0.1")
-                .port(o.port())
-                .serviceThreads(o.ioThreads())
-                .protocol("bench", new Handler())
-                .build();
+        this.context = Lws4jPoolServer.contextFor(o).protocol("bench", new Handler()).build();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.lws4j.CloseCodes;
 import io.lws4j.Connection;
 import io.lws4j.Context;
 import io.lws4j.Protocol;
+import io.lws4j.TlsContexts;
 import io.lws4j.benchmarks.Wire;
 import io.lws4j.threadpool.CreateArgs;
 import io.lws4j.threadpool.Task;
@@ -28,16 +29,32 @@ final class Lws4jPoolServer implements BenchServer {
     private final ThreadPool pool;
 
     Lws4jPoolServer(ServerOptions o) {
-        Handler handler = new Handler();
-        this.context = Context.builder()
-                .bindAddress("127.0.0.1")
-                .port(o.port())
-                .serviceThreads(o.ioThreads())
-                .protocol("bench", handler)
-                .build();
+        this.context = contextFor(o).protocol("bench", new Handler()).build();
         this.pool = o.threads() > 0
                 ? ThreadPool.create(context, new CreateArgs(o.threads(), o.queue()), "bench-pool")
                 : null;
+    }
+
+    /**
+     * The builder both lws4j servers share: loopback, the service threads, wss with the
+     * run's key through {@link TlsContexts#fromPkcs12}, and permessage-deflate on (lws4j's
+     * default, spelled out because the deflate rows rely on it; it only takes effect when
+     * the client offers it).
+     */
+    static Context.Builder contextFor(ServerOptions o) {
+        Context.Builder b = Context.builder()
+                .bindAddress("127.0.0.1")
+                .port(o.port())
+                .serviceThreads(o.ioThreads())
+                .permessageDeflate(true);
+        if (o.tls() != null) {
+            try {
+                b.tls(TlsContexts.fromPkcs12(o.tls().keystore(), o.tls().password().toCharArray()));
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot load " + o.tls().keystore(), e);
+            }
+        }
+        return b;
     }
 
     @Override

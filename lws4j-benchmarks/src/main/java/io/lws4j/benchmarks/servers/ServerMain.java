@@ -44,8 +44,8 @@ public final class ServerMain {
 
     static BenchServer start(ServerOptions o) throws Exception {
         return switch (o.impl()) {
-            case "floor" -> new FloorServer(o.port(), false);
-            case "floor-batch" -> new FloorServer(o.port(), true);
+            case "floor" -> new FloorServer(o, false);
+            case "floor-batch" -> new FloorServer(o, true);
             case "lws4j" -> new Lws4jPoolServer(o);
             case "lws4j-juc" -> new Lws4jExecutorServer(o);
             case "netty" -> new NettyServer(o);
