@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ConnectionInternals#callbackOnWritableFromCommand()}, the threadpool's way to ask for
  * onWritable from its SYNC notification: answered inside the command while queued data is at
- * or below the low-water mark (a bounded number of times per cycle), else in the flush;
- * exactly one onWritable per request either way.
+ * or below the low-water mark, else in the flush; exactly one onWritable per request either
+ * way; the loop's command batch, not a per-connection cap, bounds a cycle's command step.
  */
 class WritableFromCommandTest {
 
@@ -86,8 +86,8 @@ class WritableFromCommandTest {
     }
 
     @Test
-    void directAnswersPerConnectionAreBoundedPerCycleAndTheRestGoToTheFlush() throws Exception {
-        int asks = ConnectionImpl.DIRECT_WRITABLES_PER_CYCLE + 1;
+    void everyAskFromCommandsOfOneCycleIsAnsweredDirectlyWhileBelowTheLowWaterMark() throws Exception {
+        int asks = 10; // 170 B of frames: all below the 256 B low-water mark
         runCommand(() -> {
             for (int i = 0; i < asks; i++) {
                 connection.callbackOnWritableFromCommand(); // each onWritable writes a message
@@ -98,8 +98,42 @@ class WritableFromCommandTest {
         }
         settle();
         assertThat(protocol.onWritableCalls.get()).isEqualTo(asks);
-        assertThat(commandReturnedAtWritable.subList(0, asks - 1)).containsOnly(false);
-        assertThat(commandReturnedAtWritable.get(asks - 1)).isTrue();
+        assertThat(commandReturnedAtWritable).hasSize(asks).containsOnly(false);
+    }
+
+    /**
+     * The race the per-connection cap used to guard against: a worker whose next SYNC lands
+     * while the loop still drains commands is answered in the same step, again and again.
+     * Here the "worker" is the fastest possible one: each onWritable posts the next ask from
+     * the service thread itself. The command batch must still end the step, so reads, flushes
+     * and new cycles go on while the chain runs.
+     */
+    @Test
+    void aSelfRenewingChainOfWritableAsksCannotHoldTheLoopInItsCommandStep() throws Exception {
+        ConnectionImpl impl = (ConnectionImpl) connection;
+        AtomicBoolean chainRunning = new AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong answers = new java.util.concurrent.atomic.AtomicLong();
+        protocol.writableHandler = c -> {
+            answers.incrementAndGet();
+            if (chainRunning.get()) {
+                c.execute(connection::callbackOnWritableFromCommand);
+            }
+        };
+        java.util.concurrent.BlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+        protocol.textHandler = (c, text) -> texts.add(text);
+        runCommand(connection::callbackOnWritableFromCommand);
+        long cycleAtStart = impl.loop().cycleCount();
+        long answersAtStart = answers.get();
+        client.socket.sendText("read while the chain runs", true).get(10, TimeUnit.SECONDS);
+        String read = texts.poll(10, TimeUnit.SECONDS);
+        long cyclesWhileChained = impl.loop().cycleCount() - cycleAtStart;
+        long answersMeanwhile = answers.get() - answersAtStart;
+        chainRunning.set(false);
+        settle();
+        assertThat(read).isEqualTo("read while the chain runs");
+        assertThat(answersMeanwhile).as("the chain was still running when the read came in")
+                .isPositive();
+        assertThat(cyclesWhileChained).isPositive();
     }
 
     @Test
