@@ -172,7 +172,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private PerMessageDeflate deflate;
     private boolean flushQueued;
     private boolean writableRequested;
-    /** Service thread only: the loop cycle of the last direct onWritable, and how many in it. */
     private int interestOps = -1;
     private int closeCode;
     private String closeReason = "";
