@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * post to, a timer queue, and one direct read buffer shared by all its connections.
  *
  * <p>One duty cycle: (1) drain the command queue, at most {@value #COMMAND_BATCH} commands
- * (a threadpool SYNC notification may call {@code onWritable} here, a few times per
- * connection at most: see {@code ConnectionImpl.callbackOnWritableFromCommand});
+ * (a threadpool SYNC notification may call {@code onWritable} here, once per command: see
+ * {@code ConnectionImpl.callbackOnWritableFromCommand}; a worker whose next SYNC lands
+ * while this step runs is answered in it again, so the batch is what bounds the step);
  * (2) select with the time to the next timer, or {@code selectNow} when work is pending;
  * (3) dispatch the ready keys; (4) fire due timers; (5) run the after-I/O tasks (flushes of
  * connections that queued output during this cycle, pending {@code onWritable} calls), in

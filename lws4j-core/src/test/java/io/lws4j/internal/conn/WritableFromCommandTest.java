@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ConnectionInternals#callbackOnWritableFromCommand()}, the threadpool's way to ask for
  * onWritable from its SYNC notification: answered inside the command while queued data is at
- * or below the low-water mark (a bounded number of times per cycle), else in the flush;
- * exactly one onWritable per request either way.
+ * or below the low-water mark, else in the flush; exactly one onWritable per request either
+ * way; the loop's command batch, not a per-connection cap, bounds a cycle's command step.
  */
 class WritableFromCommandTest {
 
@@ -86,8 +86,8 @@ class WritableFromCommandTest {
     }
 
     @Test
-    void directAnswersPerConnectionAreBoundedPerCycleAndTheRestGoToTheFlush() throws Exception {
-        int asks = ConnectionImpl.DIRECT_WRITABLES_PER_CYCLE + 1;
+    void everyAskFromCommandsOfOneCycleIsAnsweredDirectlyWhileBelowTheLowWaterMark() throws Exception {
+        int asks = 10; // 170 B of frames: all below the 256 B low-water mark
         runCommand(() -> {
             for (int i = 0; i < asks; i++) {
                 connection.callbackOnWritableFromCommand(); // each onWritable writes a message
@@ -98,8 +98,42 @@ class WritableFromCommandTest {
         }
         settle();
         assertThat(protocol.onWritableCalls.get()).isEqualTo(asks);
-        assertThat(commandReturnedAtWritable.subList(0, asks - 1)).containsOnly(false);
-        assertThat(commandReturnedAtWritable.get(asks - 1)).isTrue();
+        assertThat(commandReturnedAtWritable).hasSize(asks).containsOnly(false);
+    }
+
+    /**
+     * The race the per-connection cap used to guard against: a worker whose next SYNC lands
+     * while the loop still drains commands is answered in the same step, again and again.
+     * Here the "worker" is the fastest possible one: each onWritable posts the next ask from
+     * the service thread itself. The command batch must still end the step, so reads, flushes
+     * and new cycles go on while the chain runs.
+     */
+    @Test
+    void aSelfRenewingChainOfWritableAsksCannotHoldTheLoopInItsCommandStep() throws Exception {
+        AtomicBoolean chainRunning = new AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong answers = new java.util.concurrent.atomic.AtomicLong();
+        protocol.writableHandler = c -> {
+            answers.incrementAndGet();
+            if (chainRunning.get()) {
+                c.execute(connection::callbackOnWritableFromCommand);
+            }
+        };
+        java.util.concurrent.BlockingQueue<Long> answersAtRead = new java.util.concurrent.LinkedBlockingQueue<>();
+        protocol.textHandler = (c, text) -> answersAtRead.add(answers.get());
+        runCommand(connection::callbackOnWritableFromCommand);
+        long answersAtStart = answers.get();
+        client.socket.sendText("read while the chain runs", true).get(10, TimeUnit.SECONDS);
+        Long atRead = answersAtRead.poll(10, TimeUnit.SECONDS);
+        assertThat(atRead).as("the read was dispatched while the chain ran").isNotNull();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (answers.get() <= atRead && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        long answersAfterRead = answers.get();
+        chainRunning.set(false);
+        settle();
+        assertThat(atRead).as("the chain had run before the read").isGreaterThan(answersAtStart);
+        assertThat(answersAfterRead).as("the chain still ran after the read").isGreaterThan(atRead);
     }
 
     @Test
