@@ -66,7 +66,7 @@ class AutobahnClientIT {
     void everyClientCaseMatchesTheCheckedInExpectations() throws Exception {
         Path dir = clientDir();
         Path reports = dir.resolve("reports");
-        deleteTree(reports);
+        AutobahnWstest.deleteTree(reports);
         Files.createDirectories(reports);
         int port = freePort();
         Path spec = dir.resolve("fuzzingserver.json");
@@ -74,8 +74,8 @@ class AutobahnClientIT {
                 {"url": "ws://127.0.0.1:%d", "outdir": "%s",
                  "cases": ["%s"], "exclude-cases": ["12.*", "13.*"], "exclude-agent-cases": {},
                  "options": {"failByDrop": false}}
-                """.formatted(port, jsonString(reports.toAbsolutePath().toString()),
-                jsonString(casePattern())));
+                """.formatted(port, AutobahnWstest.jsonString(reports.toAbsolutePath().toString()),
+                AutobahnWstest.jsonString(casePattern())));
         Path log = dir.resolve("fuzzingserver.log");
         Process server = AutobahnWstest.start("fuzzingserver", spec, log);
         long started = System.nanoTime();
@@ -244,21 +244,6 @@ class AutobahnClientIT {
         try (ServerSocket socket = new ServerSocket(0, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static String jsonString(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -58,7 +58,7 @@ class AutobahnTlsServerIT {
             throws Exception {
         Path dir = runDir();
         Path reports = dir.resolve("reports");
-        deleteTree(reports);
+        AutobahnWstest.deleteTree(reports);
         Files.createDirectories(reports);
         Path log = dir.resolve("fuzzingclient.log");
         long started = System.nanoTime();
@@ -80,8 +80,8 @@ class AutobahnTlsServerIT {
                      "cases": ["%s"], "exclude-cases": ["12.*", "13.*"],
                      "exclude-agent-cases": {},
                      "options": {"failByDrop": false}}
-                    """.formatted(jsonString(reports.toAbsolutePath().toString()), AGENT,
-                    relay.port(), jsonString(casePattern())));
+                    """.formatted(AutobahnWstest.jsonString(reports.toAbsolutePath().toString()), AGENT,
+                    relay.port(), AutobahnWstest.jsonString(casePattern())));
             Process fuzzer = AutobahnWstest.start("fuzzingclient", spec, log);
             try {
                 if (!fuzzer.waitFor(WHOLE_RUN.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -148,20 +148,5 @@ class AutobahnTlsServerIT {
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static String jsonString(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
