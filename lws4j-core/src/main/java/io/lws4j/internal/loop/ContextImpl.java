@@ -7,6 +7,7 @@ import io.lws4j.Protocol;
 import io.lws4j.internal.conn.ConnectionImpl;
 import io.lws4j.internal.conn.ConnectionSettings;
 import io.lws4j.internal.http.StaticFiles;
+import io.lws4j.internal.tls.TlsEngines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -118,6 +119,10 @@ public final class ContextImpl implements Context {
                 throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":"
                         + config.port(), e);
             }
+        }
+        if (config.listen() && config.tls() != null) {
+            // here, on the builder's thread: the first accept would do it on a service loop
+            TlsEngines.initializeServer(config.tls());
         }
         ServiceLoop[] loops = new ServiceLoop[config.serviceThreads()];
         for (int i = 0; i < loops.length; i++) {

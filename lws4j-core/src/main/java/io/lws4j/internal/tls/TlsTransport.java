@@ -321,6 +321,11 @@ public final class TlsTransport implements Transport {
 
     @Override
     public boolean isHandshaking() {
+        if (stalled) {
+            // a delegated task holds the engine's lock while it runs: asking the engine now
+            // would make the loop wait for the task
+            return true;
+        }
         HandshakeStatus hs = engine.getHandshakeStatus();
         return hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN
                 || hs == HandshakeStatus.NEED_TASK;
