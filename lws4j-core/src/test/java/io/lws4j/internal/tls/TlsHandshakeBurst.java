@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * JVM (warm). Run it a few times; figures on a shared machine vary.
  *
  * <pre>
- * java -ea -cp lws4j-core/target/classes:lws4j-core/target/test-classes:$(cat cp.txt) \
+ * ./mvnw -B -q -pl lws4j-core test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -ea -cp lws4j-core/target/classes:lws4j-core/target/test-classes:$(cat /tmp/cp.txt) \
  *     io.lws4j.internal.tls.TlsHandshakeBurst [connections=64] [bursts=3]
  * </pre>
  *
