@@ -30,11 +30,10 @@ import javax.net.ssl.SSLEngine;
 
 /**
  * Opens one client connection up to the TCP connect: the host name lookup and, for wss, the
- * start of the TLS engine (both off the loop, on {@link OffLoopExecutor}: the engine's
- * ClientHello generates its key shares inside {@code beginHandshake}, which measured tens of
+ * start of the TLS engine (both off the loop, on {@link OffLoopExecutor}: the engine builds
+ * its ClientHello and key shares inside {@code beginHandshake}, measured at tens of
  * milliseconds per connection on a loaded machine), the non-blocking connect on the chosen
- * service loop, the
- * connect timeout; then hands the channel and its key to
+ * service loop, the connect timeout; then hands the channel, its key and the engine to
  * {@link ConnectionImpl#startClient}, which does the TLS and websocket handshakes.
  *
  * <p>States (int, service thread): {@code RESOLVING -> CONNECTING -> HANDED_OVER}, and

@@ -103,6 +103,11 @@ public final class ContextImpl implements Context {
      */
     public static ContextImpl start(ContextConfig config) {
         Objects.requireNonNull(config, "config");
+        if (config.listen() && config.tls() != null) {
+            // here, on the builder's thread (before binding: it may throw): the first accept
+            // would do it on a service loop
+            TlsEngines.initializeServer(config.tls());
+        }
         ServerSocketChannel server = null;
         int boundPort = -1;
         if (config.listen()) {
@@ -119,10 +124,6 @@ public final class ContextImpl implements Context {
                 throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":"
                         + config.port(), e);
             }
-        }
-        if (config.listen() && config.tls() != null) {
-            // here, on the builder's thread: the first accept would do it on a service loop
-            TlsEngines.initializeServer(config.tls());
         }
         ServiceLoop[] loops = new ServiceLoop[config.serviceThreads()];
         for (int i = 0; i < loops.length; i++) {

@@ -121,6 +121,14 @@ class TlsStartOffLoopTest {
         assertThat(spi.serverEngineThreads).containsExactly(Thread.currentThread().getName());
     }
 
+    @Test
+    void aWssContextWhoseTlsContextWasNotInitialised_failsToBuild() throws Exception {
+        SSLContext uninitialised = SSLContext.getInstance("TLS");
+        Context.Builder builder = Context.builder().bindAddress("127.0.0.1").port(0)
+                .tls(uninitialised).protocol("p", new Protocol() { });
+        assertThrows(IllegalStateException.class, builder::build);
+    }
+
     /**
      * Hands out the engines of a real context and records on which thread each was created;
      * client engines may wait for a latch first (and count down {@code created} after).
