@@ -372,12 +372,13 @@ public interface Context extends AutoCloseable {
 
         /**
          * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the
-         * service loops.
+         * service loops. A wss context's one-time TLS set-up happens here too, on the
+         * calling thread, so that the first accept does not do it on a service loop.
          *
          * @return the running context
          * @throws java.io.UncheckedIOException when the port cannot be bound
          * @throws IllegalStateException when no protocol was registered on a listening
-         *     context
+         *     context, or the {@link #tls} context was not initialised
          */
         public Context build() {
             if (protocols.isEmpty() && listen) {

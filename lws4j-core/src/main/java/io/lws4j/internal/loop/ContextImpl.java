@@ -7,6 +7,7 @@ import io.lws4j.Protocol;
 import io.lws4j.internal.conn.ConnectionImpl;
 import io.lws4j.internal.conn.ConnectionSettings;
 import io.lws4j.internal.http.StaticFiles;
+import io.lws4j.internal.tls.TlsEngines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -102,6 +103,11 @@ public final class ContextImpl implements Context {
      */
     public static ContextImpl start(ContextConfig config) {
         Objects.requireNonNull(config, "config");
+        if (config.listen() && config.tls() != null) {
+            // here, on the builder's thread (before binding: it may throw): the first accept
+            // would do it on a service loop
+            TlsEngines.initializeServer(config.tls());
+        }
         ServerSocketChannel server = null;
         int boundPort = -1;
         if (config.listen()) {
