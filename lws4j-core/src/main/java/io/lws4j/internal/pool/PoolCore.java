@@ -65,6 +65,8 @@ public final class PoolCore {
     private final long syncBudgetNanos;
     private final long syncTryNanos;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Wakes syncing workers at their try boundaries, so they park untimed. */
+    private final SyncWatchdog watchdog;
     private final Condition workAvailable = lock.newCondition();
     private final Condition allExited = lock.newCondition();
     /** Guarded by lock. */
@@ -94,6 +96,7 @@ public final class PoolCore {
         this.args = args;
         this.syncBudgetNanos = args.syncBudget().toNanos();
         this.syncTryNanos = Math.min(args.syncRetryInterval().toNanos(), syncBudgetNanos);
+        this.watchdog = new SyncWatchdog(args.threads());
     }
 
     /**
@@ -122,6 +125,7 @@ public final class PoolCore {
                 }
                 t.setName(name + "-" + i);
                 w.thread = t;
+                pool.watchdog.register(i, t);
                 pool.lock.lock();
                 try {
                     pool.workers.add(w);
@@ -145,6 +149,7 @@ public final class PoolCore {
                         + i + " of " + args.threads(), e);
             }
         }
+        pool.watchdog.start(name + "-sync-watchdog");
         return pool;
     }
 
@@ -320,6 +325,9 @@ public final class PoolCore {
         lock.lock();
         try {
             liveWorkers--;
+            if (liveWorkers == 0) {
+                watchdog.shutdown();
+            }
             allExited.signalAll();
         } finally {
             lock.unlock();
@@ -385,7 +393,7 @@ public final class PoolCore {
                     break;
                 case SYNC:
                 case SYNC_OUTLIVE:
-                    syncWait(t);
+                    syncWait(w, t);
                     break;
                 case FINISHED:
                     terminal = TaskState.FINISHED;
@@ -402,7 +410,7 @@ public final class PoolCore {
     }
 
     /** The worker half of the SYNC handshake. Returns with the state RUNNING or STOPPING. */
-    private void syncWait(TaskRecord<?> t) {
+    private void syncWait(Worker w, TaskRecord<?> t) {
         ConnectionInternals c = t.boundConnection();
         long start = System.nanoTime();
         long gen = t.beginSync(isRunning);
@@ -421,7 +429,7 @@ public final class PoolCore {
         long triesCounted = 0;
         for (;;) {
             long tryEnd = Math.min(nextTry, deadline);
-            if (t.state.awaitSyncEnd(tryEnd)) {
+            if (t.state.awaitSyncEnd(tryEnd, watchdog, w.index)) {
                 break;
             }
             long now = System.nanoTime();
