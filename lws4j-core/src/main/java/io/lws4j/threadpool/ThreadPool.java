@@ -175,7 +175,9 @@ public final class ThreadPool implements AutoCloseable {
         if (!(args.connection() instanceof ConnectionInternals)) {
             throw new IllegalArgumentException("not an lws4j connection: " + args.connection());
         }
-        String taskName = String.format(format, fmtArgs);
+        // A name without a conversion is its own result; String.format would still parse it
+        // and allocate a Formatter on every enqueue.
+        String taskName = format.indexOf('%') < 0 ? format : String.format(format, fmtArgs);
         TaskRecord<U> record = core.enqueue((ConnectionInternals) args.connection(), taskName,
                 args.user(), args.function(), args.cleanup(), r -> new Task<>(this, core, r));
         return handleOf(record);

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -65,6 +65,8 @@ public final class PoolCore {
     private final long syncBudgetNanos;
     private final long syncTryNanos;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Wakes syncing workers at their try boundaries, so they park untimed. */
+    private final SyncWatchdog watchdog;
     private final Condition workAvailable = lock.newCondition();
     private final Condition allExited = lock.newCondition();
     /** Guarded by lock. */
@@ -83,17 +85,20 @@ public final class PoolCore {
     /** Reads the run state; one instance, so a SYNC allocates nothing for it. */
     private final java.util.function.BooleanSupplier isRunning = () -> runState == RUN;
 
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong syncWaits = new AtomicLong();
-    private final AtomicLong lateSyncs = new AtomicLong();
-    private final AtomicLong abandonedSyncs = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
+    // Counters for diagnose(): written by every worker, read rarely, so adders (no CAS
+    // contention between workers on one cache line).
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder syncWaits = new LongAdder();
+    private final LongAdder lateSyncs = new LongAdder();
+    private final LongAdder abandonedSyncs = new LongAdder();
+    private final LongAdder completed = new LongAdder();
 
     private PoolCore(String name, CreateArgs args) {
         this.name = name;
         this.args = args;
         this.syncBudgetNanos = args.syncBudget().toNanos();
         this.syncTryNanos = Math.min(args.syncRetryInterval().toNanos(), syncBudgetNanos);
+        this.watchdog = new SyncWatchdog(args.threads());
     }
 
     /**
@@ -122,6 +127,7 @@ public final class PoolCore {
                 }
                 t.setName(name + "-" + i);
                 w.thread = t;
+                pool.watchdog.register(i, t);
                 pool.lock.lock();
                 try {
                     pool.workers.add(w);
@@ -145,6 +151,7 @@ public final class PoolCore {
                         + i + " of " + args.threads(), e);
             }
         }
+        pool.watchdog.start(name + "-sync-watchdog");
         return pool;
     }
 
@@ -183,22 +190,28 @@ public final class PoolCore {
     public <U> TaskRecord<U> enqueue(ConnectionInternals connection, String taskName, U user,
                                      TaskFunction<U> function, Cleanup<U> cleanup,
                                      java.util.function.Function<TaskRecord<U>, Object> handleFactory) {
-        // A refusal leaves the connection untouched: admission is checked before the
-        // connection's task list (and its close hook) is created, and again, authoritatively,
-        // under the lock.
+        // A refusal leaves the connection untouched: when the connection has no task list
+        // yet, admission is checked before the list (and its close hook) is created. The
+        // check under the lock below is the authoritative one; a connection that already has
+        // its list skips the early check (one lock round less per task).
         String refusal;
-        lock.lock();
-        try {
-            refusal = lockedAdmissionRefusal();
-        } finally {
-            lock.unlock();
-        }
-        if (refusal != null) {
-            return refuse(taskName, refusal);
+        ConnectionTasks ct = ConnectionTasks.existing(connection);
+        if (ct == null) {
+            lock.lock();
+            try {
+                refusal = lockedAdmissionRefusal();
+            } finally {
+                lock.unlock();
+            }
+            if (refusal != null) {
+                return refuse(taskName, refusal);
+            }
         }
         TaskRecord<U> t = new TaskRecord<>(this, connection, taskName, user, function, cleanup);
         t.handle(handleFactory.apply(t));
-        ConnectionTasks ct = ConnectionTasks.of(connection);
+        if (ct == null) {
+            ct = ConnectionTasks.of(connection);
+        }
         lock.lock();
         try {
             refusal = lockedAdmissionRefusal();
@@ -218,7 +231,9 @@ public final class PoolCore {
         if (refusal != null) {
             return refuse(taskName, refusal);
         }
-        LOG.log(Level.TRACE, "enqueued {0}", taskName);
+        if (LOG.isLoggable(Level.TRACE)) {
+            LOG.log(Level.TRACE, "enqueued {0}", taskName);
+        }
         return t;
     }
 
@@ -236,7 +251,7 @@ public final class PoolCore {
     }
 
     private <T> T refuse(String taskName, String refusal) {
-        rejected.incrementAndGet();
+        rejected.increment();
         LOG.log(Level.DEBUG, "refused task {0}: {1}", taskName, refusal);
         throw new RejectedExecutionException(refusal);
     }
@@ -320,6 +335,9 @@ public final class PoolCore {
         lock.lock();
         try {
             liveWorkers--;
+            if (liveWorkers == 0) {
+                watchdog.shutdown();
+            }
             allExited.signalAll();
         } finally {
             lock.unlock();
@@ -385,7 +403,7 @@ public final class PoolCore {
                     break;
                 case SYNC:
                 case SYNC_OUTLIVE:
-                    syncWait(t);
+                    syncWait(w, t);
                     break;
                 case FINISHED:
                     terminal = TaskState.FINISHED;
@@ -402,7 +420,7 @@ public final class PoolCore {
     }
 
     /** The worker half of the SYNC handshake. Returns with the state RUNNING or STOPPING. */
-    private void syncWait(TaskRecord<?> t) {
+    private void syncWait(Worker w, TaskRecord<?> t) {
         ConnectionInternals c = t.boundConnection();
         long start = System.nanoTime();
         long gen = t.beginSync(isRunning);
@@ -410,7 +428,7 @@ public final class PoolCore {
             return; // nobody to consume: answered at once, the loop decides what is next
         }
         t.stateSinceNanos = start;
-        syncWaits.incrementAndGet();
+        syncWaits.increment();
         notifyService(t, c, gen);
         long deadline = start + syncBudgetNanos;
         long nextTry = start + syncTryNanos;
@@ -421,14 +439,14 @@ public final class PoolCore {
         long triesCounted = 0;
         for (;;) {
             long tryEnd = Math.min(nextTry, deadline);
-            if (t.state.awaitSyncEnd(tryEnd)) {
+            if (t.state.awaitSyncEnd(tryEnd, watchdog, w.index)) {
                 break;
             }
             long now = System.nanoTime();
             if (now - deadline >= 0) {
                 countLateTries(t, triesInBudget - triesCounted);
                 if (t.state.abandonSync()) {
-                    abandonedSyncs.incrementAndGet();
+                    abandonedSyncs.increment();
                     LOG.log(Level.ERROR, "task {0}: SYNC not acknowledged within {1}; stopping",
                             t.name, args.syncBudget());
                     t.detach();
@@ -455,7 +473,7 @@ public final class PoolCore {
     private void countLateTries(TaskRecord<?> t, long tries) {
         if (tries > 0) {
             t.lateSyncs += (int) tries;
-            lateSyncs.addAndGet(tries);
+            lateSyncs.add(tries);
         }
     }
 
@@ -464,7 +482,7 @@ public final class PoolCore {
         long now = System.nanoTime();
         t.doneNanos = now;
         t.stateSinceNanos = now;
-        completed.incrementAndGet();
+        completed.increment();
         lock.lock();
         try {
             w.current = null;
@@ -475,7 +493,9 @@ public final class PoolCore {
         } finally {
             lock.unlock();
         }
-        LOG.log(Level.TRACE, "done {0}", t);
+        if (LOG.isLoggable(Level.TRACE)) {
+            LOG.log(Level.TRACE, "done {0}", t);
+        }
         ConnectionInternals c = t.boundConnection();
         if (c == null) {
             release(t, null);
@@ -593,7 +613,7 @@ public final class PoolCore {
         long now = System.nanoTime();
         t.doneNanos = now;
         t.stateSinceNanos = now;
-        completed.incrementAndGet();
+        completed.increment();
         return true;
     }
 
@@ -681,7 +701,9 @@ public final class PoolCore {
             lock.unlock();
         }
         t.detach();
-        LOG.log(Level.TRACE, "releasing {0}", t);
+        if (LOG.isLoggable(Level.TRACE)) {
+            LOG.log(Level.TRACE, "releasing {0}", t);
+        }
         assert !lock.isHeldByCurrentThread() : "cleanup called under the pool lock";
         try {
             t.cleanup.cleanup(connectionOrNull, t.user);
@@ -725,7 +747,7 @@ public final class PoolCore {
         long now = System.nanoTime();
         for (TaskRecord<?> t : purged) {
             t.doneNanos = now;
-            completed.incrementAndGet();
+            completed.increment();
             release(t, null);
         }
         for (TaskRecord<?> t : running) {
@@ -932,8 +954,8 @@ public final class PoolCore {
             Duration age = oldest == null ? Duration.ZERO
                     : Duration.ofNanos(System.nanoTime() - oldest.createdNanos);
             return new Diagnosis(ongoing, liveWorkers, Math.max(0, queue.size() - freeWorkers()),
-                    done.size(), rejected.get(), age, syncWaits.get(), lateSyncs.get(),
-                    abandonedSyncs.get(), completed.get());
+                    done.size(), rejected.sum(), age, syncWaits.sum(), lateSyncs.sum(),
+                    abandonedSyncs.sum(), completed.sum());
         } finally {
             lock.unlock();
         }

@@ -219,6 +219,46 @@ public final class TaskState {
         }
     }
 
+    /**
+     * Parks the calling worker untimed while the state is SYNCING, until {@code
+     * tryEndNanos} has passed; the watchdog unparks it at that boundary. Same contract as
+     * {@link #awaitSyncEnd(long)}, without arming a kernel timer per wait. Worker only.
+     *
+     * @param tryEndNanos when to give up this try ({@link System#nanoTime()} scale)
+     * @param watchdog the pool's watchdog
+     * @param slot the worker's slot in it
+     * @return true when the state is no longer SYNCING
+     */
+    public boolean awaitSyncEnd(long tryEndNanos, SyncWatchdog watchdog, int slot) {
+        if (state != SYNCING) {
+            return true;
+        }
+        boolean interrupted = false;
+        watchdog.arm(slot, tryEndNanos);
+        try {
+            for (;;) {
+                if (state != SYNCING) {
+                    return true;
+                }
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+                if (state != SYNCING) {
+                    return true;
+                }
+                if (System.nanoTime() - tryEndNanos >= 0) {
+                    return false;
+                }
+            }
+        } finally {
+            watchdog.disarm(slot);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Unparks the worker registered by {@link #acquire()}, if any. */
     public void wake() {
         Thread w = worker;
