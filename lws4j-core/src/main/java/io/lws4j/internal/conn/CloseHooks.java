@@ -15,8 +15,8 @@ import java.util.Objects;
 final class CloseHooks {
     private static final System.Logger LOG = System.getLogger(CloseHooks.class.getName());
 
-    /** Guarded by this. */
-    private final List<Runnable> hooks = new ArrayList<>(2);
+    /** Guarded by this: made by the first add (most connections never get a hook). */
+    private List<Runnable> hooks;
     /** Guarded by this: set once, by {@link #runOnce}; absorbing. */
     private boolean ran;
 
@@ -29,13 +29,18 @@ final class CloseHooks {
         if (ran) {
             return false;
         }
+        if (hooks == null) {
+            hooks = new ArrayList<>(2);
+        }
         hooks.add(hook);
         return true;
     }
 
     /** Removes the hook (compared by identity) if it has not run. */
     synchronized void remove(Runnable hook) {
-        hooks.removeIf(h -> h == hook);
+        if (hooks != null) {
+            hooks.removeIf(h -> h == hook);
+        }
     }
 
     /**
@@ -49,8 +54,11 @@ final class CloseHooks {
                 return;
             }
             ran = true;
-            toRun = new ArrayList<>(hooks);
-            hooks.clear();
+            toRun = hooks;
+            hooks = null;
+        }
+        if (toRun == null) {
+            return;
         }
         for (Runnable hook : toRun) {
             try {

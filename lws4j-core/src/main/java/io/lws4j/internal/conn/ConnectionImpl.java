@@ -135,7 +135,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     /** Service thread only: why the transport failed, reported to a client's connect. */
     private IOException transportFailure;
     private final ConnectionSettings settings;
-    private final Liveness liveness;
     private final InetSocketAddress remoteAddress;
     private final OutboundQueue outbound = new OutboundQueue();
     private final Runnable flushTask = this::runQueuedFlush;
@@ -187,8 +186,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         this.channel = channel;
         this.settings = settings;
         this.remoteAddress = remoteAddress;
-        this.liveness = new Liveness(settings.config().idleTimeout().toNanos(),
-                settings.config().pingInterval().toNanos());
     }
 
     /**
@@ -210,7 +207,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             remote = null;
         }
         ConnectionImpl c = new ConnectionImpl(loop, channel, settings, remote);
-        c.frames = new OutgoingFrames(null);
+        c.frames = OutgoingFrames.SERVER;
         c.transport = settings.config().tls() == null ? new PlainTransport(channel)
                 : TlsEngines.serverTransport(settings.config().tls(), channel, loop,
                         c::resumeTransport);
@@ -1170,10 +1167,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     private void armLivenessTimer() {
-        if (!liveness.isEnabled() || state != ConnectionState.OPEN) {
+        if (!settings.liveness().isEnabled() || state != ConnectionState.OPEN) {
             return;
         }
-        long next = liveness.nextCheck(lastReceiveNanos, lastPingNanos);
+        long next = settings.liveness().nextCheck(lastReceiveNanos, lastPingNanos);
         long delay = Math.max(0, next - System.nanoTime());
         livenessTimer = loop.schedule(Duration.ofNanos(delay), this::onLivenessTimer);
     }
@@ -1184,7 +1181,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return;
         }
         long now = System.nanoTime();
-        switch (liveness.check(now, lastReceiveNanos, lastPingNanos)) {
+        switch (settings.liveness().check(now, lastReceiveNanos, lastPingNanos)) {
             case IDLE_CLOSE -> {
                 startClose(CloseCodes.GOING_AWAY, "idle timeout");
                 return;

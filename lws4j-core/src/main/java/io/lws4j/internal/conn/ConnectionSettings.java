@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What every connection of one service loop shares: the context, its settings, the protocol
- * names in registration order and the loop's static file server.
+ * names in registration order, the loop's static file server and the liveness arithmetic
+ * (shared, so a connection does not carry its own copy).
  *
  * <p>Thread-safe: immutable.
  *
@@ -16,9 +17,24 @@ import java.util.List;
  * @param config the context's settings
  * @param protocolNames the registered protocol names; the first is the default
  * @param staticFiles the static file server of the loop
+ * @param liveness the idle timeout and ping interval of {@code config}
  */
 public record ConnectionSettings(Context context, ContextConfig config,
-        List<String> protocolNames, StaticFiles staticFiles) {
+        List<String> protocolNames, StaticFiles staticFiles, Liveness liveness) {
+
+    /**
+     * Settings with the liveness arithmetic taken from {@code config}.
+     *
+     * @param context the owning context
+     * @param config the context's settings
+     * @param protocolNames the registered protocol names; the first is the default
+     * @param staticFiles the static file server of the loop
+     */
+    public ConnectionSettings(Context context, ContextConfig config, List<String> protocolNames,
+            StaticFiles staticFiles) {
+        this(context, config, protocolNames, staticFiles, new Liveness(
+                config.idleTimeout().toNanos(), config.pingInterval().toNanos()));
+    }
 
     /**
      * Whether a connection served by the named protocol may accept permessage-deflate: the

@@ -7,7 +7,7 @@ package io.lws4j.internal.conn;
  *
  * <p>Thread-safe: immutable.
  */
-final class Liveness {
+public final class Liveness {
     /** What a liveness check finds due. */
     enum Due {
         /** Nothing: look again at {@link #nextCheck}. */
@@ -25,7 +25,7 @@ final class Liveness {
      * @param idleNanos the idle timeout, 0 for none
      * @param pingNanos the ping interval, 0 for none
      */
-    Liveness(long idleNanos, long pingNanos) {
+    public Liveness(long idleNanos, long pingNanos) {
         this.idleNanos = idleNanos;
         this.pingNanos = pingNanos;
     }

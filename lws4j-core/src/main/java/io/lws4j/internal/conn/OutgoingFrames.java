@@ -9,10 +9,14 @@ import java.nio.ByteBuffer;
  * client role's keys on the client side (RFC 6455 5.3), compressed when permessage-deflate
  * was agreed.
  *
- * <p>Not thread-safe: instances must not be shared (each belongs to one connection and is
- * used on its service thread; the client role's key source is not thread-safe either).
+ * <p>Not thread-safe: a client connection's instance must not be shared (the client role's
+ * key source is not thread-safe). {@link #SERVER} is stateless and shared by every server
+ * connection.
  */
 final class OutgoingFrames {
+    /** Unmasked frames; holds no state, so one instance serves every server connection. */
+    static final OutgoingFrames SERVER = new OutgoingFrames(null);
+
     /** The key source on a client connection; null on the server side. */
     private final ClientRole client;
 
