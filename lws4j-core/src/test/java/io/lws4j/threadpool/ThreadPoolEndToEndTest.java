@@ -175,11 +175,7 @@ class ThreadPoolEndToEndTest {
                     seconds, delivered / seconds, watchdog / 1e6, protocol.busyWrites.get());
             assertThat(watchdog).as("a service loop cycle stalled").isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
             for (Client c : all) {
-                List<String> expected = new ArrayList<>();
-                for (int i = 0; i < c.received.size(); i++) {
-                    expected.add("msg " + i);
-                }
-                assertThat(c.received).as("in order, each once").isEqualTo(expected);
+                assertNumberedInOrderEachOnce(c.received);
                 if (c.closeAfter < 0) {
                     assertThat(c.received).hasSize(MESSAGES);
                 } else {
@@ -230,5 +226,14 @@ class ThreadPoolEndToEndTest {
         assertThat(Duration.ofNanos(took)).isLessThan(Duration.ofSeconds(10));
         assertThat(pool.isTerminated()).isTrue();
         assertThat(protocol.cleanups.get()).isEqualTo(protocol.enqueued.get()).isEqualTo(5);
+    }
+
+    /** The messages are "msg 0", "msg 1", ...: each once, in order, with no gap. */
+    static void assertNumberedInOrderEachOnce(List<String> received) {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < received.size(); i++) {
+            expected.add("msg " + i);
+        }
+        assertThat(received).as("in order, each once").isEqualTo(expected);
     }
 }

@@ -63,11 +63,7 @@ class ThreadPoolOverTlsTest {
             assertThat(((ContextImpl) ctx).maxLoopWorkNanos()).as("a loop cycle stalled")
                     .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
             for (ThreadPoolEndToEndTest.Client c : all) {
-                List<String> expected = new ArrayList<>();
-                for (int i = 0; i < c.received.size(); i++) {
-                    expected.add("msg " + i);
-                }
-                assertThat(c.received).as("in order, each once").isEqualTo(expected);
+                ThreadPoolEndToEndTest.assertNumberedInOrderEachOnce(c.received);
                 if (c.closeAfter < 0) {
                     assertThat(c.received).hasSize(MESSAGES);
                 }
@@ -159,11 +155,7 @@ class ThreadPoolOverTlsTest {
                     .as("a client loop cycle stalled")
                     .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
             for (Receiver r : all) {
-                List<String> expected = new ArrayList<>();
-                for (int i = 0; i < r.received.size(); i++) {
-                    expected.add("msg " + i);
-                }
-                assertThat(r.received).as("in order, each once").isEqualTo(expected);
+                ThreadPoolEndToEndTest.assertNumberedInOrderEachOnce(r.received);
                 if (r.closeAfter < 0) {
                     assertThat(r.received).hasSize(MESSAGES);
                 } else {

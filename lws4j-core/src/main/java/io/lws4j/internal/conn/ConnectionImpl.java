@@ -128,10 +128,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private Transport transport;
     private final Runnable readAgainTask = this::readAgain;
     private boolean readAgainQueued;
-    /** Service thread only: non-null on a client connection. */
-    private ClientRole client;
-    /** Service thread only: masked with the client's keys on a client connection. */
-    private OutgoingFrames frames;
+    /** Non-null on a client connection. */
+    private final ClientRole client;
+    /** Masked with the client's keys on a client connection. */
+    private final OutgoingFrames frames;
     /** Service thread only: why the transport failed, reported to a client's connect. */
     private IOException transportFailure;
     private final ConnectionSettings settings;
@@ -180,12 +180,24 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private long lastReceiveNanos;
     private long lastPingNanos;
 
+    /** @param client the client side of the handshake, null for an accepted connection */
     private ConnectionImpl(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
-            InetSocketAddress remoteAddress) {
+            ClientRole client) {
         this.loop = loop;
         this.channel = channel;
         this.settings = settings;
-        this.remoteAddress = remoteAddress;
+        this.remoteAddress = remoteAddressOf(channel);
+        this.client = client;
+        this.frames = client == null ? OutgoingFrames.SERVER : new OutgoingFrames(client);
+    }
+
+    /** @return the peer's address, or null when the channel cannot tell it any more */
+    private static InetSocketAddress remoteAddressOf(SocketChannel channel) {
+        try {
+            return (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -200,14 +212,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     public static ConnectionImpl accept(ServiceLoop loop, SocketChannel channel,
             ConnectionSettings settings) {
         assert loop.inServiceThread();
-        InetSocketAddress remote;
-        try {
-            remote = (InetSocketAddress) channel.getRemoteAddress();
-        } catch (IOException e) {
-            remote = null;
-        }
-        ConnectionImpl c = new ConnectionImpl(loop, channel, settings, remote);
-        c.frames = OutgoingFrames.SERVER;
+        ConnectionImpl c = new ConnectionImpl(loop, channel, settings, null);
         c.transport = settings.config().tls() == null ? new PlainTransport(channel)
                 : TlsEngines.serverTransport(settings.config().tls(), channel, loop,
                         c::resumeTransport);
@@ -243,15 +248,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             SelectionKey key, ConnectionSettings settings, ClientRole role,
             java.util.function.Function<Runnable, Transport> tls) {
         assert loop.inServiceThread();
-        InetSocketAddress remote;
-        try {
-            remote = (InetSocketAddress) channel.getRemoteAddress();
-        } catch (IOException e) {
-            remote = null;
-        }
-        ConnectionImpl c = new ConnectionImpl(loop, channel, settings, remote);
-        c.client = role;
-        c.frames = new OutgoingFrames(role);
+        ConnectionImpl c = new ConnectionImpl(loop, channel, settings, role);
         c.key = key;
         key.attach(c);
         loop.addConnections(1);
