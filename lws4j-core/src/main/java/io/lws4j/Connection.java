@@ -113,7 +113,9 @@ public interface Connection {
     /**
      * Thread-safe.
      *
-     * @return true when the caller runs on the service thread that owns this connection
+     * @return true when the caller holds the service role of the loop that owns this
+     *     connection: it is that loop's thread, or a threadpool worker the idle loop lent its
+     *     role to (see {@link Context.Builder#lendIdleLoops(boolean)})
      */
     boolean inServiceThread();
 

@@ -123,6 +123,7 @@ public interface Context extends AutoCloseable {
         private boolean listen = true;
         private boolean permessageDeflate = true;
         private int maxConnections = 16_384;
+        private boolean lendIdleLoops = true;
 
         Builder() {
         }
@@ -260,6 +261,28 @@ public interface Context extends AutoCloseable {
         }
 
         /**
+         * Whether a service loop that waits idle in select lends its role to a threadpool
+         * worker whose task returned SYNC, so the worker calls {@link Protocol#onWritable}
+         * for its connection itself and writes its message, instead of waking the loop and
+         * parking until the loop has done it. Callbacks of one loop still never run at the
+         * same time, and each sees what the previous one did (the role passes by a volatile
+         * write and read); {@link Connection#inServiceThread()} is true on the worker while
+         * it holds the role. What differs is the thread: with lending on (the default),
+         * {@code onWritable}, task cleanups and what they call may run on a pool worker, so
+         * thread-local state and thread names in callbacks are not the loop's. Turn it off
+         * when callbacks depend on running on the loop's own thread; SYNC then costs a loop
+         * wake-up and a park and unpark of the worker per message.
+         *
+         * @param lend true to lend idle loops (the default), false to keep every callback on
+         *     the loop's own thread
+         * @return this builder
+         */
+        public Builder lendIdleLoops(boolean lend) {
+            this.lendIdleLoops = lend;
+            return this;
+        }
+
+        /**
          * The largest HTTP request head (request line and headers); larger ones get 431.
          * Default 8 KiB.
          *
@@ -387,7 +410,8 @@ public interface Context extends AutoCloseable {
             ContextConfig config = new ContextConfig(bindAddress, port, serviceThreads,
                     new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
-                    pingInterval, originCheck, permessageDeflate, tls, listen, maxConnections);
+                    pingInterval, originCheck, permessageDeflate, tls, listen, maxConnections,
+                    lendIdleLoops);
             return ContextImpl.start(config);
         }
 

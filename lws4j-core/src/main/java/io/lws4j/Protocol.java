@@ -8,9 +8,13 @@ import java.nio.ByteBuffer;
  * {@link Context.Builder#protocol(String, Protocol)}; every method has a no-op default.
  *
  * <p>Threading: {@link #onInit} and {@link #onDestroy} run on the thread that builds or
- * closes the context. Every connection callback runs on the service thread that owns the
- * connection, never with an lws4j lock held, so a callback may call any lws4j method. A
- * callback must not block: hand blocking work to a {@code io.lws4j.threadpool.ThreadPool}.
+ * closes the context. Every connection callback runs with the service role of the loop that
+ * owns the connection, never with an lws4j lock held, so a callback may call any lws4j
+ * method. Callbacks of one loop never run at the same time, and each sees what the previous
+ * ones did. The role is the loop's own thread, except that a loop idle in select lends it to a
+ * threadpool worker answering its task's SYNC: {@link #onWritable} and what it calls then run
+ * on that worker (see {@link Context.Builder#lendIdleLoops(boolean)}). A callback must not
+ * block: hand blocking work to a {@code io.lws4j.threadpool.ThreadPool}.
  * A callback that throws closes its connection with {@link CloseCodes#INTERNAL_ERROR}; the
  * loop lives on.
  *

@@ -440,6 +440,16 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         return loop.execute(command);
     }
 
+    @Override
+    public boolean executeOrServe(Runnable command) {
+        return loop.executeOrServe(command);
+    }
+
+    @Override
+    public boolean unparkAfterService(Thread thread) {
+        return loop.unparkAfterService(thread);
+    }
+
     // ---------------------------------------------------------------- ConnectionInternals
 
     @Override
@@ -985,6 +995,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         writableRequested = false;
         if (key != null) {
             key.cancel();
+            loop.selectorChanged();
         }
         closeQuietly(transport);
         releaseDeflate();
@@ -1112,6 +1123,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (ops != interestOps) {
             interestOps = ops;
             key.interestOps(ops);
+            loop.selectorChanged();
         }
     }
 

@@ -49,8 +49,35 @@ public interface ConnectionInternals extends Connection {
     boolean casTaskSlot(Object expected, Object update);
 
     /**
+     * {@link #execute} for a short command that never blocks, which may run at once on the
+     * calling thread, holding the owning loop's service role, when that loop is idle in
+     * select with nothing queued (then {@link #inServiceThread()} is true for the caller
+     * while it runs). The threadpool posts its SYNC and completion notifications this way.
+     *
+     * <p>Memory consistency effects: as {@link #execute}.
+     *
+     * @param command what to run
+     * @return false when the service loop has stopped and the command will not run
+     */
+    default boolean executeOrServe(Runnable command) {
+        return execute(command);
+    }
+
+    /**
+     * Unparks {@code thread} once the caller gives back a lent service role (see
+     * {@link #executeOrServe}), so the role is not held across the wake-up; a caller on the
+     * loop's own thread or any other thread must unpark it itself.
+     *
+     * @param thread the thread to unpark
+     * @return true when the unpark was deferred, false when the caller must unpark now
+     */
+    default boolean unparkAfterService(Thread thread) {
+        return false;
+    }
+
+    /**
      * {@link #callbackOnWritable()} for a caller that runs as a loop command (posted with
-     * {@link #execute}), never inside another callback: when the connection can take data
+     * {@link #execute} or {@link #executeOrServe}), never inside another callback: when the connection can take data
      * now, {@link io.lws4j.Protocol#onWritable} is called before this returns instead of in
      * the loop's after-I/O step, so what it writes joins that step's flush. Otherwise (or
      * when an onWritable is already pending, which this one coalesces with) it behaves as

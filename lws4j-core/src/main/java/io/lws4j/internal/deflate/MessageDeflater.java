@@ -31,7 +31,10 @@ import java.util.zip.Deflater;
  * window bits 15 and memLevel 8 (what {@link Deflater} uses) 256 KiB of window, hash
  * and literal buffers plus about 6 KiB of state; it is freed by {@link #release()}.
  *
- * <p>Not thread-safe: instances must not be shared.
+ * <p>Not thread-safe: a connection uses its deflater only while it holds its loop's service
+ * role (its writes check that). The role may pass from the loop's thread to a threadpool
+ * worker and back, so uses come from several threads, one at a time, ordered by the role's
+ * hand-over; there is no owner-thread check here for that reason.
  */
 public final class MessageDeflater {
 
@@ -45,9 +48,6 @@ public final class MessageDeflater {
     private final int minCompressBytes;
     private Deflater deflater;
     private boolean released;
-
-    /** The thread that first used this instance; backs the confinement label with an assert. */
-    private Thread owner;
 
     /**
      * Creates a deflater.
@@ -103,7 +103,6 @@ public final class MessageDeflater {
      * @throws IllegalStateException after {@link #release()}
      */
     public ByteBuffer encode(int opcode, ByteBuffer payload, boolean masked, int maskKey) {
-        assert isConfined() : "used from two threads";
         if (opcode != FrameWriter.OP_TEXT && opcode != FrameWriter.OP_BINARY) {
             throw new IllegalArgumentException("only data messages are compressed: " + opcode);
         }
@@ -182,13 +181,5 @@ public final class MessageDeflater {
             Masker.mask(frame, headerLength, frame.position(), maskKey, 0);
         }
         return frame.flip();
-    }
-
-    private boolean isConfined() {
-        Thread current = Thread.currentThread();
-        if (owner == null) {
-            owner = current;
-        }
-        return owner == current;
     }
 }

@@ -30,6 +30,8 @@ import java.util.function.Predicate;
  * @param listen false for a context without a listening socket (clients only)
  * @param maxConnections the most connections (accepted and client) open at once; the
  *     listener stops accepting at this count
+ * @param lendIdleLoops whether a loop idle in select lends its service role to a threadpool
+ *     worker answering its own SYNC (see {@link ServiceLoop})
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -47,7 +49,8 @@ public record ContextConfig(
         boolean permessageDeflate,
         javax.net.ssl.SSLContext tls,
         boolean listen,
-        int maxConnections) {
+        int maxConnections,
+        boolean lendIdleLoops) {
 
     /**
      * A static file mount.

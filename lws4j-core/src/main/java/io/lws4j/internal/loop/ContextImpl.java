@@ -127,7 +127,7 @@ public final class ContextImpl implements Context {
         }
         ServiceLoop[] loops = new ServiceLoop[config.serviceThreads()];
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = ServiceLoop.create("lws4j-service-" + i);
+            loops[i] = ServiceLoop.create("lws4j-service-" + i, config.lendIdleLoops());
         }
         ContextImpl context = new ContextImpl(config, server, loops, boundPort);
         try {

@@ -22,17 +22,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One service loop: a thread with its own {@link Selector}, a command queue other threads
  * post to, a timer queue, and one direct read buffer shared by all its connections.
  *
- * <p>One duty cycle: (1) drain the command queue, at most {@value #COMMAND_BATCH} commands
- * (a threadpool SYNC notification may call {@code onWritable} here, once per command: see
- * {@code ConnectionImpl.callbackOnWritableFromCommand}; a worker whose next SYNC lands
- * while this step runs is answered in it again, so the batch is what bounds the step);
- * (2) select with the time to the next timer, or {@code selectNow} when work is pending;
+ * <p>One duty cycle: (1) drain the command queue, then the served queue (commands posted
+ * with {@link #executeOrServe}, such as threadpool SYNC notifications, which may call
+ * {@code onWritable}: see {@code ConnectionImpl.callbackOnWritableFromCommand}), at most
+ * {@value #COMMAND_BATCH} of each, and when served commands ran, the after-I/O tasks they
+ * caused, so their frames leave before the loop selects; the workers they released are
+ * unparked only once the loop has made its role lendable (below), so that each answers its
+ * next SYNC itself; (2) select with the time to the next timer, or {@code selectNow} when work is pending;
  * (3) dispatch the ready keys; (4) fire due timers; (5) run the after-I/O tasks (flushes of
  * connections that queued output during this cycle, pending {@code onWritable} calls), in
  * at most two passes: the tasks present when step 5 starts, then the tasks those queued.
  * The second pass is what lets a message written inside {@code onWritable} (itself called
  * from a flush) leave in the same cycle instead of waiting for another {@code selectNow};
  * tasks queued during the second pass wait for the next cycle, so step 5 stays bounded.
+ *
+ * <p><b>Lending the role.</b> The right to touch the loop's confined state and to run its
+ * callbacks is the loop's <em>role</em> ({@link ServiceRole}). While the loop's thread
+ * waits in a blocking select, the role is lendable: {@link #executeOrServe} called by
+ * another thread then takes it, runs the served queue and the after-I/O work with it on the
+ * calling thread, and gives it back, while the loop's thread goes on selecting. A threadpool
+ * worker thus writes its own SYNC's message (Protocol.onWritable runs on the worker) with
+ * no loop wake-up, no park and no unpark; callbacks of one loop still never run at once,
+ * and {@link #inServiceThread()} is true for the borrower while it holds the role. A loop
+ * back from select waits for the borrower to give the role back before it works. What a
+ * borrower cannot finish (a changed interest set, a cancelled key, leftover after-I/O
+ * tasks, a new timer) wakes the select. Borrowed work is not part of the watchdog's
+ * figures. {@code Context.Builder.lendIdleLoops(false)} turns lending off.
  *
  * <p>The loop never blocks except in {@code select}. A command, timer or key handler that
  * throws is logged (and, for a key, its {@link Selectable#onFailure} closes that channel);
@@ -44,7 +59,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * running (0 while the loop waits in select), so a test can assert that nothing on the
  * service thread blocked while its workload ran.
  *
- * <p>Thread-safe: {@link #execute}, {@link #schedule}, {@link #inServiceThread},
+ * <p>Thread-safe: {@link #execute}, {@link #executeOrServe}, {@link #schedule},
+ * {@link #inServiceThread}, {@link #isLoopThread},
  * {@link #stop}, {@link #join} and the watchdog and count accessors may be called from any
  * thread. Every other method is service-thread confined: it must be called on the owning
  * service thread; see {@link #inServiceThread()}.
@@ -64,9 +80,21 @@ public final class ServiceLoop {
      * offered before the loop's final drain (volatile order), one that sees false takes its
      * command back out, and if it cannot (the loop already took it) the command runs.
      *
-     * Memory consistency effects: actions before execute()/schedule() happen-before the
-     * command or timer action runs (ConcurrentLinkedQueue hand-off).
+     * Served commands (executeOrServe) go to their own queue. A poster that finds the role
+     * OWNED wakes the loop as execute() does; one that finds it LENDABLE borrows it and
+     * drains the queue itself; one that finds it LENT or LENT_RECLAIMING leaves its command
+     * to the holder, which reads the queue again after giving the role back (the poster
+     * offered before it read the role, the holder gave the role back before it reads the
+     * queue: one of them sees the other), or to the reclaiming loop, which drains it in its
+     * next step 1. A borrower takes the role at most SERVE_ROUNDS times per call, then wakes
+     * the loop for what is left, so no worker serves the others for long.
+     *
+     * Memory consistency effects: actions before execute()/executeOrServe()/schedule()
+     * happen-before the command or timer action runs (ConcurrentLinkedQueue hand-off).
      */
+    /** How many times one executeOrServe call takes the lent role at most. */
+    private static final int SERVE_ROUNDS = 2;
+
     /** The most commands run per cycle, so a flood of posts cannot starve I/O. */
     static final int COMMAND_BATCH = 1024;
     /** The shared read buffer: large enough for a few TCP segments per read call. */
@@ -77,6 +105,8 @@ public final class ServiceLoop {
     private final String name;
     private final Selector selector;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** Commands posted by {@link #executeOrServe}, which a borrower of the role may run. */
+    private final Queue<Runnable> served = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final TimerQueue timers = new TimerQueue(this::inServiceThread);
     /** Service thread only. */
@@ -86,6 +116,8 @@ public final class ServiceLoop {
     /** Service thread only: scratch array for gathering writes. */
     private final ByteBuffer[] gather = new ByteBuffer[32];
     private final Thread thread;
+    private final ServiceRole role = new ServiceRole();
+    private final boolean lending;
     private volatile boolean running = true;
     private volatile boolean accepting = true;
     private volatile int connectionCount;
@@ -95,10 +127,12 @@ public final class ServiceLoop {
     /** Written by the service thread only; counts completed duty cycles (tests observe it). */
     private volatile long cycles;
 
-    private ServiceLoop(String name, Selector selector) {
+    private ServiceLoop(String name, Selector selector, boolean lending) {
         this.name = name;
         this.selector = selector;
+        this.lending = lending;
         this.thread = new Thread(this::run, name);
+        role.bind(thread);
     }
 
     /**
@@ -109,8 +143,21 @@ public final class ServiceLoop {
      * @throws UncheckedIOException when no selector can be opened
      */
     public static ServiceLoop create(String name) {
+        return create(name, true);
+    }
+
+    /**
+     * Creates a loop; it runs once {@link #start()} is called.
+     *
+     * @param name the thread name
+     * @param lending whether {@link #executeOrServe} may run commands on the caller's thread
+     *     while the loop waits in select
+     * @return the new loop
+     * @throws UncheckedIOException when no selector can be opened
+     */
+    public static ServiceLoop create(String name, boolean lending) {
         try {
-            return new ServiceLoop(name, Selector.open());
+            return new ServiceLoop(name, Selector.open(), lending);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
@@ -129,9 +176,17 @@ public final class ServiceLoop {
     }
 
     /**
-     * @return true when the caller is this loop's thread
+     * @return true when the caller holds this loop's service role: the loop's own thread, or
+     *     a thread the idle loop is lent to while it runs {@link #executeOrServe}
      */
     public boolean inServiceThread() {
+        return role.isHeldBy(Thread.currentThread());
+    }
+
+    /**
+     * @return true when the caller is the loop's own thread (the one that selects)
+     */
+    public boolean isLoopThread() {
         return Thread.currentThread() == thread;
     }
 
@@ -146,19 +201,122 @@ public final class ServiceLoop {
      */
     public boolean execute(Runnable command) {
         Objects.requireNonNull(command, "command");
-        if (!accepting) {
-            return false;
-        }
-        commands.offer(command);
-        if (!accepting && commands.remove(command)) {
+        if (!offer(commands, command)) {
             return false;
         }
         wakeup();
         return true;
     }
 
+    private boolean offer(Queue<Runnable> queue, Runnable command) {
+        if (!accepting) {
+            return false;
+        }
+        queue.offer(command);
+        return accepting || !queue.remove(command);
+    }
+
+    /**
+     * Runs {@code command} with the service role, like {@link #execute}, but without waking
+     * an idle loop: when the loop's thread waits in select, the caller takes the role and runs
+     * the queued commands of this kind itself (its own and those other threads queued
+     * meanwhile), then the after-I/O work they caused, and gives the role back; the loop's
+     * thread goes on selecting. When the role is held by another such caller, that caller
+     * runs this command too; when the loop's thread works, it does. For short commands that
+     * never block, such as a threadpool SYNC notification: answered on the worker, it costs
+     * no loop wake-up, and the worker's own SYNC no park and unpark.
+     *
+     * <p>Memory consistency effects: actions before {@code executeOrServe} happen-before the
+     * command runs; the role passes from holder to holder by a volatile write and read, so
+     * everything done with the role happens-before whatever is done with it next.
+     *
+     * @param command what to run
+     * @return false when the loop has stopped and the command will not run
+     */
+    public boolean executeOrServe(Runnable command) {
+        Objects.requireNonNull(command, "command");
+        Thread current = Thread.currentThread();
+        if (!lending || current == thread) {
+            return execute(command);
+        }
+        if (!offer(served, command)) {
+            return false;
+        }
+        if (role.isBorrower(current)) {
+            return true; // we hold the role: our own drain runs it
+        }
+        for (int round = 0; round < SERVE_ROUNDS; ) {
+            switch (role.state()) {
+                case ServiceRole.OWNED:
+                    // The loop works and drains the queue in its next step 1; wake it in case
+                    // it is about to select (the same hand-off as execute()).
+                    wakeup();
+                    return true;
+                case ServiceRole.LENDABLE:
+                    if (role.tryBorrow()) {
+                        round++;
+                        if (!serveLent() || served.isEmpty()) {
+                            return true;
+                        }
+                    }
+                    break;
+                default:
+                    // LENT or LENT_RECLAIMING: the holder looks at the queue again after
+                    // giving the role back, and the reclaiming loop drains it in its next
+                    // step 1. Either way ours is seen.
+                    return true;
+            }
+        }
+        wakeup(); // we served our share: the loop takes what is left
+        return true;
+    }
+
+    /**
+     * With the lent role: runs the served queue and the after-I/O work it caused, then gives
+     * the role back.
+     *
+     * @return true when the role is lendable again, false when the loop took it over
+     */
+    private boolean serveLent() {
+        boolean leftovers = true;
+        boolean lendable;
+        try {
+            drain(served, COMMAND_BATCH);
+            runAfterIoTasks();
+            leftovers = !afterIo.isEmpty();
+        } finally {
+            lendable = role.giveBack();
+        }
+        if (lendable && leftovers) {
+            wakeup(); // the loop runs the rest in its next cycle
+        }
+        return lendable;
+    }
+
+    /**
+     * Unparks {@code t} once the caller has given back or lent the service role: called by a
+     * borrower, or by the loop's thread while it answers served commands (step 1), so the
+     * woken thread finds the role lendable and answers its next SYNC itself.
+     *
+     * @param t the thread to unpark
+     * @return false when the caller must unpark {@code t} itself, now
+     */
+    public boolean unparkAfterService(Thread t) {
+        return role.deferUnpark(t);
+    }
+
+    /**
+     * Tells the loop that a channel's interest set or registration changed. The loop's own
+     * thread sees that in its next select anyway; a borrower wakes the select it lent from,
+     * which would otherwise go on waiting with the old interest set.
+     */
+    public void selectorChanged() {
+        assert inServiceThread();
+        wakeup();
+    }
+
     private void wakeup() {
-        if (!inServiceThread() && wakeupPending.compareAndSet(false, true)) {
+        if (Thread.currentThread() != thread && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
     }
@@ -174,7 +332,7 @@ public final class ServiceLoop {
         Objects.requireNonNull(action, "action");
         long nanos = saturatedNanos(delay);
         long deadline = System.nanoTime() + nanos;
-        if (inServiceThread()) {
+        if (isLoopThread()) { // a borrower's timer goes through execute: it wakes the select
             return timers.add(deadline, action);
         }
         Timer timer = new Timer(timers, deadline, action);
@@ -319,7 +477,7 @@ public final class ServiceLoop {
      * @throws InterruptedException when interrupted while waiting
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        if (inServiceThread()) {
+        if (inServiceThread()) { // the loop's thread, or a borrower the loop waits for
             return true;
         }
         thread.join(Math.max(1, timeout.toMillis()));
@@ -372,21 +530,37 @@ public final class ServiceLoop {
     private void cycle() {
         beginWork();
         wakeupPending.set(false);
-        drainCommands(COMMAND_BATCH);
-        boolean pending = !commands.isEmpty() || !afterIo.isEmpty();
+        drain(commands, COMMAND_BATCH);
+        if (lending) {
+            // Served commands: their frames leave now, and the workers they release are
+            // unparked once the role is lendable, so each answers its next SYNC itself
+            // instead of waking the loop again.
+            role.beginLoopDeferral();
+            if (drain(served, COMMAND_BATCH) > 0) {
+                runAfterIoTasks();
+            }
+        }
+        boolean pending = !commands.isEmpty() || !served.isEmpty() || !afterIo.isEmpty();
         endWork();
         try {
-            if (pending) {
+            long wait = pending ? 0 : timers.nanosUntilNext(System.nanoTime());
+            if (wait == 0) {
+                if (lending) {
+                    role.unparkLoopDeferred();
+                }
                 selector.selectNow();
             } else {
-                long wait = timers.nanosUntilNext(System.nanoTime());
-                if (wait < 0) {
-                    selector.select();
-                } else if (wait == 0) {
-                    selector.selectNow();
-                } else {
-                    // select(long) takes milliseconds; round up so we do not spin before a deadline
-                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+                lend();
+                try {
+                    if (wait < 0) {
+                        selector.select();
+                    } else {
+                        // select(long) takes milliseconds; round up so we do not spin before a
+                        // deadline
+                        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+                    }
+                } finally {
+                    reclaim();
                 }
             }
         } catch (IOException e) {
@@ -398,6 +572,19 @@ public final class ServiceLoop {
         runAfterIoTasks();
         cycles++; // single writer: the service thread
         endWork();
+    }
+
+    private void lend() {
+        if (lending) {
+            role.lend();
+            role.unparkLoopDeferred();
+        }
+    }
+
+    private void reclaim() {
+        if (lending) {
+            role.reclaim();
+        }
     }
 
     private void beginWork() {
@@ -412,14 +599,15 @@ public final class ServiceLoop {
         workStartNanos = 0;
     }
 
-    private void drainCommands(int max) {
+    private int drain(Queue<Runnable> queue, int max) {
         for (int i = 0; i < max; i++) {
-            Runnable command = commands.poll();
+            Runnable command = queue.poll();
             if (command == null) {
-                return;
+                return i;
             }
             runSafely(command, "command");
         }
+        return max;
     }
 
     private void dispatchKeys() {
@@ -488,7 +676,8 @@ public final class ServiceLoop {
         accepting = false;
         running = false;
         try {
-            drainCommands(Integer.MAX_VALUE);
+            drain(commands, Integer.MAX_VALUE);
+            drain(served, Integer.MAX_VALUE);
             for (SelectionKey key : new ArrayList<>(selector.keys())) {
                 if (key.attachment() instanceof Selectable handler) {
                     try {

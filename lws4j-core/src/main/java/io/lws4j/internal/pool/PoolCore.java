@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -511,7 +512,7 @@ public final class PoolCore {
         if (!c.isOpen()) {
             return;
         }
-        c.execute(() -> onServiceNotify(t, c, gen));
+        c.executeOrServe(() -> onServiceNotify(t, c, gen));
     }
 
     /** Runs on the connection's service thread: asks for the writable the user reaps in. */
@@ -560,7 +561,13 @@ public final class PoolCore {
      */
     public void sync(TaskRecord<?> t, boolean stop) {
         if (!stop) {
-            t.state.acknowledge();
+            Thread worker = t.state.acknowledgeDeferred();
+            if (worker != null) {
+                ConnectionInternals c = t.boundConnection();
+                if (c == null || !c.unparkAfterService(worker)) {
+                    LockSupport.unpark(worker);
+                }
+            }
             return;
         }
         for (;;) {

@@ -139,6 +139,20 @@ public final class TaskState {
     }
 
     /**
+     * SYNCING → RUNNING without unparking: the caller wakes the returned worker itself.
+     *
+     * @return the worker to unpark, or null when the task was not syncing or nobody needs
+     *     waking (the caller is the worker)
+     */
+    public Thread acknowledgeDeferred() {
+        if (!cas(SYNCING, RUNNING)) {
+            return null;
+        }
+        Thread w = worker;
+        return w == Thread.currentThread() ? null : w;
+    }
+
+    /**
      * RUNNING or SYNCING → STOPPING, unparking a syncing worker.
      *
      * @return the state before the call (RUNNING or SYNCING when this call requested the
@@ -262,7 +276,7 @@ public final class TaskState {
     /** Unparks the worker registered by {@link #acquire()}, if any. */
     public void wake() {
         Thread w = worker;
-        if (w != null) {
+        if (w != null && w != Thread.currentThread()) { // a worker answering its own SYNC
             LockSupport.unpark(w);
         }
     }
