@@ -262,9 +262,10 @@ public interface Context extends AutoCloseable {
 
         /**
          * Whether a service loop that waits idle in select lends its role to a threadpool
-         * worker whose task returned SYNC, so the worker calls {@link Protocol#onWritable}
-         * for its connection itself and writes its message, instead of waking the loop and
-         * parking until the loop has done it. Callbacks of one loop still never run at the
+         * worker whose task returned SYNC (or ended), so the worker calls
+         * {@link Protocol#onWritable} for its connection itself and writes its message (or
+         * the task is reaped there), instead of waking the loop and parking until the loop
+         * has done it. No other thread is lent the role. Callbacks of one loop still never run at the
          * same time, and each sees what the previous one did (the role passes by a volatile
          * write and read); {@link Connection#inServiceThread()} is true on the worker while
          * it holds the role. What differs is the thread: with lending on (the default),

@@ -12,8 +12,9 @@ import java.nio.ByteBuffer;
  * owns the connection, never with an lws4j lock held, so a callback may call any lws4j
  * method. Callbacks of one loop never run at the same time, and each sees what the previous
  * ones did. The role is the loop's own thread, except that a loop idle in select lends it to a
- * threadpool worker answering its task's SYNC: {@link #onWritable} and what it calls then run
- * on that worker (see {@link Context.Builder#lendIdleLoops(boolean)}). A callback must not
+ * threadpool worker whose task just returned SYNC or ended: the {@link #onWritable} in which
+ * the task is answered or reaped, and what it calls, then run on that worker (see
+ * {@link Context.Builder#lendIdleLoops(boolean)}). No other thread is ever lent the role. A callback must not
  * block: hand blocking work to a {@code io.lws4j.threadpool.ThreadPool}.
  * A callback that throws closes its connection with {@link CloseCodes#INTERNAL_ERROR}; the
  * loop lives on.

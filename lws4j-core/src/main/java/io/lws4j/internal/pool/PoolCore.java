@@ -430,7 +430,7 @@ public final class PoolCore {
         }
         t.stateSinceNanos = start;
         syncWaits.increment();
-        notifyService(t, c, gen);
+        notifyServiceFromWorker(t, c, gen);
         long deadline = start + syncBudgetNanos;
         long nextTry = start + syncTryNanos;
         // Late tries are counted by the intervals that have elapsed, not by wake-ups, so a
@@ -461,7 +461,7 @@ public final class PoolCore {
                 nextTry = start + (expired + 1) * syncTryNanos;
                 ConnectionInternals bound = t.boundConnection();
                 if (bound != null && t.reportedGeneration != gen) {
-                    notifyService(t, bound, gen);
+                    notifyServiceFromWorker(t, bound, gen);
                 }
             }
         }
@@ -501,14 +501,29 @@ public final class PoolCore {
         if (c == null) {
             release(t, null);
         } else {
-            notifyService(t, c, -1);
+            notifyServiceFromWorker(t, c, -1);
         }
         assert TaskState.isTerminal(fin);
     }
 
     // ---------------------------------------------------------- the service-thread side
 
+    /**
+     * Asks the connection's service role to look at the task, from any thread: a loop
+     * command.
+     */
     private void notifyService(TaskRecord<?> t, ConnectionInternals c, long gen) {
+        if (!c.isOpen()) {
+            return;
+        }
+        c.execute(() -> onServiceNotify(t, c, gen));
+    }
+
+    /**
+     * {@link #notifyService} from the task's own worker (its SYNC or its end): the one case
+     * where an idle loop lends the worker its role, so the worker answers itself.
+     */
+    private void notifyServiceFromWorker(TaskRecord<?> t, ConnectionInternals c, long gen) {
         if (!c.isOpen()) {
             return;
         }
