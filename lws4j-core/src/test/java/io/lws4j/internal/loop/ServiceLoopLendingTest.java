@@ -353,6 +353,103 @@ class ServiceLoopLendingTest {
         assertThat(commandOn.get()).isSameAs(loopThread);
     }
 
+    @Test
+    void unparkAfterServiceIsRefusedOffTheRoleAndInAPlainLoopCommand() throws Exception {
+        Thread other = new Thread(() -> { }, "never-started");
+        assertThat(loop.unparkAfterService(other)).as("off the role").isFalse();
+        AtomicBoolean deferredInCommand = new AtomicBoolean(true);
+        CountDownLatch ran = new CountDownLatch(1);
+        loop.execute(() -> {
+            deferredInCommand.set(loop.unparkAfterService(other));
+            ran.countDown();
+        });
+        assertThat(ran.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(deferredInCommand).as("in a plain command on the loop thread").isFalse();
+    }
+
+    @Test
+    void aThreadReleasedInTheLoopsServedStepIsUnparkedOnceTheRoleIsLendable_andBorrowsIt()
+            throws Exception {
+        ParkedThread parked = ParkedThread.start(loop);
+        CountDownLatch working = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        loop.execute(() -> {
+            working.countDown();
+            awaitQuietly(release); // keeps the role OWNED until the served command is queued
+        });
+        assertThat(working.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+        AtomicBoolean deferred = new AtomicBoolean();
+        AtomicBoolean onLoopThread = new AtomicBoolean();
+        AtomicBoolean stillParked = new AtomicBoolean();
+        assertThat(loop.executeOrServe(() -> {
+            onLoopThread.set(loop.isLoopThread());
+            deferred.set(loop.unparkAfterService(parked.thread));
+            stillParked.set(parked.woke.getCount() == 1);
+        })).isTrue();
+        release.countDown();
+        assertThat(parked.woke.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(onLoopThread).as("the loop's step 1 ran the served command").isTrue();
+        assertThat(deferred).isTrue();
+        assertThat(stillParked).isTrue();
+        assertThat(parked.borrowedAfterWaking.get(BOUND_SECONDS, TimeUnit.SECONDS))
+                .as("woken with the role lendable, its next served command ran on itself")
+                .isTrue();
+    }
+
+    @Test
+    void aThreadReleasedByABorrowerIsUnparkedOnlyWhenTheBorrowerGivesTheRoleBack()
+            throws Exception {
+        ParkedThread parked = ParkedThread.start(loop);
+        AtomicBoolean deferred = new AtomicBoolean();
+        AtomicBoolean stillParkedInCommand = new AtomicBoolean();
+        serveBorrowed(loop, () -> {
+            deferred.set(loop.unparkAfterService(parked.thread));
+            // Not a timing goal: a wake-up that was not deferred would show here.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            stillParkedInCommand.set(parked.woke.getCount() == 1);
+        }, null);
+        assertThat(deferred).isTrue();
+        assertThat(stillParkedInCommand).as("woken while the borrower still held the role")
+                .isTrue();
+        assertThat(parked.woke.await(BOUND_SECONDS, TimeUnit.SECONDS))
+                .as("woken after the borrower gave the role back").isTrue();
+        assertThat(parked.borrowedAfterWaking.get(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /**
+     * A thread parked until someone unparks it (as a pool worker waits for its SYNC's
+     * answer), which then posts a served command and reports whether it ran borrowed.
+     */
+    private static final class ParkedThread {
+        final CountDownLatch woke = new CountDownLatch(1);
+        final java.util.concurrent.CompletableFuture<Boolean> borrowedAfterWaking =
+                new java.util.concurrent.CompletableFuture<>();
+        Thread thread;
+
+        static ParkedThread start(ServiceLoop l) throws InterruptedException {
+            ParkedThread p = new ParkedThread();
+            p.thread = new Thread(() -> {
+                // A fresh thread has no permit: an unpark ends this park (or, rarely, a
+                // spurious return); the bound, longer than the test's waits, only keeps a
+                // lost unpark from leaving the thread behind forever.
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3 * BOUND_SECONDS));
+                p.woke.countDown();
+                Thread self = Thread.currentThread();
+                AtomicReference<Thread> ranOn = new AtomicReference<>();
+                l.executeOrServe(() -> ranOn.set(Thread.currentThread()));
+                p.borrowedAfterWaking.complete(ranOn.get() == self);
+            }, "parked");
+            p.thread.setDaemon(true);
+            p.thread.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+            while (p.thread.getState() != Thread.State.TIMED_WAITING) {
+                assertThat(System.nanoTime()).as("the thread never parked").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            return p;
+        }
+    }
+
     // ------------------------------------------------------------------------ helpers
 
     /**
