@@ -354,6 +354,29 @@ class ServiceLoopLendingTest {
     }
 
     @Test
+    void aLoopWaitingForATimerLendsToo_andTheBorrowerHoldsThatLoopsRoleOnly() throws Exception {
+        ServiceLoop other = ServiceLoop.create("other-loop");
+        other.start();
+        try {
+            // select with a timeout rather than without one
+            Timer far = loop.schedule(Duration.ofHours(1), () -> { });
+            AtomicBoolean holdsThisLoop = new AtomicBoolean();
+            AtomicBoolean holdsOtherLoop = new AtomicBoolean(true);
+            serveBorrowed(loop, () -> {
+                holdsThisLoop.set(loop.inServiceThread());
+                holdsOtherLoop.set(other.inServiceThread());
+            }, null);
+            assertThat(holdsThisLoop).isTrue();
+            assertThat(holdsOtherLoop).as("a borrower holds the lending loop's role only")
+                    .isFalse();
+            assertThat(far.cancel()).as("the far timer is still armed").isTrue();
+        } finally {
+            other.stop();
+            assertThat(other.join(Duration.ofSeconds(BOUND_SECONDS))).isTrue();
+        }
+    }
+
+    @Test
     void unparkAfterServiceIsRefusedOffTheRoleAndInAPlainLoopCommand() throws Exception {
         Thread other = new Thread(() -> { }, "never-started");
         assertThat(loop.unparkAfterService(other)).as("off the role").isFalse();
