@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * {@link Protocol#onWritable} records the thread it ran on. Lent (the default), some calls
  * run on pool workers, always holding the loop's role; not lent, every call runs on a
  * service loop's own thread. Either way every message arrives once and in order.
+ * permessage-deflate is on (both defaults), so each connection's deflater is used from
+ * whichever thread holds the role.
  */
 class LendIdleLoopsEndToEndTest {
     private static final int MESSAGES = 2_000;
@@ -245,6 +247,9 @@ class LendIdleLoopsEndToEndTest {
             for (ThreadPoolOverTlsTest.Receiver r : receivers) {
                 ThreadPoolEndToEndTest.assertNumberedInOrderEachOnce(r.received);
                 assertThat(r.received).hasSize(MESSAGES);
+                // so the server's deflater, too, is used from whichever thread holds the role
+                assertThat(r.compressing.get(10, TimeUnit.SECONDS))
+                        .as("permessage-deflate negotiated").isTrue();
             }
         } finally {
             clients.close();
