@@ -19,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,15 +125,11 @@ class LendIdleLoopsEndToEndTest {
 
     /**
      * The public contract (Protocol, Context.Builder#lendIdleLoops) says a loop lends its role
-     * only to a threadpool worker answering its task's SYNC. {@code Task.sync(true)} on a
-     * queued task posts the task's completion with executeOrServe from whatever thread calls
-     * it, so a user thread that is neither a loop nor a worker borrows the idle loop and runs
-     * {@code onWritable} itself, nested inside its own {@code sync(true)} call.
+     * only to a threadpool worker whose task returned SYNC or ended. {@code Task.sync(true)} on
+     * a queued task ends it from whatever thread calls it; that thread must post the reaping
+     * to the loop, not borrow the idle loop and run {@code onWritable} nested inside its own
+     * {@code sync(true)} call (which it did before the fix).
      */
-    @Disabled("core bug: Task.sync(true) on a queued task, called from a user thread while the"
-            + " loop idles, runs the task's onWritable on that user thread (PoolCore.keepForReap"
-            + " -> notifyService -> ServiceLoop.executeOrServe borrows for any caller), not on"
-            + " a loop thread or a pool worker as Protocol's javadoc says")
     @Test
     void stoppingAQueuedTaskFromAUserThreadRunsItsOnWritableOnALoopOrAWorker_neverOnTheCaller()
             throws Exception {

@@ -483,7 +483,6 @@ public final class PoolCore {
         long now = System.nanoTime();
         t.doneNanos = now;
         t.stateSinceNanos = now;
-        completed.increment();
         lock.lock();
         try {
             w.current = null;
@@ -494,6 +493,9 @@ public final class PoolCore {
         } finally {
             lock.unlock();
         }
+        // Counted after the bookkeeping above, so a diagnose() that sees the count also sees
+        // the task off its worker and in the done list.
+        completed.increment();
         if (LOG.isLoggable(Level.TRACE)) {
             LOG.log(Level.TRACE, "done {0}", t);
         }
