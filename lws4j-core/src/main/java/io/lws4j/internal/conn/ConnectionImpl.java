@@ -115,6 +115,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Reads pause while more control bytes than this are queued (about 130 pongs). */
     static final int MAX_CONTROL_BYTES = 16 * 1024;
+    /**
+     * Binary messages of at least this many bytes may be written straight from the caller's
+     * buffer (see writeDirectly); smaller ones are queued, so that several written in one
+     * callback leave in one gathering write.
+     */
+    static final int DIRECT_WRITE_MIN_BYTES = 1024;
     /** At most this many reads per readiness event, so one busy peer cannot hog the loop. */
     static final int READS_PER_EVENT = 16;
     /** The longest a lingering close waits for the peer's end of stream before closing. */
@@ -297,7 +303,59 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (deflate != null) {
             return offerDeflated(FrameWriter.OP_BINARY, data);
         }
+        if (data.remaining() >= DIRECT_WRITE_MIN_BYTES && canWriteDirectly()) {
+            writeDirectly(FrameWriter.OP_BINARY, data);
+            return true;
+        }
         return offerData(frames.frame(FrameWriter.OP_BINARY, data));
+    }
+
+    /**
+     * A large message may go straight to the socket, from the caller's buffer, when nothing
+     * is queued ahead of it: plain transport, server side (a client must mask a copy), no
+     * output, file or flush pending.
+     */
+    private boolean canWriteDirectly() {
+        return client == null && transport instanceof PlainTransport && outbound.isEmpty()
+                && file == null && !flushQueued;
+    }
+
+    /**
+     * Writes a frame from the header and the caller's buffer with one gathering write,
+     * without copying the payload into a frame of its own. What the socket does not take is
+     * queued as a frame whose position marks the bytes already sent, as a partly flushed
+     * frame is, so nothing can be written into the middle of it. A failed write queues the
+     * whole frame: the flush then meets the failure and closes the connection, outside this
+     * callback.
+     */
+    private void writeDirectly(int opcode, ByteBuffer data) {
+        int start = data.position();
+        int length = data.remaining();
+        ByteBuffer header = loop.frameHeaderScratch().clear();
+        FrameWriter.writeHeader(header, true, opcode, length, false, 0);
+        header.flip();
+        int headerLength = header.remaining();
+        ByteBuffer[] gather = loop.gatherArray();
+        gather[0] = header;
+        gather[1] = data;
+        long written;
+        try {
+            written = transport.write(gather, 0, 2);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "direct write failed", e);
+            written = 0;
+        } finally {
+            gather[0] = null;
+            gather[1] = null;
+            data.position(start);
+        }
+        if (written == headerLength + (long) length) {
+            return;
+        }
+        ByteBuffer rest = frames.frame(opcode, data);
+        rest.position((int) written);
+        outbound.addData(rest);
+        requestFlush();
     }
 
     /**

@@ -115,6 +115,8 @@ public final class ServiceLoop {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     /** Service thread only: scratch array for gathering writes. */
     private final ByteBuffer[] gather = new ByteBuffer[32];
+    /** Service thread only: room for one unmasked frame header. */
+    private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(14);
     private final Thread thread;
     private final ServiceRole role = new ServiceRole();
     private final boolean lending;
@@ -392,6 +394,15 @@ public final class ServiceLoop {
     public ByteBuffer[] gatherArray() {
         assert inServiceThread();
         return gather;
+    }
+
+    /**
+     * @return the loop's scratch buffer for one frame header, 14 bytes (same rule as the
+     *     read buffer)
+     */
+    public ByteBuffer frameHeaderScratch() {
+        assert inServiceThread();
+        return frameHeader;
     }
 
     /**

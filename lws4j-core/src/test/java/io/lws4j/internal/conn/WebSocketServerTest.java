@@ -73,6 +73,27 @@ class WebSocketServerTest {
     }
 
     @Test
+    void aLargeMessageWrittenStraightFromTheCallersBufferIsNotSplitByAPongSentWhileItsRestWaits()
+            throws Exception {
+        start(Context.builder().maxMessageSize(17 << 20));
+        byte[] big = new byte[16 << 20]; // far more than loopback socket buffers hold
+        new Random(11).nextBytes(big);
+        try (RawClient client = new RawClient(context.port(), 30_000)) {
+            assertThat(client.handshake()).startsWith("HTTP/1.1 101");
+            client.sendFrame(FrameWriter.OP_BINARY, true, big);
+            // not reading yet: the echo is partly written and its rest queued when the ping lands
+            client.sendFrame(FrameWriter.OP_PING, true, new byte[] {4, 2});
+            RawClient.Frame echo = client.readFrame();
+            assertThat(echo.opcode()).isEqualTo(FrameWriter.OP_BINARY);
+            assertThat(echo.fin()).isTrue();
+            assertThat(Arrays.equals(echo.payload(), big)).as("the echo arrived intact").isTrue();
+            RawClient.Frame pong = client.readFrame();
+            assertThat(pong.opcode()).isEqualTo(FrameWriter.OP_PONG);
+            assertThat(pong.payload()).containsExactly(4, 2);
+        }
+    }
+
+    @Test
     void shouldReassembleFragmentedTextWithInterleavedPing() throws Exception {
         start();
         try (RawClient client = new RawClient(context.port())) {
