@@ -143,6 +143,18 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private final ConnectionSettings settings;
     private final InetSocketAddress remoteAddress;
     private final OutboundQueue outbound = new OutboundQueue();
+    /**
+     * Service role only: the frames a borrower writes without the role, from the claim in
+     * runQueuedFlush until completeWriteWithoutRole; null when no such write is under way.
+     */
+    private OutboundBatch writeInFlight;
+    /** Reused for every write without the role; made on the first one. */
+    private OutboundBatch offRoleBatch;
+    /** Written by the write without the role, read by its completion (served-queue hand-off). */
+    private long offRoleWritten;
+    private IOException offRoleFailure;
+    private final Runnable writeWithoutRoleTask = this::writeWithoutRole;
+    private final Runnable completeWriteTask = this::completeWriteWithoutRole;
     private final Runnable flushTask = this::runQueuedFlush;
     private final AtomicReference<Object> taskSlot = new AtomicReference<>();
     private final CloseHooks closeHooks = new CloseHooks();
@@ -321,7 +333,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      */
     private boolean canWriteDirectly() {
         return client == null && transport instanceof PlainTransport && outbound.isEmpty()
-                && file == null && !flushQueued && !loop.isLoopThread();
+                && file == null && !flushQueued && writeInFlight == null && !loop.isLoopThread();
     }
 
     /**
@@ -1116,12 +1128,80 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void runQueuedFlush() {
         assert loop.inServiceThread();
         flushQueued = false;
-        if (hasOutput()) {
-            flush();
+        if (!hasOutput() || writeInFlight != null) {
+            return; // a write without the role is under way: its completion flushes again
+        }
+        if (canWriteWithoutRole() && loop.writeAfterGivingBack(writeWithoutRoleTask,
+                completeWriteTask)) {
+            if (offRoleBatch == null) {
+                offRoleBatch = new OutboundBatch(new ByteBuffer[16]);
+            }
+            outbound.gather(offRoleBatch);
+            writeInFlight = offRoleBatch;
+            return;
+        }
+        flush();
+    }
+
+    /**
+     * A borrower of the loop's role writes this connection's queued frames after it gives
+     * the role back, so that workers answering SYNCs of different connections write to
+     * their sockets at the same time instead of one after the other: plain transport (a TLS
+     * engine is not shared safely), OPEN, queued frames and no file body.
+     */
+    private boolean canWriteWithoutRole() {
+        return state == ConnectionState.OPEN && transport instanceof PlainTransport
+                && file == null && !outbound.isEmpty();
+    }
+
+    /**
+     * Runs without the role, on the borrower that claimed the batch: nothing else touches
+     * the batch's frames until the completion (other writers only add frames; flushes,
+     * direct writes and OP_WRITE interest wait for writeInFlight to clear). A close in the
+     * meantime closes the channel under us: the write then fails, and the completion sees
+     * CLOSED.
+     */
+    private void writeWithoutRole() {
+        OutboundBatch batch = offRoleBatch;
+        try {
+            offRoleWritten = transport.write(batch.buffers, 0, batch.count);
+        } catch (IOException e) {
+            offRoleFailure = e;
         }
     }
 
+    /** With the role again: accounts the write, then flushes what was queued meanwhile. */
+    private void completeWriteWithoutRole() {
+        assert loop.inServiceThread();
+        OutboundBatch batch = writeInFlight;
+        writeInFlight = null;
+        IOException failure = offRoleFailure;
+        offRoleFailure = null;
+        if (batch == null) {
+            return;
+        }
+        if (state == ConnectionState.CLOSED || state == ConnectionState.LINGER) {
+            java.util.Arrays.fill(batch.buffers, 0, batch.count, null);
+            return;
+        }
+        outbound.settle(batch);
+        if (failure != null) {
+            LOG.log(System.Logger.Level.DEBUG, "write failed", failure);
+            transportFailure = failure;
+            closeTransport();
+            return;
+        }
+        if (offRoleWritten == batch.bytesBefore() && !outbound.isEmpty()) {
+            requestFlush(); // more came meanwhile: the next holder writes it, maybe without the role too
+            return;
+        }
+        flush(); // the socket is full (OP_WRITE takes over), or the queue drained: its follow-ups
+    }
+
     private void flush() {
+        if (writeInFlight != null) {
+            return; // the completion of the write without the role flushes
+        }
         try {
             transport.flushPending();
             outbound.writeTo(transport, loop.gatherArray());
@@ -1172,7 +1252,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         boolean readPaused = state == ConnectionState.HTTP_RESPONSE || inputEnded
                 || outbound.controlBytes() > MAX_CONTROL_BYTES;
         boolean wantWrite = transport.hasPendingOutput()
-                || ((!outbound.isEmpty() || file != null) && !transport.isHandshaking());
+                || ((!outbound.isEmpty() || file != null) && !transport.isHandshaking()
+                        && writeInFlight == null);
         int ops = (readPaused ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
         if (transport.isStalled()) {
             ops = 0; // a TLS task runs off the loop; its resume action brings us back

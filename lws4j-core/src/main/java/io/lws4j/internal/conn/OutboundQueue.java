@@ -29,8 +29,8 @@ final class OutboundQueue {
     private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>();
     private long dataBytes;
     private long controlBytes;
-    /** Scratch flags: which gathered buffer is data. */
-    private boolean[] kinds;
+    /** The batch over the loop's scratch array that {@link #writeTo} reuses. */
+    private OutboundBatch batch;
 
     void addData(ByteBuffer frame) {
         data.addLast(frame);
@@ -63,72 +63,93 @@ final class OutboundQueue {
      * @throws IOException from the channel
      */
     long writeTo(GatheringByteChannel channel, ByteBuffer[] scratch) throws IOException {
+        if (batch == null || batch.buffers != scratch) {
+            batch = new OutboundBatch(scratch);
+        }
         long total = 0;
         while (!isEmpty()) {
-            int n = 0;
-            long dataBefore = 0;
-            long controlBefore = 0;
-            boolean[] isData = kinds(scratch.length);
-            ByteBuffer dataHead = data.peekFirst();
-            boolean dataHeadFirst = dataHead != null && dataHead.position() > 0;
-            if (dataHeadFirst) {
-                isData[n] = true;
-                scratch[n++] = dataHead;
-                dataBefore += dataHead.remaining();
-            }
-            for (ByteBuffer b : control) {
-                if (n == scratch.length) {
-                    break;
-                }
-                isData[n] = false;
-                scratch[n++] = b;
-                controlBefore += b.remaining();
-            }
-            boolean skip = dataHeadFirst;
-            for (ByteBuffer b : data) {
-                if (n == scratch.length) {
-                    break;
-                }
-                if (skip) {
-                    skip = false;
-                    continue;
-                }
-                isData[n] = true;
-                scratch[n++] = b;
-                dataBefore += b.remaining();
-            }
-            long written;
-            long dataAfter = 0;
-            long controlAfter = 0;
+            gather(batch);
+            long written = 0;
             try {
-                written = channel.write(scratch, 0, n);
-                for (int i = 0; i < n; i++) {
-                    if (isData[i]) {
-                        dataAfter += scratch[i].remaining();
-                    } else {
-                        controlAfter += scratch[i].remaining();
-                    }
-                }
+                written = channel.write(batch.buffers, 0, batch.count);
             } finally {
-                Arrays.fill(scratch, 0, n, null);
+                settle(batch);
             }
-            dataBytes -= dataBefore - dataAfter;
-            controlBytes -= controlBefore - controlAfter;
-            dropFinished(data);
-            dropFinished(control);
             total += written;
-            if (written < dataBefore + controlBefore) {
+            if (written < batch.bytesBefore()) {
                 break; // the socket is full (or the scratch array was): come back on OP_WRITE
             }
         }
         return total;
     }
 
-    private boolean[] kinds(int length) {
-        if (kinds == null || kinds.length < length) {
-            kinds = new boolean[length];
+    /**
+     * Fills {@code b} with the frames of the next gathering write, in wire order, as many as
+     * it holds. The frames stay queued until {@link #settle}; meanwhile only adds may happen
+     * (no other gather or write), so they stay at the heads of their queues.
+     *
+     * @param b the batch to fill
+     */
+    void gather(OutboundBatch b) {
+        ByteBuffer[] into = b.buffers;
+        boolean[] isData = b.isData;
+        int n = 0;
+        long dataBefore = 0;
+        long controlBefore = 0;
+        ByteBuffer dataHead = data.peekFirst();
+        boolean dataHeadFirst = dataHead != null && dataHead.position() > 0;
+        if (dataHeadFirst) {
+            isData[n] = true;
+            into[n++] = dataHead;
+            dataBefore += dataHead.remaining();
         }
-        return kinds;
+        for (ByteBuffer f : control) {
+            if (n == into.length) {
+                break;
+            }
+            isData[n] = false;
+            into[n++] = f;
+            controlBefore += f.remaining();
+        }
+        boolean skip = dataHeadFirst;
+        for (ByteBuffer f : data) {
+            if (n == into.length) {
+                break;
+            }
+            if (skip) {
+                skip = false;
+                continue;
+            }
+            isData[n] = true;
+            into[n++] = f;
+            dataBefore += f.remaining();
+        }
+        b.count = n;
+        b.dataBefore = dataBefore;
+        b.controlBefore = controlBefore;
+    }
+
+    /**
+     * Accounts a gathered batch after its write: counts what was written, drops finished
+     * frames and clears the batch's references.
+     *
+     * @param b a batch filled by {@link #gather} from this queue
+     */
+    void settle(OutboundBatch b) {
+        long dataAfter = 0;
+        long controlAfter = 0;
+        for (int i = 0; i < b.count; i++) {
+            if (b.isData[i]) {
+                dataAfter += b.buffers[i].remaining();
+            } else {
+                controlAfter += b.buffers[i].remaining();
+            }
+        }
+        Arrays.fill(b.buffers, 0, b.count, null);
+        dataBytes -= b.dataBefore - dataAfter;
+        controlBytes -= b.controlBefore - controlAfter;
+        dropFinished(data);
+        dropFinished(control);
     }
 
     private static void dropFinished(ArrayDeque<ByteBuffer> queue) {

@@ -93,7 +93,7 @@ public final class ServiceLoop {
      * happen-before the command or timer action runs (ConcurrentLinkedQueue hand-off).
      */
     /** How many times one executeOrServe call takes the lent role at most. */
-    private static final int SERVE_ROUNDS = 2;
+    private static final int SERVE_ROUNDS = 3;
 
     /** The most commands run per cycle, so a flood of posts cannot starve I/O. */
     static final int COMMAND_BATCH = 1024;
@@ -119,6 +119,9 @@ public final class ServiceLoop {
     private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(14);
     private final Thread thread;
     private final ServiceRole role = new ServiceRole();
+    /** Lent role holders only: writes and completions for after the role is given back. */
+    private final Runnable[] pendingWrites = new Runnable[2 * 64];
+    private int pendingWriteCount;
     private final boolean lending;
     private volatile boolean running = true;
     private volatile boolean accepting = true;
@@ -257,7 +260,10 @@ public final class ServiceLoop {
                 case ServiceRole.LENDABLE:
                     if (role.tryBorrow()) {
                         round++;
-                        if (!serveLent() || served.isEmpty()) {
+                        Runnable[] writes = serveLent();
+                        if (writes != null) {
+                            writeWithoutRole(writes);
+                        } else if (served.isEmpty()) {
                             return true;
                         }
                     }
@@ -279,20 +285,61 @@ public final class ServiceLoop {
      *
      * @return true when the role is lendable again, false when the loop took it over
      */
-    private boolean serveLent() {
+    private Runnable[] serveLent() {
         boolean leftovers = true;
         boolean lendable;
+        Runnable[] writes = null;
         try {
             drain(served, COMMAND_BATCH);
             runAfterIoTasks();
             leftovers = !afterIo.isEmpty();
         } finally {
+            if (pendingWriteCount != 0) {
+                // Copied while the role is still ours: the next holder reuses the array.
+                writes = java.util.Arrays.copyOf(pendingWrites, pendingWriteCount);
+                java.util.Arrays.fill(pendingWrites, 0, pendingWriteCount, null);
+                pendingWriteCount = 0;
+            }
             lendable = role.giveBack();
         }
         if (lendable && leftovers) {
             wakeup(); // the loop runs the rest in its next cycle
         }
-        return lendable;
+        return writes;
+    }
+
+    /**
+     * Without the role: runs the socket writes the served commands left for after the role
+     * was given back, then queues their completions, which need the role again.
+     */
+    private void writeWithoutRole(Runnable[] writes) {
+        for (int i = 0; i < writes.length; i += 2) {
+            runSafely(writes[i], "write without the role");
+            if (!offer(served, writes[i + 1])) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: stopped; a write completion is dropped",
+                        name);
+            }
+        }
+    }
+
+    /**
+     * A borrower's flush asks to write after it gives the role back: {@code write} then runs
+     * on the borrower without the role, and {@code completion} as a served command, with the
+     * role again. The caller keeps everything {@code write} touches away from other role
+     * holders until the completion runs.
+     *
+     * @param write the socket write
+     * @param completion its accounting, with the role
+     * @return false when the caller is not a borrower (or too many writes wait): it must
+     *     write now, with the role
+     */
+    public boolean writeAfterGivingBack(Runnable write, Runnable completion) {
+        if (!role.isBorrower(Thread.currentThread()) || pendingWriteCount == pendingWrites.length) {
+            return false;
+        }
+        pendingWrites[pendingWriteCount++] = write;
+        pendingWrites[pendingWriteCount++] = completion;
+        return true;
     }
 
     /**
