@@ -105,6 +105,16 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * 4 cut every worker's run of answers short and cost a writev per message or two:
      * 0.44 writev and 21 us of server CPU per message against 0.08 and 15 without it).
      *
+     * Writes without the role: a flush run by a borrower of the loop's role (a pool worker
+     * answering its SYNC) on a plain OPEN connection does not write at once. It gathers the
+     * queued frames into offRoleBatch, marks them writeInFlight, and the borrower writes
+     * them after it has given the role back (ServiceLoop.writeAfterGivingBack), so workers
+     * of different connections write to their sockets at the same time. The completion runs
+     * with the role again, as a served command: it settles the batch in the queue, then
+     * flushes what was added meanwhile. While a write is in flight, nothing else writes to
+     * the socket: flush() returns at once, OP_WRITE is not asked for, and adds only append
+     * (they never move a gathered frame), so no frame is split and the wire order holds.
+     *
      * Bounds: data bytes by maxOutboundBytes (writes fail past it); control bytes (pongs) by
      * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
      * without reading cannot grow us; HTTP leftovers by the loop's read buffer (reads pause
@@ -115,12 +125,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Reads pause while more control bytes than this are queued (about 130 pongs). */
     static final int MAX_CONTROL_BYTES = 16 * 1024;
-    /**
-     * Binary messages of at least this many bytes may be written straight from the caller's
-     * buffer (see writeDirectly); smaller ones are queued, so that several written in one
-     * callback leave in one gathering write.
-     */
-    static final int DIRECT_WRITE_MIN_BYTES = 1024;
     /** At most this many reads per readiness event, so one busy peer cannot hog the loop. */
     static final int READS_PER_EVENT = 16;
     /** The longest a lingering close waits for the peer's end of stream before closing. */
@@ -315,63 +319,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (deflate != null) {
             return offerDeflated(FrameWriter.OP_BINARY, data);
         }
-        if (data.remaining() >= DIRECT_WRITE_MIN_BYTES && canWriteDirectly()) {
-            writeDirectly(FrameWriter.OP_BINARY, data);
-            return true;
-        }
         return offerData(frames.frame(FrameWriter.OP_BINARY, data));
-    }
-
-    /**
-     * A large message may go straight to the socket, from the caller's buffer, when nothing
-     * is queued ahead of it (plain transport, server side: a client must mask a copy; no
-     * output, file or flush pending) and the caller borrows the loop's role: a borrower
-     * flushes right after its callback anyway, while on the loop's own thread the frames of
-     * several commands of one cycle leave together in step 5 (one writev for several
-     * messages of a connection), which writing at once would undo (measured: the
-     * j.u.c-executor variant of sync-stream fell from 108k-144k to 60k-81k msgs/s at 4 KiB).
-     */
-    private boolean canWriteDirectly() {
-        return client == null && transport instanceof PlainTransport && outbound.isEmpty()
-                && file == null && !flushQueued && writeInFlight == null && !loop.isLoopThread();
-    }
-
-    /**
-     * Writes a frame from the header and the caller's buffer with one gathering write,
-     * without copying the payload into a frame of its own. What the socket does not take is
-     * queued as a frame whose position marks the bytes already sent, as a partly flushed
-     * frame is, so nothing can be written into the middle of it. A failed write queues the
-     * whole frame: the flush then meets the failure and closes the connection, outside this
-     * callback.
-     */
-    private void writeDirectly(int opcode, ByteBuffer data) {
-        int start = data.position();
-        int length = data.remaining();
-        ByteBuffer header = loop.frameHeaderScratch().clear();
-        FrameWriter.writeHeader(header, true, opcode, length, false, 0);
-        header.flip();
-        int headerLength = header.remaining();
-        ByteBuffer[] gather = loop.gatherArray();
-        gather[0] = header;
-        gather[1] = data;
-        long written;
-        try {
-            written = transport.write(gather, 0, 2);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "direct write failed", e);
-            written = 0;
-        } finally {
-            gather[0] = null;
-            gather[1] = null;
-            data.position(start);
-        }
-        if (written == headerLength + (long) length) {
-            return;
-        }
-        ByteBuffer rest = frames.frame(opcode, data);
-        rest.position((int) written);
-        outbound.addData(rest);
-        requestFlush();
     }
 
     /**

@@ -46,8 +46,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and {@link #inServiceThread()} is true for the borrower while it holds the role. A loop
  * back from select waits for the borrower to give the role back before it works. What a
  * borrower cannot finish (a changed interest set, a cancelled key, leftover after-I/O
- * tasks, a new timer) wakes the select. Borrowed work is not part of the watchdog's
- * figures. {@code Context.Builder.lendIdleLoops(false)} turns lending off.
+ * tasks, a new timer) wakes the select. A borrower's socket writes run after it has given
+ * the role back ({@link #writeAfterGivingBack}), so several workers write to their
+ * connections at once; their completions come back as served commands. Borrowed work is not
+ * part of the watchdog's figures. {@code Context.Builder.lendIdleLoops(false)} turns lending off.
  *
  * <p>The loop never blocks except in {@code select}. A command, timer or key handler that
  * throws is logged (and, for a key, its {@link Selectable#onFailure} closes that channel);
@@ -115,8 +117,6 @@ public final class ServiceLoop {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     /** Service thread only: scratch array for gathering writes. */
     private final ByteBuffer[] gather = new ByteBuffer[32];
-    /** Service thread only: room for one unmasked frame header. */
-    private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(14);
     private final Thread thread;
     private final ServiceRole role = new ServiceRole();
     /** Lent role holders only: writes and completions for after the role is given back. */
@@ -441,15 +441,6 @@ public final class ServiceLoop {
     public ByteBuffer[] gatherArray() {
         assert inServiceThread();
         return gather;
-    }
-
-    /**
-     * @return the loop's scratch buffer for one frame header, 14 bytes (same rule as the
-     *     read buffer)
-     */
-    public ByteBuffer frameHeaderScratch() {
-        assert inServiceThread();
-        return frameHeader;
     }
 
     /**

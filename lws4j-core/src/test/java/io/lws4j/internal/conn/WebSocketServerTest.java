@@ -73,7 +73,7 @@ class WebSocketServerTest {
     }
 
     @Test
-    void aLargeMessageABorrowerWritesStraightFromItsBufferIsNotSplitByAPongSentWhileItsRestWaits()
+    void aLargeMessageABorrowerWritesWithoutTheRoleIsNotSplitByAPongSentWhileItsRestWaits()
             throws Exception {
         start(Context.builder());
         byte[] big = new byte[16 << 20]; // far more than loopback socket buffers hold
@@ -82,8 +82,8 @@ class WebSocketServerTest {
             assertThat(client.handshake()).startsWith("HTTP/1.1 101");
             ConnectionInternals c = (ConnectionInternals) protocol.established.poll(5, TimeUnit.SECONDS);
             assertThat(c).isNotNull();
-            // Only a borrower of the loop's role writes straight from the caller's buffer: post
-            // until this thread finds the loop idle and runs the write itself.
+            // Only a borrower of the loop's role writes after giving the role back: post until
+            // this thread finds the loop idle and runs the write itself.
             Thread me = Thread.currentThread();
             boolean written = false;
             for (int attempt = 0; attempt < 500 && !written; attempt++) {
