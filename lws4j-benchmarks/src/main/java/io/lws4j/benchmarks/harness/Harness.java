@@ -204,8 +204,13 @@ public final class Harness {
                 try (ServerProcess p = ServerProcess.start(server, 0, threads, queue, args,
                         jvmExtras(server, transport.label() + "-stream-T" + threads), logDir)) {
                     Target target = target(p.port(), transport);
-                    // Warm-up: JIT both sides on the same path before anything is measured.
-                    generator.stream(target, new StreamSpec(16, Math.max(10, total / 64), 32, plan.streamTimeout()));
+                    // Warm-up: JIT both sides on the same path, at every size, before anything
+                    // is measured (as many messages as one measured case: with a quarter of
+                    // that, the short quick-pass cases still timed the warm-up of some servers).
+                    for (int size : sizes) {
+                        generator.stream(target, new StreamSpec(16, Math.max(10, total / 16), size,
+                                plan.streamTimeout()));
+                    }
                     for (int size : sizes) {
                         for (int n : connections) {
                             int m = Math.max(10, total / n);
