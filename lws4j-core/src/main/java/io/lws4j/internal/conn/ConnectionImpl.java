@@ -1140,7 +1140,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return;
         }
         if (offRoleWritten == batch.bytesBefore() && !outbound.isEmpty()) {
-            requestFlush(); // more came meanwhile: the next holder writes it, maybe without the role too
+            requestFlush(); // more came meanwhile: the next holder writes it
             return;
         }
         flush(); // the socket is full (OP_WRITE takes over), or the queue drained: its follow-ups

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@value #COMMAND_BATCH} of each, and when served commands ran, the after-I/O tasks they
  * caused, so their frames leave before the loop selects; the workers they released are
  * unparked only once the loop has made its role lendable (below), so that each answers its
- * next SYNC itself; (2) select with the time to the next timer, or {@code selectNow} when work is pending;
+ * next SYNC itself; (2) select with the time to the next timer, or {@code selectNow} when
+ * work is pending;
  * (3) dispatch the ready keys; (4) fire due timers; (5) run the after-I/O tasks (flushes of
  * connections that queued output during this cycle, pending {@code onWritable} calls), in
  * at most two passes: the tasks present when step 5 starts, then the tasks those queued.

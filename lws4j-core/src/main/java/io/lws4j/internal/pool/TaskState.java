@@ -38,9 +38,9 @@ public final class TaskState {
      * Whoever moves the state out of SYNCING unparks the registered worker afterwards (or
      * has it unparked once it gives back a lent service role: acknowledgeDeferred); an
      * unpark of a worker that caught the answer spinning only leaves a permit, which its
-     * next park consumes as a spurious wake-up. Because leaving SYNCING is a CAS, an acknowledgement
-     * and a stop cannot both win, and after either no reader can see SYNCING again for the
-     * same wait: at most one SYNCING report per SYNC.
+     * next park consumes as a spurious wake-up. Because leaving SYNCING is a CAS, an
+     * acknowledgement and a stop cannot both win, and after either no reader can see SYNCING
+     * again for the same wait: at most one SYNCING report per SYNC.
      *
      * `worker` is written by the acquiring worker before the task can first reach SYNCING
      * and read by wakers after their CAS; a waker that reads it unset races a task that has

@@ -71,7 +71,8 @@ class SyncStreamWithPingsTest {
                 try {
                     f = client.readFrame();
                 } catch (java.net.SocketTimeoutException e) {
-                    return "stalled before message " + expected + " (pings " + pingsSent + ", pongs " + pongsSeen + ")";
+                    return "stalled before message " + expected + " (pings " + pingsSent
+                            + ", pongs " + pongsSeen + ")";
                 }
                 if (f.opcode() == FrameWriter.OP_PONG) {
                     assertThat(ByteBuffer.wrap(f.payload()).getInt()).as("pong order")
