@@ -152,13 +152,16 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * runQueuedFlush until completeWriteWithoutRole; null when no such write is under way.
      */
     private OutboundBatch writeInFlight;
-    /** Reused for every write without the role; made on the first one. */
+    /**
+     * Reused for every write without the role, made with its two tasks on the first one, so
+     * that connections which never meet a borrower (idle ones, echo) do not carry them.
+     */
     private OutboundBatch offRoleBatch;
+    private Runnable writeWithoutRoleTask;
+    private Runnable completeWriteTask;
     /** Written by the write without the role, read by its completion (served-queue hand-off). */
     private long offRoleWritten;
     private IOException offRoleFailure;
-    private final Runnable writeWithoutRoleTask = this::writeWithoutRole;
-    private final Runnable completeWriteTask = this::completeWriteWithoutRole;
     private final Runnable flushTask = this::runQueuedFlush;
     private final AtomicReference<Object> taskSlot = new AtomicReference<>();
     private final CloseHooks closeHooks = new CloseHooks();
@@ -1079,10 +1082,15 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (!hasOutput() || writeInFlight != null) {
             return; // a write without the role is under way: its completion flushes again
         }
-        if (canWriteWithoutRole() && loop.writeAfterGivingBack(writeWithoutRoleTask,
-                completeWriteTask)) {
+        if (canWriteWithoutRole() && loop.isBorrowedByCaller()) {
             if (offRoleBatch == null) {
                 offRoleBatch = new OutboundBatch(new ByteBuffer[16]);
+                writeWithoutRoleTask = this::writeWithoutRole;
+                completeWriteTask = this::completeWriteWithoutRole;
+            }
+            if (!loop.writeAfterGivingBack(writeWithoutRoleTask, completeWriteTask)) {
+                flush();
+                return;
             }
             outbound.gather(offRoleBatch);
             writeInFlight = offRoleBatch;

@@ -324,6 +324,14 @@ public final class ServiceLoop {
     }
 
     /**
+     * @return true when the caller holds this loop's role as a borrower (not the loop's own
+     *     thread)
+     */
+    public boolean isBorrowedByCaller() {
+        return role.isBorrower(Thread.currentThread());
+    }
+
+    /**
      * A borrower's flush asks to write after it gives the role back: {@code write} then runs
      * on the borrower without the role, and {@code completion} as a served command, with the
      * role again. The caller keeps everything {@code write} touches away from other role
