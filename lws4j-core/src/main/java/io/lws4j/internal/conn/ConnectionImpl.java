@@ -1112,8 +1112,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     /**
      * Runs without the role, on the borrower that claimed the batch: nothing else touches
-     * the batch's frames until the completion (other writers only add frames; flushes,
-     * direct writes and OP_WRITE interest wait for writeInFlight to clear). A close in the
+     * the batch's frames until the completion (other writers only add frames; flushes and
+     * OP_WRITE interest wait for writeInFlight to clear). A close in the
      * meantime closes the channel under us: the write then fails, and the completion sees
      * CLOSED.
      */
@@ -1137,7 +1137,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return;
         }
         if (state == ConnectionState.CLOSED || state == ConnectionState.LINGER) {
-            java.util.Arrays.fill(batch.buffers, 0, batch.count, null);
+            batch.clear();
             return;
         }
         outbound.settle(batch);

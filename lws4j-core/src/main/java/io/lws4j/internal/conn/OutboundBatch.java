@@ -1,6 +1,7 @@
 package io.lws4j.internal.conn;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * The frames of one gathering write, taken from an {@link OutboundQueue} in wire order
@@ -24,6 +25,12 @@ final class OutboundBatch {
     OutboundBatch(ByteBuffer[] buffers) {
         this.buffers = buffers;
         this.isData = new boolean[buffers.length];
+    }
+
+    /** Drops the batch's references to the frames (they stay in their queue). */
+    void clear() {
+        Arrays.fill(buffers, 0, count, null);
+        count = 0;
     }
 
     /**

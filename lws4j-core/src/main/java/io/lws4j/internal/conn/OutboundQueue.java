@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 
 /**
  * A connection's queue of encoded frames waiting for the socket: data frames in order, and
@@ -145,7 +144,7 @@ final class OutboundQueue {
                 controlAfter += b.buffers[i].remaining();
             }
         }
-        Arrays.fill(b.buffers, 0, b.count, null);
+        b.clear();
         dataBytes -= b.dataBefore - dataAfter;
         controlBytes -= b.controlBefore - controlAfter;
         dropFinished(data);

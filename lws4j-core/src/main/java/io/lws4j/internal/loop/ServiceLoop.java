@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -63,10 +64,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * service thread blocked while its workload ran.
  *
  * <p>Thread-safe: {@link #execute}, {@link #executeOrServe}, {@link #schedule},
- * {@link #inServiceThread}, {@link #isLoopThread},
- * {@link #stop}, {@link #join} and the watchdog and count accessors may be called from any
- * thread. Every other method is service-thread confined: it must be called on the owning
- * service thread; see {@link #inServiceThread()}.
+ * {@link #inServiceThread}, {@link #isLoopThread}, {@link #isBorrowedByCaller},
+ * {@link #unparkAfterService}, {@link #stop}, {@link #join} and the watchdog and count
+ * accessors may be called from any thread. Every other method is service-thread confined:
+ * it must be called by the holder of the loop's role (its own thread, or a borrower); see
+ * {@link #inServiceThread()}. {@link #writeAfterGivingBack} is for borrowers only.
  */
 public final class ServiceLoop {
     /*
@@ -297,8 +299,8 @@ public final class ServiceLoop {
         } finally {
             if (pendingWriteCount != 0) {
                 // Copied while the role is still ours: the next holder reuses the array.
-                writes = java.util.Arrays.copyOf(pendingWrites, pendingWriteCount);
-                java.util.Arrays.fill(pendingWrites, 0, pendingWriteCount, null);
+                writes = Arrays.copyOf(pendingWrites, pendingWriteCount);
+                Arrays.fill(pendingWrites, 0, pendingWriteCount, null);
                 pendingWriteCount = 0;
             }
             lendable = role.giveBack();
@@ -336,6 +338,10 @@ public final class ServiceLoop {
      * on the borrower without the role, and {@code completion} as a served command, with the
      * role again. The caller keeps everything {@code write} touches away from other role
      * holders until the completion runs.
+     *
+     * <p>Memory consistency effects: actions before this call happen-before {@code write}
+     * (same thread); actions of {@code write} happen-before {@code completion} runs (the
+     * served queue's hand-off).
      *
      * @param write the socket write
      * @param completion its accounting, with the role

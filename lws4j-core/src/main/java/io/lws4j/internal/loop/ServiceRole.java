@@ -1,5 +1,6 @@
 package io.lws4j.internal.loop;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -129,8 +130,8 @@ final class ServiceRole {
         Thread[] wake = null;
         if (count != 0) {
             // Copied while the role is still ours: the next holder reuses the array.
-            wake = java.util.Arrays.copyOf(borrowerDeferred, count);
-            java.util.Arrays.fill(borrowerDeferred, 0, count, null);
+            wake = Arrays.copyOf(borrowerDeferred, count);
+            Arrays.fill(borrowerDeferred, 0, count, null);
             borrowerDeferredCount = 0;
         }
         borrower = null;
