@@ -31,6 +31,8 @@ import javax.net.ssl.SSLContext;
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --mode quick|full|smoke
  *      [--workloads stream,demo,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
  *      [--selectors 1|2] [--logs DIR] [--stream-n 8,64] [--stream-s 32] [--stream-total MESSAGES]
+ *      [--stream-t 3,4 (pool sizes of the ws sync-stream matrix)]
+ *      [--server-jvm "-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" (added to every server JVM)]
  *      [--echo-seconds 5] [--repeat 3 (median of 3 per stream/echo case)]
  *      [--transports ws,wss,ws+deflate,wss+deflate]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
@@ -44,7 +46,21 @@ import javax.net.ssl.SSLContext;
 public final class Harness {
     /** One measured stream row. */
     record StreamRow(int threads, int connections, int size, String server, StreamResult result,
-            Transport transport) {
+            Transport transport, CpuPerMessage cpu) {
+    }
+
+    /**
+     * CPU time per delivered message of one measured run, in microseconds, -1 when unknown.
+     *
+     * @param server the server process (user + system, all its threads)
+     * @param client this process: the load generator, which must not be the bound
+     */
+    record CpuPerMessage(double server, double client) {
+        static final CpuPerMessage UNKNOWN = new CpuPerMessage(-1, -1);
+    }
+
+    /** One measured stream run and the CPU it cost. */
+    private record MeasuredStream(StreamResult result, CpuPerMessage cpu) {
     }
 
     /** One measured echo row. */
@@ -59,6 +75,8 @@ public final class Harness {
     private final Path jfrDir;
     private final PrintStream progress;
     private int repeat = 1;
+    /** Extra JVM options for every server process (profiling: perf maps, JIT logs). */
+    private List<String> serverJvmOptions = List.of();
     /** The wss runs' key and certificate, made on first use in a temporary directory. */
     private BenchCertificate certificate;
     private SSLContext clientTls;
@@ -98,6 +116,9 @@ public final class Harness {
                     Integer.parseInt(opts.getOrDefault("--stream-total",
                             Integer.toString(plan.variants().streamMessagesPerRun()))));
         }
+        if (opts.containsKey("--stream-t")) {
+            plan = plan.withStreamThreads(ints(opts.get("--stream-t"), plan.streamThreads()));
+        }
         if (opts.containsKey("--transports")) {
             plan = plan.withTransports(Transport.parseList(opts.get("--transports")));
         }
@@ -112,6 +133,9 @@ public final class Harness {
         Path jfr = opts.containsKey("--jfr") ? Path.of(opts.get("--jfr")) : null;
         Harness h = new Harness(plan, selectors, logDir, jfr, System.err);
         h.repeat = Integer.parseInt(opts.getOrDefault("--repeat", "1"));
+        if (opts.containsKey("--server-jvm")) {
+            h.serverJvmOptions = Arrays.asList(opts.get("--server-jvm").trim().split("\\s+"));
+        }
         String report = h.run(workloads);
         System.out.print(report);
         if (opts.containsKey("--out")) {
@@ -160,12 +184,13 @@ public final class Harness {
     }
 
     private List<String> jvmExtras(String impl, String tag) throws IOException {
-        if (jfrDir == null) {
-            return List.of();
+        List<String> extras = new ArrayList<>(serverJvmOptions);
+        if (jfrDir != null) {
+            Files.createDirectories(jfrDir);
+            extras.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                    + jfrDir.resolve(impl + "-" + tag + ".jfr").toAbsolutePath());
         }
-        Files.createDirectories(jfrDir);
-        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                + jfrDir.resolve(impl + "-" + tag + ".jfr").toAbsolutePath());
+        return extras;
     }
 
     /** The run's certificate (made on first use) and the server options of {@code t}. */
@@ -214,17 +239,21 @@ public final class Harness {
                     for (int size : sizes) {
                         for (int n : connections) {
                             int m = Math.max(10, total / n);
-                            StreamResult r = medianStream(target, new StreamSpec(n, m, size, plan.streamTimeout()));
-                            progress.printf("  N=%d S=%d M=%d: %.0f msg/s %s [%s]%n", n, size, m,
-                                    r.messagesPerSecond(), r.check(), r.wire().negotiated());
-                            rows.add(new StreamRow(threads, n, size, server, r, transport));
+                            MeasuredStream measured = medianStream(p, target,
+                                    new StreamSpec(n, m, size, plan.streamTimeout()));
+                            StreamResult r = measured.result();
+                            progress.printf("  N=%d S=%d M=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
+                                    n, size, m, r.messagesPerSecond(), r.check(), r.wire().negotiated(),
+                                    measured.cpu().server(), measured.cpu().client());
+                            rows.add(new StreamRow(threads, n, size, server, r, transport, measured.cpu()));
                         }
                     }
                 } catch (IOException e) {
                     progress.println("  " + server + " failed: " + e.getMessage());
                     for (int size : sizes) {
                         for (int n : connections) {
-                            rows.add(new StreamRow(threads, n, size, server, null, transport));
+                            rows.add(new StreamRow(threads, n, size, server, null, transport,
+                                    CpuPerMessage.UNKNOWN));
                         }
                     }
                 }
@@ -234,7 +263,7 @@ public final class Harness {
         String title = plain ? "sync-stream: one message per SYNC (or per awaited write)"
                 : "sync-stream over " + describe(transport) + ": one message per SYNC (or per awaited write)";
         List<String> header = new ArrayList<>(List.of("T", "N", "S (B)", "M/conn", "server", "msgs/s", "× lws4j",
-                "gap p50 µs", "gap p99 µs", "exactly-once, in order"));
+                "gap p50 µs", "gap p99 µs", "server CPU µs/msg", "client CPU µs/msg", "exactly-once, in order"));
         if (transport.deflate()) {
             header.addAll(List.of("compressed", "wire B/msg"));
         }
@@ -249,14 +278,15 @@ public final class Harness {
             List<String> cells = new ArrayList<>();
             if (r == null) {
                 cells.addAll(List.of(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
-                        "n/a", "n/a", "n/a", "n/a", "server failed to start"));
+                        "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "server failed to start"));
                 if (transport.deflate()) {
                     cells.addAll(List.of("n/a", "n/a"));
                 }
             } else {
                 cells.addAll(List.of(str(row.threads()), str(row.connections()), str(row.size()), str(m), row.server(),
                         Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
-                        Table.micros(r.gaps().quantile(0.50)), Table.micros(r.gaps().quantile(0.99)), r.check()));
+                        Table.micros(r.gaps().quantile(0.50)), Table.micros(r.gaps().quantile(0.99)),
+                        cpuCell(row.cpu().server()), cpuCell(row.cpu().client()), r.check()));
                 if (transport.deflate()) {
                     cells.addAll(deflateCells(r.wire()));
                 }
@@ -327,18 +357,42 @@ public final class Harness {
         tables.add(t);
     }
 
-    /** Runs a stream case {@code repeat} times: the median by msgs/s, or the first failed run. */
-    private StreamResult medianStream(Target target, StreamSpec spec) throws IOException, InterruptedException {
-        List<StreamResult> runs = new ArrayList<>();
+    /**
+     * Runs a stream case {@code repeat} times: the median by msgs/s, or the first failed run,
+     * with the CPU time the server and this process spent on that run.
+     */
+    private MeasuredStream medianStream(ServerProcess server, Target target, StreamSpec spec)
+            throws IOException, InterruptedException {
+        List<MeasuredStream> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
+            long server0 = server.cpuNanos();
+            long client0 = clientCpuNanos();
             StreamResult r = generator.stream(target, spec);
+            CpuPerMessage cpu = new CpuPerMessage(perMessage(server0, server.cpuNanos(), r.delivered()),
+                    perMessage(client0, clientCpuNanos(), r.delivered()));
             if (!r.exactlyOnce()) {
-                return r;
+                return new MeasuredStream(r, cpu);
             }
-            runs.add(r);
+            runs.add(new MeasuredStream(r, cpu));
         }
-        runs.sort((a, b) -> Double.compare(a.messagesPerSecond(), b.messagesPerSecond()));
+        runs.sort((a, b) -> Double.compare(a.result().messagesPerSecond(), b.result().messagesPerSecond()));
         return runs.get(runs.size() / 2);
+    }
+
+    private static long clientCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /** @return microseconds per message between two CPU readings, -1 when either is unknown */
+    private static double perMessage(long beforeNanos, long afterNanos, long messages) {
+        if (beforeNanos < 0 || afterNanos < 0 || messages <= 0) {
+            return -1;
+        }
+        return (afterNanos - beforeNanos) / 1000.0 / messages;
+    }
+
+    private static String cpuCell(double micros) {
+        return micros < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f", micros);
     }
 
     /** Runs an echo case {@code repeat} times: the median by msgs/s, or the first failed run. */

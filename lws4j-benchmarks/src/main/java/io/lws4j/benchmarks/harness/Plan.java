@@ -97,6 +97,13 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
                 coldServers, coldRepeats, variants.withStream(connections, sizes, messagesPerRun));
     }
 
+    /** This plan with other pool sizes T for the ws sync-stream matrix. */
+    Plan withStreamThreads(List<Integer> threads) {
+        return new Plan(name, streamServers, List.copyOf(threads), streamConnections, streamSizes,
+                streamMessagesPerRun, streamTimeout, echoServers, echoCases, echoWarmup, echoMeasure, idleServers,
+                idleConnections, coldServers, coldRepeats, variants);
+    }
+
     /** This plan with other transports (ws keeps the whole matrix, the others the variant one). */
     Plan withTransports(List<Transport> transports) {
         return new Plan(name, streamServers, streamThreads, streamConnections, streamSizes, streamMessagesPerRun,

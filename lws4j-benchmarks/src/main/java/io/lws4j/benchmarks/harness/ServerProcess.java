@@ -106,6 +106,11 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** @return the CPU time the server process has used so far (user + system), or -1 when unknown */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
     /** Heap used after a full GC, RSS and anonymous RSS, in bytes, as the server reports them. */
     long[] stats() throws IOException {
         in.write("stats\n");

@@ -20,9 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class HarnessSmokeTest {
     private static final Path LOGS = Path.of("target", "bench-logs-smoke");
+    /** Whether this platform reports a process's CPU time (Linux does). */
+    private static final boolean CPU_TIME_KNOWN =
+            ProcessHandle.current().info().totalCpuDuration().isPresent();
 
     @Test
-    void smokePassReportsRowsAndEveryMessageExactlyOnceInOrder() throws Exception {
+    void smokePassReportsRowsEveryMessageExactlyOnceInOrderAndTheCpuItCost() throws Exception {
         Harness harness = new Harness(Plan.named("smoke"), 1, LOGS, null, System.err);
 
         String report = harness.run(List.of("stream", "echo"));
@@ -33,6 +36,10 @@ class HarnessSmokeTest {
             assertThat(r).as(row.server() + " started").isNotNull();
             assertThat(r.exactlyOnce()).as(row.server() + ": " + r.check()).isTrue();
             assertThat(r.delivered()).isEqualTo(r.expected()).isPositive();
+            if (CPU_TIME_KNOWN) { // measured, if only to the clock tick: a smoke run may cost 0 ticks
+                assertThat(row.cpu().server()).as(row.server() + " server CPU per message").isNotNegative();
+                assertThat(row.cpu().client()).as(row.server() + " client CPU per message").isNotNegative();
+            }
         }
         assertThat(harness.echoRows).extracting(Harness.EchoRow::server).contains("floor", "lws4j");
         for (Harness.EchoRow row : harness.echoRows) {
