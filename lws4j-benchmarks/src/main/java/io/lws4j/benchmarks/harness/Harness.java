@@ -359,17 +359,20 @@ public final class Harness {
 
     /**
      * Runs a stream case {@code repeat} times: the median by msgs/s, or the first failed run,
-     * with the CPU time the server and this process spent on that run.
+     * with the CPU time the server and this process spent on that run from the start
+     * commands on (connection handshakes left out, the closes after the last message in).
      */
     private MeasuredStream medianStream(ServerProcess server, Target target, StreamSpec spec)
             throws IOException, InterruptedException {
         List<MeasuredStream> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
-            long server0 = server.cpuNanos();
-            long client0 = clientCpuNanos();
-            StreamResult r = generator.stream(target, spec);
-            CpuPerMessage cpu = new CpuPerMessage(perMessage(server0, server.cpuNanos(), r.delivered()),
-                    perMessage(client0, clientCpuNanos(), r.delivered()));
+            long[] before = new long[2];
+            StreamResult r = generator.stream(target, spec, () -> {
+                before[0] = server.cpuNanos();
+                before[1] = clientCpuNanos();
+            });
+            CpuPerMessage cpu = new CpuPerMessage(perMessage(before[0], server.cpuNanos(), r.delivered()),
+                    perMessage(before[1], clientCpuNanos(), r.delivered()));
             if (!r.exactlyOnce()) {
                 return new MeasuredStream(r, cpu);
             }

@@ -26,6 +26,16 @@ public final class LoadGenerator {
 
     /** Connects, starts every connection at once, and waits until all messages arrived or the timeout. */
     public StreamResult stream(Target target, StreamSpec spec) throws IOException, InterruptedException {
+        return stream(target, spec, () -> { });
+    }
+
+    /**
+     * Like {@link #stream(Target, StreamSpec)}, running {@code beforeStart} once every
+     * connection is open, right before the start commands go out (so what it measures from
+     * there leaves the handshakes out).
+     */
+    public StreamResult stream(Target target, StreamSpec spec, Runnable beforeStart)
+            throws IOException, InterruptedException {
         AtomicInteger opened = new AtomicInteger();
         List<ClientLoop> loops = new ArrayList<>();
         for (int i = 0; i < selectorThreads; i++) {
@@ -35,6 +45,7 @@ public final class LoadGenerator {
         long deadline = System.nanoTime() + spec.timeout().toNanos();
         List<Thread> threads = startAll(loops, "loadgen-stream");
         waitOpened(opened, spec.connections(), loops, deadline);
+        beforeStart.run();
         long start = System.nanoTime();
         loops.forEach(ClientLoop::go);
         joinAll(threads, loops, deadline);
