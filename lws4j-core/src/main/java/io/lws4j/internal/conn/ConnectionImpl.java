@@ -106,10 +106,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * 0.44 writev and 21 us of server CPU per message against 0.08 and 15 without it).
      *
      * Writes without the role: a flush run by a borrower of the loop's role (a pool worker
-     * answering its SYNC) on a plain OPEN connection does not write at once. It gathers the
-     * queued frames into offRoleBatch, marks them writeInFlight, and the borrower writes
-     * them after it has given the role back (ServiceLoop.writeAfterGivingBack), so workers
-     * of different connections write to their sockets at the same time. The completion runs
+     * answering its SYNC) on an OPEN connection whose transport allows it (plain always, TLS
+     * once its handshake is done and nothing of its own is pending) does not write at once.
+     * It gathers the queued frames into offRoleBatch, marks them writeInFlight, reserves the
+     * transport (beginWriteWithoutRole), and the borrower writes them (TLS: encrypts and
+     * writes) after it has given the role back (ServiceLoop.writeAfterGivingBack), so
+     * workers of different connections write to their sockets at the same time. The completion runs
      * with the role again, as a served command: it settles the batch in the queue, then
      * flushes what was added meanwhile. While a write is in flight, nothing else writes to
      * the socket: flush() returns at once, OP_WRITE is not asked for, and adds only append
@@ -1092,6 +1094,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 flush();
                 return;
             }
+            transport.beginWriteWithoutRole();
             outbound.gather(offRoleBatch);
             writeInFlight = offRoleBatch;
             return;
@@ -1102,12 +1105,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     /**
      * A borrower of the loop's role writes this connection's queued frames after it gives
      * the role back, so that workers answering SYNCs of different connections write to
-     * their sockets at the same time instead of one after the other: plain transport (a TLS
-     * engine is not shared safely), OPEN, queued frames and no file body.
+     * their sockets at the same time instead of one after the other: OPEN, queued frames,
+     * no file body, and a transport that can take such a write now.
      */
     private boolean canWriteWithoutRole() {
-        return state == ConnectionState.OPEN && transport instanceof PlainTransport
-                && file == null && !outbound.isEmpty();
+        return state == ConnectionState.OPEN && file == null && !outbound.isEmpty()
+                && transport.canWriteWithoutRole();
     }
 
     /**
@@ -1120,9 +1123,11 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void writeWithoutRole() {
         OutboundBatch batch = offRoleBatch;
         try {
-            offRoleWritten = transport.write(batch.buffers, 0, batch.count);
+            offRoleWritten = transport.writeWithoutRole(batch.buffers, 0, batch.count);
         } catch (IOException e) {
             offRoleFailure = e;
+        } catch (RuntimeException e) { // a TLS engine's: it must not escape into the worker
+            offRoleFailure = new IOException("write failed: " + e, e);
         }
     }
 
@@ -1136,9 +1141,14 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (batch == null) {
             return;
         }
+        boolean readAgain = transport.endWriteWithoutRole();
         if (state == ConnectionState.CLOSED || state == ConnectionState.LINGER) {
             batch.clear();
             return;
+        }
+        if (readAgain && !readAgainQueued) {
+            readAgainQueued = true; // a read waited for a TLS handshake record only we could wrap
+            loop.execute(readAgainTask);
         }
         outbound.settle(batch);
         if (failure != null) {

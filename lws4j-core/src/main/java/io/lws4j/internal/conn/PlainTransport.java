@@ -8,7 +8,8 @@ import java.nio.channels.WritableByteChannel;
 /**
  * The transport of a {@code ws://} connection: the socket itself, nothing buffered.
  *
- * <p>Service-thread confined: all methods must be called on the owning service thread.
+ * <p>Service-thread confined, like every {@link Transport}: {@link #writeWithoutRole} is the
+ * one method called without the role, between begin and end.
  */
 public final class PlainTransport implements Transport {
     private final SocketChannel socket;
@@ -48,6 +49,27 @@ public final class PlainTransport implements Transport {
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         return socket.write(srcs);
+    }
+
+    /** A socket is safe to write from one thread while another reads it. */
+    @Override
+    public boolean canWriteWithoutRole() {
+        return true;
+    }
+
+    @Override
+    public void beginWriteWithoutRole() {
+        // nothing to reserve: no output of our own
+    }
+
+    @Override
+    public long writeWithoutRole(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return socket.write(srcs, offset, length);
+    }
+
+    @Override
+    public boolean endWriteWithoutRole() {
+        return false; // nothing is left behind: what the socket did not take stays in the caller's buffers
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One service loop: a thread with its own {@link Selector}, a command queue other threads
@@ -125,6 +126,7 @@ public final class ServiceLoop {
     /** Lent role holders only: writes and completions for after the role is given back. */
     private final Runnable[] pendingWrites = new Runnable[2 * 64];
     private int pendingWriteCount;
+    private final LongAdder writesWithoutRole = new LongAdder();
     private final boolean lending;
     private volatile boolean running = true;
     private volatile boolean accepting = true;
@@ -316,6 +318,7 @@ public final class ServiceLoop {
      * was given back, then queues their completions, which need the role again.
      */
     private void writeWithoutRole(Runnable[] writes) {
+        writesWithoutRole.add(writes.length / 2);
         for (int i = 0; i < writes.length; i += 2) {
             runSafely(writes[i], "write without the role");
             if (!offer(served, writes[i + 1])) {
@@ -578,6 +581,14 @@ public final class ServiceLoop {
      */
     public long cycleCount() {
         return cycles;
+    }
+
+    /**
+     * @return how many socket writes borrowers ran after giving the role back
+     *     ({@link #writeAfterGivingBack}), for tests and diagnostics. Thread-safe.
+     */
+    public long writesWithoutRole() {
+        return writesWithoutRole.sum();
     }
 
     private void run() {

@@ -22,10 +22,12 @@ import javax.net.ssl.SSLSession;
  * inside reads and writes; its delegated tasks run on an {@link Executor}, never on the
  * loop, and the resume action runs on the loop once they are done.
  *
- * <p>Service-thread confined: all methods must be called on the owning service thread; the
- * only other thread is the executor's, which runs the engine's delegated tasks while the
- * transport is stalled (no engine call happens on the loop meanwhile) and then posts the
- * resume action to the loop.
+ * <p>Service-thread confined: all methods must be called by the holder of the owning loop's
+ * service role, except {@link #writeWithoutRole}, which a threadpool worker runs between
+ * {@link #beginWriteWithoutRole()} and {@link #endWriteWithoutRole()} after giving the role
+ * back. The other thread is the executor's, which runs the engine's delegated tasks while
+ * the transport is stalled (no engine call happens on the loop meanwhile) and then posts
+ * the resume action to the loop.
  */
 public final class TlsTransport implements Transport {
     /*
@@ -54,6 +56,20 @@ public final class TlsTransport implements Transport {
      *
      * Closing: close() and shutdownOutput() send close_notify best effort (one non-blocking
      * write attempt) before the socket acts; a received close_notify ends the input (-1).
+     *
+     * Writes without the role: a worker encrypts and writes a connection's frames after it
+     * gave the loop's role back, so workers of different connections encrypt in parallel.
+     * It wraps into netOutWithoutRole, its own buffer, and writes it; the role holder may
+     * unwrap at the same time (SSLEngine allows one wrap and one unwrap at once, and the
+     * JDK's engine locks around both). Only one thread may wrap, or the records' sequence
+     * numbers would leave in the wrong order, so from begin to end the role side wraps
+     * nothing: write() is not called (the connection's flush waits), a handshake record a
+     * read needs (NEED_WRAP after a KeyUpdate) is deferred (wrapDeferred; the worker's own
+     * wraps usually send it, as the engine puts pending handshake records before data),
+     * and close_notify is skipped (an abortive close; a graceful one waits for the write).
+     * netOut is empty at begin and untouched until end, which hands over what the socket
+     * did not take by swapping the two buffers. begin and end run with the role; the write
+     * is ordered between them by the role's hand-over and the served queue's hand-off.
      */
     private static final System.Logger LOG = System.getLogger(TlsTransport.class.getName());
 
@@ -70,6 +86,12 @@ public final class TlsTransport implements Transport {
     private boolean inputEnded;
     private boolean outputClosed;
     private IOException taskFailure;
+    /** Role side: a write without the role is between begin and end. */
+    private boolean writingWithoutRole;
+    /** Role side: a read stopped at NEED_WRAP during a write without the role. */
+    private boolean wrapDeferred;
+    /** Made on the first write without the role; used by that write only, until end. */
+    private ByteBuffer netOutWithoutRole;
 
     /**
      * @param socket a connected non-blocking socket
@@ -120,6 +142,10 @@ public final class TlsTransport implements Transport {
                 break;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
+                if (writingWithoutRole) {
+                    wrapDeferred = true; // only the worker may wrap now; end brings us back
+                    break;
+                }
                 if (!wrapHandshake()) {
                     break; // the socket is full; OP_WRITE brings us back
                 }
@@ -256,6 +282,7 @@ public final class TlsTransport implements Transport {
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         assert loop.inServiceThread();
+        assert !writingWithoutRole : "a write without the role is under way";
         checkTaskFailure();
         if (outputClosed) {
             throw new SSLException("TLS output already closed");
@@ -318,9 +345,80 @@ public final class TlsTransport implements Transport {
     @Override
     public boolean hasBufferedInput() {
         // records in netIn only count while no handshake output waits for the socket: an
-        // unwrap may need a wrap first, and OP_WRITE (not a read retry) must come before it
+        // unwrap may need a wrap first, and OP_WRITE (not a read retry) must come before it;
+        // nor while a deferred wrap waits for the end of a write without the role
         return !stalled && (appIn.position() > 0 || (!inputEnded && netOut.position() == 0
-                && netIn.position() > 0 && !needMoreNet));
+                && netIn.position() > 0 && !needMoreNet && !(wrapDeferred && writingWithoutRole)));
+    }
+
+    /** Only after the handshake, with nothing of ours pending and nothing off the loop. */
+    @Override
+    public boolean canWriteWithoutRole() {
+        assert loop.inServiceThread();
+        return !stalled && !outputClosed && taskFailure == null && !writingWithoutRole
+                && netOut.position() == 0 && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    @Override
+    public void beginWriteWithoutRole() {
+        assert loop.inServiceThread() && canWriteWithoutRole();
+        if (netOutWithoutRole == null) {
+            netOutWithoutRole = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        }
+        writingWithoutRole = true;
+    }
+
+    @Override
+    public long writeWithoutRole(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        ByteBuffer net = netOutWithoutRole;
+        long total = 0;
+        try {
+            for (;;) {
+                if (net.position() > 0) {
+                    net.flip();
+                    try {
+                        socket.write(net);
+                    } finally {
+                        net.compact();
+                    }
+                    if (net.position() > 0) {
+                        break; // the socket is full: end hands the rest to netOut
+                    }
+                }
+                if (!hasRemaining(srcs, offset, length)) {
+                    break;
+                }
+                HandshakeStatus hs = engine.getHandshakeStatus();
+                if (hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.NEED_WRAP) {
+                    break; // the peer started a handshake: the role side goes on with it
+                }
+                SSLEngineResult r = engine.wrap(srcs, offset, length, net);
+                switch (r.getStatus()) {
+                    case OK -> total += r.bytesConsumed();
+                    case BUFFER_OVERFLOW -> net = mustGrow(net, engine.getSession().getPacketBufferSize());
+                    case CLOSED -> throw new SSLException("TLS session closed");
+                    case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap underflow");
+                }
+            }
+        } finally {
+            netOutWithoutRole = net;
+        }
+        return total;
+    }
+
+    @Override
+    public boolean endWriteWithoutRole() {
+        assert loop.inServiceThread() && writingWithoutRole;
+        writingWithoutRole = false;
+        if (netOutWithoutRole.position() > 0) {
+            assert netOut.position() == 0 : "netOut was written during a write without the role";
+            ByteBuffer left = netOutWithoutRole;
+            netOutWithoutRole = netOut;
+            netOut = left;
+        }
+        boolean readAgain = wrapDeferred;
+        wrapDeferred = false;
+        return readAgain;
     }
 
     @Override
@@ -347,6 +445,9 @@ public final class TlsTransport implements Transport {
 
     /** Queues close_notify and makes one attempt to write it. */
     private void sendCloseNotify() {
+        if (writingWithoutRole) {
+            outputClosed = true; // a worker may be wrapping: no second wrapper, no close_notify
+        }
         if (outputClosed || stalled) {
             return;
         }

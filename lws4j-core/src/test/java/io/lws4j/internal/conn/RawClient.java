@@ -41,12 +41,22 @@ final class RawClient implements AutoCloseable {
     }
 
     RawClient(int port, int readTimeoutMillis) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        this(connect(port), readTimeoutMillis);
+    }
+
+    /** Over a socket already connected (a TLS socket, say). */
+    RawClient(Socket connected, int readTimeoutMillis) throws IOException {
+        socket = connected;
         socket.setSoTimeout(readTimeoutMillis);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        return s;
     }
 
     void setReadTimeout(int millis) throws IOException {

@@ -12,6 +12,11 @@ import io.lws4j.threadpool.TaskArgs;
 import io.lws4j.threadpool.TaskReturn;
 import io.lws4j.threadpool.TaskStatus;
 import io.lws4j.threadpool.ThreadPool;
+import io.lws4j.internal.loop.ContextImpl;
+import io.lws4j.internal.loop.ServiceLoop;
+import io.lws4j.internal.tls.TestCertificate;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +24,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
  * Pool workers stream numbered binary messages through SYNC (written by whichever thread
  * holds the loop's role, and by borrowers after they give the role back) while each peer
  * keeps pinging without reading for a while: every frame must arrive whole, every message
- * once and in order, every pong with its ping's payload, in ping order.
+ * once and in order, every pong with its ping's payload, in ping order. Over wss too, where
+ * borrowers also encrypt without the role while the peer asks for TLS 1.3 key updates,
+ * whose answers only the thread that wraps may send.
  */
 class SyncStreamWithPingsTest {
     private static final int CONNECTIONS = 6;
@@ -35,8 +44,28 @@ class SyncStreamWithPingsTest {
     @Test
     void pongsQueuedWhileWorkersWriteNeverSplitAFrame_andEveryMessageArrivesOnceInOrder()
             throws Exception {
+        streamToPeers(Context.builder(), null);
+    }
+
+    @Test
+    void overWss_workersEncryptingWithoutTheRoleWhileThePeerPingsAndUpdatesKeys_everyMessageOnceInOrder()
+            throws Exception {
+        TestCertificate certificate = TestCertificate.get();
+        long writesWithoutRole = streamToPeers(Context.builder().tls(certificate.serverContext()),
+                certificate.clientContext());
+        assertThat(writesWithoutRole).as("borrowers encrypted and wrote without the role")
+                .isPositive();
+    }
+
+    /**
+     * Streams to every peer and checks what each received.
+     *
+     * @param tls the peers' TLS context, null for plain ws
+     * @return how many writes ran without the role, on all loops
+     */
+    private static long streamToPeers(Context.Builder builder, SSLContext tls) throws Exception {
         StreamingProtocol protocol = new StreamingProtocol();
-        Context context = Context.builder().bindAddress("127.0.0.1").port(0)
+        Context context = builder.bindAddress("127.0.0.1").port(0)
                 .protocol("stream", protocol).build();
         ExecutorService peers = Executors.newFixedThreadPool(CONNECTIONS);
         try {
@@ -44,28 +73,48 @@ class SyncStreamWithPingsTest {
             protocol.pool = ThreadPool.create(context, new CreateArgs(CONNECTIONS, 0), "pings");
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < CONNECTIONS; i++) {
-                results.add(peers.submit(() -> readStreamWithPings(context.port())));
+                results.add(peers.submit(() -> readStreamWithPings(context.port(), tls)));
             }
             for (Future<String> r : results) {
                 assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
             }
+            return ((ContextImpl) context).loops().stream()
+                    .mapToLong(ServiceLoop::writesWithoutRole).sum();
         } finally {
             peers.shutdownNow();
             context.close();
         }
     }
 
-    /** One peer: start the stream, ping every few frames (sometimes before reading on). */
-    private static String readStreamWithPings(int port) throws Exception {
-        try (RawClient client = new RawClient(port, 30_000)) {
+    /**
+     * One peer: start the stream, ping every few frames (sometimes before reading on); over
+     * TLS 1.3 also ask for a key update every few frames (the server must answer with its
+     * own, while workers may be wrapping).
+     */
+    private static String readStreamWithPings(int port, SSLContext tls) throws Exception {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        SSLSocket tlsSocket = null;
+        if (tls != null) {
+            tlsSocket = (SSLSocket) tls.getSocketFactory().createSocket(socket, "127.0.0.1", port, true);
+            tlsSocket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            tlsSocket.startHandshake();
+            socket = tlsSocket;
+        }
+        try (RawClient client = new RawClient(socket, 30_000)) {
             assertThat(client.handshake()).startsWith("HTTP/1.1 101");
             client.sendText("go");
             int expected = 0;
             int pingsSent = 0;
             int pongsSeen = 0;
+            int keyUpdates = 0;
             while (expected < MESSAGES) {
                 if (expected % 97 == 0 && pingsSent <= expected / 97) {
                     client.sendFrame(FrameWriter.OP_PING, true, intBytes(pingsSent++));
+                }
+                if (tlsSocket != null && expected % 89 == 0 && keyUpdates <= expected / 89) {
+                    tlsSocket.startHandshake(); // TLS 1.3: a KeyUpdate that asks for the peer's
+                    keyUpdates++;
                 }
                 RawClient.Frame f;
                 try {
