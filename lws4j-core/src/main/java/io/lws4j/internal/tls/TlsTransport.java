@@ -399,6 +399,10 @@ public final class TlsTransport implements Transport {
                     case CLOSED -> throw new SSLException("TLS session closed");
                     case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap underflow");
                 }
+                if (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0
+                        && r.bytesProduced() == 0) {
+                    break; // no progress: the role side's write sorts out why
+                }
             }
         } finally {
             netOutWithoutRole = net;
