@@ -64,7 +64,8 @@ public final class Harness {
     }
 
     /** One measured echo row. */
-    record EchoRow(int connections, int size, int window, String server, EchoResult result, Transport transport) {
+    record EchoRow(int connections, int size, int window, String server, EchoResult result, Transport transport,
+            CpuPerMessage cpu) {
     }
 
     /** Idle servers: heap fixed and pre-touched (see runIdle). */
@@ -402,17 +403,34 @@ public final class Harness {
         return micros < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f", micros);
     }
 
-    /** Runs an echo case {@code repeat} times: the median by msgs/s, or the first failed run. */
-    private EchoResult medianEcho(Target target, EchoSpec spec) throws IOException, InterruptedException {
-        List<EchoResult> runs = new ArrayList<>();
+    /** One measured echo run and the CPU it cost over its measured period. */
+    private record MeasuredEcho(EchoResult result, CpuPerMessage cpu) {
+    }
+
+    /**
+     * Runs an echo case {@code repeat} times: the median by msgs/s, or the first failed run,
+     * with the CPU time the server and this process spent per echo in the measured period.
+     */
+    private MeasuredEcho medianEcho(ServerProcess server, Target target, EchoSpec spec)
+            throws IOException, InterruptedException {
+        List<MeasuredEcho> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
-            EchoResult r = generator.echo(target, spec);
+            long[] cpu = new long[4];
+            EchoResult r = generator.echo(target, spec, () -> {
+                cpu[0] = server.cpuNanos();
+                cpu[1] = clientCpuNanos();
+            }, () -> {
+                cpu[2] = server.cpuNanos();
+                cpu[3] = clientCpuNanos();
+            });
+            MeasuredEcho m = new MeasuredEcho(r, new CpuPerMessage(perMessage(cpu[0], cpu[2], r.messages()),
+                    perMessage(cpu[1], cpu[3], r.messages())));
             if (!r.ok()) {
-                return r;
+                return m;
             }
-            runs.add(r);
+            runs.add(m);
         }
-        runs.sort((a, b) -> Double.compare(a.messagesPerSecond(), b.messagesPerSecond()));
+        runs.sort((a, b) -> Double.compare(a.result().messagesPerSecond(), b.result().messagesPerSecond()));
         return runs.get(runs.size() / 2);
     }
 
@@ -431,10 +449,12 @@ public final class Harness {
                 Target target = target(p.port(), transport);
                 generator.echo(target, new EchoSpec(16, 32, 4, warmup, warmup));
                 for (int[] c : cases) {
-                    EchoResult r = medianEcho(target, new EchoSpec(c[0], c[1], c[2], warmup, measure));
-                    progress.printf("  N=%d S=%d W=%d: %.0f msg/s %s [%s]%n", c[0], c[1], c[2], r.messagesPerSecond(),
-                            r.check(), r.wire().negotiated());
-                    rows.add(new EchoRow(c[0], c[1], c[2], server, r, transport));
+                    MeasuredEcho m = medianEcho(p, target, new EchoSpec(c[0], c[1], c[2], warmup, measure));
+                    EchoResult r = m.result();
+                    progress.printf("  N=%d S=%d W=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
+                            c[0], c[1], c[2], r.messagesPerSecond(), r.check(), r.wire().negotiated(),
+                            m.cpu().server(), m.cpu().client());
+                    rows.add(new EchoRow(c[0], c[1], c[2], server, r, transport, m.cpu()));
                 }
             } catch (IOException e) {
                 progress.println("  " + server + " failed: " + e.getMessage());
@@ -444,7 +464,7 @@ public final class Harness {
         String what = "binary messages, ping-pong (window 1) and pipelined (window 16, at most 256 KiB in flight per "
                 + "connection)";
         List<String> header = new ArrayList<>(List.of("N", "S (B)", "window", "server", "msgs/s", "× lws4j",
-                "RTT p50 µs", "RTT p99 µs", "check"));
+                "RTT p50 µs", "RTT p99 µs", "server CPU µs/msg", "client CPU µs/msg", "check"));
         if (transport.deflate()) {
             header.addAll(List.of("compressed (server→client)", "wire B/msg"));
         }
@@ -459,7 +479,7 @@ public final class Harness {
             List<String> cells = new ArrayList<>(List.of(str(row.connections()), str(row.size()), str(row.window()),
                     row.server(), Table.number(r.messagesPerSecond()), Table.ratio(r.messagesPerSecond(), lws),
                     Table.micros(r.roundTrips().quantile(0.50)), Table.micros(r.roundTrips().quantile(0.99)),
-                    r.check()));
+                    cpuCell(row.cpu().server()), cpuCell(row.cpu().client()), r.check()));
             if (transport.deflate()) {
                 cells.addAll(deflateCells(r.wire()));
             }

@@ -77,6 +77,16 @@ public final class LoadGenerator {
 
     /** Connects, warms up, measures, then drains in-flight echoes. */
     public EchoResult echo(Target target, EchoSpec spec) throws IOException, InterruptedException {
+        return echo(target, spec, () -> { }, () -> { });
+    }
+
+    /**
+     * Like {@link #echo(Target, EchoSpec)}, running {@code atMeasureStart} and {@code
+     * atMeasureEnd} on the calling thread at the two ends of the measured period (after the
+     * warm-up, before the drain), so what they measure covers the counted echoes only.
+     */
+    public EchoResult echo(Target target, EchoSpec spec, Runnable atMeasureStart, Runnable atMeasureEnd)
+            throws IOException, InterruptedException {
         if (spec.size() < 8 || spec.window() < 1) {
             throw new IllegalArgumentException("echo needs size >= 8 and window >= 1");
         }
@@ -97,7 +107,10 @@ public final class LoadGenerator {
             l.measureEndNanos = measureEnd;
             l.go();
         }
+        sleepUntil(measureStart);
+        atMeasureStart.run();
         sleepUntil(measureEnd);
+        atMeasureEnd.run();
         loops.forEach(ClientLoop::stopSending);
         joinAll(threads, loops, Math.min(deadline, System.nanoTime() + Duration.ofSeconds(5).toNanos()));
         LogHistogram rtt = new LogHistogram();

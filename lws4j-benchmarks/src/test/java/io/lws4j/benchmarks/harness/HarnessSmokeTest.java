@@ -101,6 +101,10 @@ class HarnessSmokeTest {
         assertThat(r.failedConnections()).as(what).isZero();
         assertThat(r.corrupt()).as(what).isZero();
         assertThat(r.wire().messages()).as(what + ", echoes received").isPositive();
+        if (CPU_TIME_KNOWN && r.messages() > 0) {
+            assertThat(row.cpu().server()).as(what + ", server CPU per echo").isNotNegative();
+            assertThat(row.cpu().client()).as(what + ", client CPU per echo").isNotNegative();
+        }
     }
 
     private static void assertNegotiated(Transport t, io.lws4j.benchmarks.loadgen.WireStats wire) {
