@@ -23,6 +23,7 @@ import io.lws4j.internal.tls.TlsEngines;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -186,7 +187,11 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private boolean keepAliveAfterResponse;
     /** Service thread only: non-null once established. */
     private FrameReader frameReader;
-    /** Service thread only: non-null when permessage-deflate was negotiated; released on close. */
+    /**
+     * Non-null when permessage-deflate was negotiated; released on close. Set once, at
+     * establishment, before any write; a compression without the role reads it after its
+     * claim (same thread), otherwise service thread only.
+     */
     private PerMessageDeflate deflate;
     private boolean flushQueued;
     private boolean writableRequested;
@@ -308,6 +313,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return false;
         }
         if (deflate != null) {
+            // a fresh array: it is the pending message's own copy
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(utf8));
         }
@@ -322,7 +328,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             return false;
         }
         if (deflate != null) {
-            return offerDeflated(FrameWriter.OP_BINARY, data);
+            if (!fitsData(MessageDeflater.maxFrameLength(data.remaining()))) {
+                return false; // before copying
+            }
+            // the caller may reuse its buffer once we return, and we compress later
+            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+            return offerDeflated(FrameWriter.OP_BINARY, copy);
         }
         return offerData(frames.frame(FrameWriter.OP_BINARY, data));
     }
@@ -338,12 +349,18 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         return deflate != null;
     }
 
-    /** Checks the bound before compressing: with context takeover a compressed message must go out. */
+    /**
+     * Queues a message to compress when it is written (see "Compression without the role"),
+     * reserving its largest frame: the bound is checked now because, with context takeover,
+     * a compressed message must go out.
+     *
+     * @param payload the message's own copy, handed over
+     */
     private boolean offerDeflated(int opcode, ByteBuffer payload) {
         if (!fitsData(MessageDeflater.maxFrameLength(payload.remaining()))) {
             return false;
         }
-        outbound.addData(frames.deflated(deflate.deflater(), opcode, payload));
+        outbound.addMessage(frames.toCompress(opcode, payload));
         requestFlush();
         return true;
     }
@@ -1040,7 +1057,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
     }
 
-    /** Frees the native zlib memory; a read still in progress then fails with 1011. */
+    /**
+     * Frees the native zlib memory; a read still in progress then fails with 1011. A
+     * deflater lent to a compression without the role is freed by that compression when it
+     * ends (PerMessageDeflate's loan), never under it; messages still pending are dropped
+     * with the queue.
+     */
     private void releaseDeflate() {
         if (deflate != null) {
             deflate.release();
@@ -1096,6 +1118,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             }
             transport.beginWriteWithoutRole();
             outbound.gather(offRoleBatch);
+            if (outbound.takePending(offRoleBatch) != 0) {
+                deflate.lendDeflater(); // compressed by writeWithoutRole, given back there
+            }
             writeInFlight = offRoleBatch;
             return;
         }
@@ -1122,12 +1147,42 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      */
     private void writeWithoutRole() {
         OutboundBatch batch = offRoleBatch;
+        if (batch.takenCount != 0 && !compressWithoutRole(batch)) {
+            return;
+        }
         try {
             offRoleWritten = transport.writeWithoutRole(batch.buffers, 0, batch.count);
         } catch (IOException e) {
             offRoleFailure = e;
         } catch (RuntimeException e) { // a TLS engine's: it must not escape into the worker
             offRoleFailure = new IOException("write failed: " + e, e);
+        }
+    }
+
+    /**
+     * Without the role: compresses the messages the claim took, with the deflater lent to
+     * us, in queue order and after every message compressed before (the previous batch's
+     * completion, or the flush that compressed with the role, happens-before our claim).
+     * A failure becomes the write's: the completion closes the connection.
+     *
+     * @return false when nothing may be written (the failure is in offRoleFailure)
+     */
+    private boolean compressWithoutRole(OutboundBatch batch) {
+        PerMessageDeflate codec = deflate; // set once at establishment, before any write
+        try {
+            if (codec.isReleaseAsked()) {
+                offRoleFailure = new ClosedChannelException(); // closed meanwhile: spare the work
+                return false;
+            }
+            batch.encodeTaken(codec.deflater());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "compressing a message for " + remoteAddress
+                    + " failed; closing the connection", e);
+            offRoleFailure = new IOException("compressing a message failed", e);
+            return false;
+        } finally {
+            codec.returnDeflater();
         }
     }
 
@@ -1168,6 +1223,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (writeInFlight != null) {
             return; // the completion of the write without the role flushes
         }
+        if (outbound.hasPending() && !compressPending()) {
+            return;
+        }
         try {
             transport.flushPending();
             outbound.writeTo(transport, loop.gatherArray());
@@ -1194,6 +1252,25 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 && outbound.dataBytes() <= lowWaterMark()) {
             writableRequested = false;
             deliverOnWritable();
+        }
+    }
+
+    /**
+     * With the role and no write in flight (nothing else uses the deflater): compresses the
+     * queued messages, in order, before they are written.
+     *
+     * @return false when compression failed and the connection was closed
+     */
+    private boolean compressPending() {
+        try {
+            outbound.encodePending(deflate.deflater());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "compressing a message for " + remoteAddress
+                    + " failed; closing the connection", e);
+            transportFailure = new IOException("compressing a message failed", e);
+            closeTransport();
+            return false;
         }
     }
 

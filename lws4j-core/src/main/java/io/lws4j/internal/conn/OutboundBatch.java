@@ -1,5 +1,6 @@
 package io.lws4j.internal.conn;
 
+import io.lws4j.internal.deflate.MessageDeflater;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -8,16 +9,35 @@ import java.util.Arrays;
  * ({@link OutboundQueue#gather}) and given back to it once written
  * ({@link OutboundQueue#settle}), with the byte counts the queue needs to settle them.
  *
- * <p>Not thread-safe: it belongs to one connection. Between gather and settle the socket
- * write may run on a thread without the loop's role; the queue's owner hands the batch over
- * with a happens-before edge both ways (see {@code ConnectionImpl}'s write without the role).
+ * <p>A batch written without the role may also carry pending messages taken out of the
+ * queue ({@link OutboundQueue#takePending}): they follow every gathered frame in the data
+ * stream, and {@link #encodeTaken} compresses them into frames placed after the gathered
+ * ones, so one gathering write sends both. Whatever of those new frames the write leaves
+ * goes back to the queue in {@link OutboundQueue#settle}.
+ *
+ * <p>Not thread-safe: it belongs to one connection. Between gather and settle the
+ * compression of taken messages and the socket write may run on a thread without the
+ * loop's role; the queue's owner hands the batch over with a happens-before edge both ways
+ * (see {@code ConnectionImpl}'s write without the role).
  */
 final class OutboundBatch {
     final ByteBuffer[] buffers;
     final boolean[] isData;
+    /** Frames in {@link #buffers}: the gathered ones, then those {@link #encodeTaken} made. */
     int count;
+    /** The frames {@link OutboundQueue#gather} put first; still queued until settled. */
+    int gathered;
+    /** Whether every data frame of the queue was gathered (pending messages may follow). */
+    boolean gatheredAllData;
     long dataBefore;
     long controlBefore;
+    /** Pending messages taken out of the queue, in order; encoded into slots after the gathered frames. */
+    final PendingMessage[] taken;
+    int takenCount;
+    /** The sum of the taken messages' reservations, still counted in the queue's data bytes. */
+    long takenReserved;
+    /** The bytes of the frames {@link #encodeTaken} made, before the write. */
+    long encodedBefore;
 
     /**
      * @param buffers the array to gather into (the loop's scratch array, or one of its own)
@@ -25,18 +45,44 @@ final class OutboundBatch {
     OutboundBatch(ByteBuffer[] buffers) {
         this.buffers = buffers;
         this.isData = new boolean[buffers.length];
-    }
-
-    /** Drops the batch's references to the frames (they stay in their queue). */
-    void clear() {
-        Arrays.fill(buffers, 0, count, null);
-        count = 0;
+        this.taken = new PendingMessage[buffers.length];
     }
 
     /**
-     * @return the bytes the batch held when gathered
+     * Compresses the taken messages, in order, into the slots after the gathered frames.
+     * Runs once per batch, before its write, on whichever thread writes.
+     *
+     * @param deflater the connection's deflater, which nothing else uses meanwhile
+     * @throws IllegalStateException when the deflater was released
+     */
+    void encodeTaken(MessageDeflater deflater) {
+        assert count == gathered : "taken messages encoded twice";
+        long bytes = 0;
+        for (int i = 0; i < takenCount; i++) {
+            ByteBuffer frame = taken[i].encode(deflater);
+            buffers[count] = frame;
+            isData[count] = true;
+            count++;
+            bytes += frame.remaining();
+        }
+        encodedBefore = bytes;
+    }
+
+    /** Drops the batch's references to the frames and messages (gathered frames stay in their queue). */
+    void clear() {
+        Arrays.fill(buffers, 0, count, null);
+        Arrays.fill(taken, 0, takenCount, null);
+        count = 0;
+        gathered = 0;
+        takenCount = 0;
+        takenReserved = 0;
+        encodedBefore = 0;
+    }
+
+    /**
+     * @return the bytes the batch held before its write: gathered and newly encoded frames
      */
     long bytesBefore() {
-        return dataBefore + controlBefore;
+        return dataBefore + controlBefore + encodedBefore;
     }
 }

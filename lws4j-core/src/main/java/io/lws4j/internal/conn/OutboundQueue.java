@@ -3,18 +3,27 @@ package io.lws4j.internal.conn;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
+import io.lws4j.internal.deflate.MessageDeflater;
 import java.util.ArrayDeque;
 
 /**
- * A connection's queue of encoded frames waiting for the socket: data frames in order, and
- * control frames (pongs, pings) that jump ahead of data frames not yet
- * started, never splitting a frame already partly written.
+ * A connection's queue of frames waiting for the socket: data frames in order, and control
+ * frames (pongs, pings) that jump ahead of data frames not yet started, never splitting a
+ * frame already partly written. With permessage-deflate the data stream ends in
+ * {@link PendingMessage}s, messages not yet compressed (and frames queued behind them): they
+ * are compressed only by whoever writes them, in queue order, either with the role
+ * ({@link #encodePending}) or after being taken into a batch written without the role
+ * ({@link #takePending}, {@link OutboundBatch#encodeTaken}), so the deflater's window sees
+ * the messages in wire order.
  *
  * <p>The byte bounds are the caller's business ({@link #dataBytes()},
- * {@link #controlBytes()}); this class only keeps the counts.
+ * {@link #controlBytes()}); this class only keeps the counts. A pending message counts its
+ * reservation ({@link MessageDeflater#maxFrameLength}) until it is encoded, then its frame's
+ * length, so the data count never falls below what is really queued.
  *
  * <p>Not thread-safe: instances must not be shared (each belongs to one connection and is
- * used on its service thread).
+ * used by the holder of its loop's role; a batch being written without the role is not
+ * touched by this class until {@link #settle}).
  */
 final class OutboundQueue {
     /*
@@ -23,8 +32,18 @@ final class OutboundQueue {
      * frames. A gathering write that stops inside a control frame leaves that frame at the
      * head of `control` with position > 0; the data head then has position 0 (it was either
      * finished before or not yet started), so the control frame is resumed first next time.
+     *
+     * Data stream order: `data` (encoded), then the messages of a batch in flight that
+     * took pending messages (`takenOut`), then `pending`. While pending messages exist or
+     * are taken out, addData() appends behind them in `pending`, so a close frame never
+     * overtakes a message; settle() puts the unwritten rest of a batch's new frames at the
+     * tail of `data`, which meanwhile received nothing (adds went to `pending`), so the rest
+     * stays ahead of everything queued meanwhile.
      */
     private final ArrayDeque<ByteBuffer> data = new ArrayDeque<>();
+    private final ArrayDeque<PendingMessage> pending = new ArrayDeque<>();
+    /** Pending messages taken into a batch in flight, not yet settled. */
+    private int takenOut;
     private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>();
     private long dataBytes;
     private long controlBytes;
@@ -32,8 +51,74 @@ final class OutboundQueue {
     private OutboundBatch batch;
 
     void addData(ByteBuffer frame) {
-        data.addLast(frame);
-        dataBytes += frame.remaining();
+        if (pending.isEmpty() && takenOut == 0) {
+            data.addLast(frame);
+            dataBytes += frame.remaining();
+        } else {
+            addMessage(PendingMessage.encoded(frame));
+        }
+    }
+
+    /**
+     * Queues a message to compress later, at the tail of the data stream.
+     *
+     * @param message the message; its reservation is counted in {@link #dataBytes()}
+     */
+    void addMessage(PendingMessage message) {
+        pending.addLast(message);
+        dataBytes += message.reservation();
+    }
+
+    /** @return true when messages wait to be compressed (not counting those taken out) */
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /**
+     * Compresses every pending message into a data frame, in order. Only with the role and
+     * with no batch taken out (its messages come first).
+     *
+     * @param deflater the connection's deflater
+     * @throws IllegalStateException from the deflater (released); the messages already
+     *     encoded stay queued as frames
+     */
+    void encodePending(MessageDeflater deflater) {
+        assert takenOut == 0 : "a batch's taken messages must be encoded first";
+        PendingMessage m;
+        while ((m = pending.peekFirst()) != null) {
+            ByteBuffer frame = m.encode(deflater);
+            pending.pollFirst();
+            data.addLast(frame);
+            dataBytes += frame.remaining() - m.reservation();
+        }
+    }
+
+    /**
+     * After {@link #gather}, for a write without the role: moves pending messages into
+     * {@code b}, as many as fit after its gathered frames, provided it gathered every data
+     * frame (otherwise they would overtake the frames left behind). Their reservations stay
+     * counted until {@link #settle}.
+     *
+     * @param b the batch just gathered from this queue
+     * @return the number of messages taken
+     */
+    int takePending(OutboundBatch b) {
+        assert takenOut == 0 && b.takenCount == 0 : "one batch in flight at a time";
+        if (!b.gatheredAllData) {
+            return 0;
+        }
+        int n = 0;
+        long reserved = 0;
+        int room = b.buffers.length - b.gathered;
+        PendingMessage m;
+        while (n < room && (m = pending.pollFirst()) != null) {
+            b.taken[n++] = m;
+            reserved += m.reservation();
+        }
+        b.takenCount = n;
+        b.takenReserved = reserved;
+        takenOut = n;
+        return n;
     }
 
     void addControl(ByteBuffer frame) {
@@ -49,12 +134,14 @@ final class OutboundQueue {
         return controlBytes;
     }
 
+    /** @return true when nothing is queued, pending or taken out into a batch in flight */
     boolean isEmpty() {
-        return data.isEmpty() && control.isEmpty();
+        return data.isEmpty() && control.isEmpty() && pending.isEmpty() && takenOut == 0;
     }
 
     /**
-     * Writes as much as the channel takes, in wire order, with gathering writes.
+     * Writes as much as the channel takes, in wire order, with gathering writes. Pending
+     * messages must have been encoded first ({@link #encodePending}).
      *
      * @param channel a non-blocking channel
      * @param scratch an array to gather into (its contents are overwritten and cleared)
@@ -65,6 +152,7 @@ final class OutboundQueue {
         if (batch == null || batch.buffers != scratch) {
             batch = new OutboundBatch(scratch);
         }
+        assert pending.isEmpty() && takenOut == 0 : "pending messages are encoded before a write";
         long total = 0;
         while (!isEmpty()) {
             gather(batch);
@@ -93,6 +181,7 @@ final class OutboundQueue {
         ByteBuffer[] into = b.buffers;
         boolean[] isData = b.isData;
         int n = 0;
+        int dataFrames = 0;
         long dataBefore = 0;
         long controlBefore = 0;
         ByteBuffer dataHead = data.peekFirst();
@@ -100,6 +189,7 @@ final class OutboundQueue {
         if (dataHeadFirst) {
             isData[n] = true;
             into[n++] = dataHead;
+            dataFrames++;
             dataBefore += dataHead.remaining();
         }
         for (ByteBuffer f : control) {
@@ -121,34 +211,56 @@ final class OutboundQueue {
             }
             isData[n] = true;
             into[n++] = f;
+            dataFrames++;
             dataBefore += f.remaining();
         }
         b.count = n;
+        b.gathered = n;
+        b.gatheredAllData = dataFrames == data.size();
         b.dataBefore = dataBefore;
         b.controlBefore = controlBefore;
     }
 
     /**
      * Accounts a gathered batch after its write: counts what was written, drops finished
-     * frames and clears the batch's references.
+     * frames and clears the batch's references. The frames made from taken messages that
+     * the write did not finish go to the tail of the data frames, still ahead of everything
+     * queued meanwhile (see the order notes above), and the taken messages' reservations
+     * give way to the real lengths of those frames.
      *
-     * @param b a batch filled by {@link #gather} from this queue
+     * @param b a batch filled by {@link #gather} (and perhaps {@link #takePending}) from
+     *     this queue
      */
     void settle(OutboundBatch b) {
         long dataAfter = 0;
         long controlAfter = 0;
-        for (int i = 0; i < b.count; i++) {
+        for (int i = 0; i < b.gathered; i++) {
             if (b.isData[i]) {
                 dataAfter += b.buffers[i].remaining();
             } else {
                 controlAfter += b.buffers[i].remaining();
             }
         }
-        b.clear();
         dataBytes -= b.dataBefore - dataAfter;
         controlBytes -= b.controlBefore - controlAfter;
         dropFinished(data);
         dropFinished(control);
+        if (b.takenCount != 0) {
+            // All gathered data frames precede the new ones on the wire, so a new frame is
+            // started only when they are finished: `data` then holds no gathered frame, and
+            // a started new frame becomes its head, resumed before any control frame.
+            long rest = 0;
+            for (int i = b.gathered; i < b.count; i++) {
+                ByteBuffer f = b.buffers[i];
+                if (f.hasRemaining()) {
+                    data.addLast(f);
+                    rest += f.remaining();
+                }
+            }
+            dataBytes += rest - b.takenReserved;
+            takenOut = 0;
+        }
+        b.clear();
     }
 
     private static void dropFinished(ArrayDeque<ByteBuffer> queue) {

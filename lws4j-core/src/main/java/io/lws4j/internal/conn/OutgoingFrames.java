@@ -1,13 +1,12 @@
 package io.lws4j.internal.conn;
 
-import io.lws4j.internal.deflate.MessageDeflater;
 import io.lws4j.internal.frame.FrameWriter;
 import java.nio.ByteBuffer;
 
 /**
  * Encodes the frames one connection sends: unmasked on the server side, masked with the
- * client role's keys on the client side (RFC 6455 5.3), compressed when permessage-deflate
- * was agreed.
+ * client role's keys on the client side (RFC 6455 5.3), and the messages to compress when
+ * permessage-deflate was agreed.
  *
  * <p>Not thread-safe: a client connection's instance must not be shared (the client role's
  * key source is not thread-safe). {@link #SERVER} is stateless and shared by every server
@@ -50,10 +49,15 @@ final class OutgoingFrames {
         return frame(FrameWriter.OP_CLOSE, unmasked);
     }
 
-    /** A compressed message (RSV1), in as many frames as the deflater makes. */
-    ByteBuffer deflated(MessageDeflater deflater, int opcode, ByteBuffer payload) {
-        return client == null ? deflater.encode(opcode, payload, false, 0)
-                : deflater.encode(opcode, payload, true, client.nextMaskKey());
+    /**
+     * A message to compress when it is written; a client's masking key is drawn now, since
+     * the key source is service-thread confined and the compression may run without the role.
+     *
+     * @param payload a buffer the caller hands over (it must not change it afterwards)
+     */
+    PendingMessage toCompress(int opcode, ByteBuffer payload) {
+        return client == null ? PendingMessage.uncompressed(opcode, payload, false, 0)
+                : PendingMessage.uncompressed(opcode, payload, true, client.nextMaskKey());
     }
 
     /** @return the header length of an encoded unmasked frame, from its length byte */

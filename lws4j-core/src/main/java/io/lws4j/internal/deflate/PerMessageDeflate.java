@@ -1,5 +1,7 @@
 package io.lws4j.internal.deflate;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The permessage-deflate state of one connection: the inflater for what the peer sends and
  * the deflater for what we send, each configured from the negotiated parameters for its
@@ -19,12 +21,34 @@ package io.lws4j.internal.deflate;
  * per deflater and 42 KiB per inflater once a 1 MB message has passed; about 87 KiB and
  * 9 KiB when only 100-byte messages did, since zlib's untouched pages stay unmapped.
  *
- * <p>Not thread-safe: instances must not be shared.
+ * <p>Lending the deflater: the owner may let one thread compress without the owner's role
+ * ({@link #lendDeflater()}, given back with {@link #returnDeflater()}). A {@link #release()}
+ * while the deflater is lent frees the inflater at once and leaves the deflater to the
+ * borrower, which frees it when it gives it back: the zlib state is never freed under a
+ * compression, and it is freed exactly once even when the borrower's completion never
+ * reaches the owner again (a loop that stopped).
+ *
+ * <p>Not thread-safe: instances must not be shared, except for the lending just described:
+ * {@link #returnDeflater()} and {@link #isReleaseAsked()} are for the borrower; everything
+ * else is for the owner. Memory consistency effects: the owner's actions before
+ * {@link #lendDeflater()} happen-before the borrower's use when the owner hands the lent
+ * deflater over with such an edge; the borrower's uses happen-before a release by the
+ * owner (the loan's atomic state).
  */
 public final class PerMessageDeflate {
+    /*
+     * Loan states: HOME -> LENT (lendDeflater, owner) -> HOME (returnDeflater, borrower);
+     * LENT -> RELEASE_ASKED (release, owner) -> RELEASED (returnDeflater frees it);
+     * HOME -> RELEASED (release, owner frees it). RELEASED is absorbing.
+     */
+    private static final int HOME = 0;
+    private static final int LENT = 1;
+    private static final int RELEASE_ASKED = 2;
+    private static final int RELEASED = 3;
 
     private final MessageInflater inflater;
     private final MessageDeflater deflater;
+    private final AtomicInteger loan = new AtomicInteger(HOME);
 
     private PerMessageDeflate(MessageInflater inflater, MessageDeflater deflater) {
         this.inflater = inflater;
@@ -66,9 +90,59 @@ public final class PerMessageDeflate {
         return deflater;
     }
 
-    /** Frees the native zlib state of both directions. Idempotent. */
+    /**
+     * Lends the deflater to a thread that compresses without the owner's role, until it
+     * calls {@link #returnDeflater()}; meanwhile the owner does not use it. Owner only; not
+     * after {@link #release()}.
+     *
+     * @return the deflater
+     */
+    public MessageDeflater lendDeflater() {
+        boolean lent = loan.compareAndSet(HOME, LENT);
+        assert lent : "deflater lent twice or released: " + loan.get();
+        return deflater;
+    }
+
+    /**
+     * The borrower is done with the deflater: it goes back to the owner, or, when the owner
+     * released this state meanwhile, is freed here. Borrower only, once per loan.
+     */
+    public void returnDeflater() {
+        if (!loan.compareAndSet(LENT, HOME)) {
+            boolean asked = loan.compareAndSet(RELEASE_ASKED, RELEASED);
+            assert asked : "deflater returned but not lent: " + loan.get();
+            deflater.release();
+        }
+    }
+
+    /**
+     * For the borrower: whether the owner released this state during the loan, so that the
+     * compression it was lent for is wasted.
+     *
+     * @return true once {@link #release()} ran during the current loan
+     */
+    public boolean isReleaseAsked() {
+        return loan.get() == RELEASE_ASKED;
+    }
+
+    /**
+     * Frees the native zlib state of both directions; a lent deflater is freed by its
+     * borrower when it gives it back. Owner only. Idempotent.
+     */
     public void release() {
         inflater.release();
-        deflater.release();
+        while (true) {
+            int s = loan.get();
+            if (s == RELEASE_ASKED || s == RELEASED) {
+                return;
+            }
+            if (s == HOME && loan.compareAndSet(HOME, RELEASED)) {
+                deflater.release();
+                return;
+            }
+            if (s == LENT && loan.compareAndSet(LENT, RELEASE_ASKED)) {
+                return;
+            }
+        }
     }
 }
