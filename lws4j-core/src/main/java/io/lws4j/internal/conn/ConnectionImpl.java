@@ -118,6 +118,27 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * the socket: flush() returns at once, OP_WRITE is not asked for, and adds only append
      * (they never move a gathered frame), so no frame is split and the wire order holds.
      *
+     * Compression without the role (permessage-deflate): writeText/writeBinary do not
+     * compress; they queue the message (the payload's own copy, its largest frame reserved
+     * against maxOutboundBytes) as a PendingMessage at the tail of the data stream. Whoever
+     * writes compresses, in queue order: flush(), with the role and no write in flight,
+     * compresses every pending message first; a borrower's claim (runQueuedFlush) also takes
+     * the pending messages into offRoleBatch (only when it gathered every data frame, so
+     * none is overtaken) and lends it the deflater, and writeWithoutRole compresses them
+     * after the role is given back, then writes old and new frames with one gathering
+     * write. So the workers of one loop compress at the same time, and the window still
+     * sees the messages in wire order: the deflater is used only by the writer, and writers
+     * follow each other (the completion happens-before the next claim or flush through the
+     * role's hand-over; the claim happens-before its write on the same thread; the write
+     * happens-before its completion through the served queue). The completion puts what
+     * the write left of the new frames back ahead of everything queued meanwhile
+     * (OutboundQueue.settle) and turns their reservations into real lengths. A client's
+     * masking key is drawn when the message is queued, with the role. A close releases the
+     * deflater through PerMessageDeflate's loan: a lent deflater is freed by its borrower
+     * when the compression ends, never under it, so it is freed once even when the
+     * completion never runs (a stopped loop). A compression failure closes the connection
+     * like a failed write; pending messages of a closed connection are dropped.
+     *
      * Bounds: data bytes by maxOutboundBytes (writes fail past it); control bytes (pongs) by
      * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
      * without reading cannot grow us; HTTP leftovers by the loop's read buffer (reads pause
@@ -1140,10 +1161,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     /**
      * Runs without the role, on the borrower that claimed the batch: nothing else touches
-     * the batch's frames until the completion (other writers only add frames; flushes and
-     * OP_WRITE interest wait for writeInFlight to clear). A close in the
-     * meantime closes the channel under us: the write then fails, and the completion sees
-     * CLOSED.
+     * the batch's frames, its taken messages or the deflater until the completion (other
+     * writers only add frames and messages; flushes, compressions and OP_WRITE interest
+     * wait for writeInFlight to clear). A close in the meantime closes the channel under
+     * us: the write then fails, and the completion sees CLOSED.
      */
     private void writeWithoutRole() {
         OutboundBatch batch = offRoleBatch;

@@ -24,17 +24,21 @@ import java.util.zip.Deflater;
  *
  * <p>Context takeover: with {@code resetPerMessage} (our sending direction negotiated no
  * context takeover) the compressor is reset after every message. Otherwise the window
- * carries over, so every message given to {@link #encode} must really be sent, in order:
- * callers check their queue bound before encoding (see {@link #maxFrameLength}).
+ * carries over, so every message given to {@link #encode} must really be sent, in the
+ * order encoded: callers check their queue bound before queueing a message for encoding
+ * (see {@link #maxFrameLength}) and encode queued messages in queue order.
  *
  * <p>Memory: the zlib deflate state is created on the first compressed message: with
  * window bits 15 and memLevel 8 (what {@link Deflater} uses) 256 KiB of window, hash
  * and literal buffers plus about 6 KiB of state; it is freed by {@link #release()}.
  *
- * <p>Not thread-safe: a connection uses its deflater only while it holds its loop's service
- * role (its writes check that). The role may pass from the loop's thread to a threadpool
- * worker and back, so uses come from several threads, one at a time, ordered by the role's
- * hand-over; there is no owner-thread check here for that reason.
+ * <p>Not thread-safe: a connection's deflater is used by one thread at a time, the one
+ * writing the connection's queued messages: the holder of its loop's service role (the
+ * loop's thread, or a threadpool worker borrowing the role), or a borrower after it gave
+ * the role back, compressing the messages its write took while the deflater is lent to it
+ * ({@link PerMessageDeflate#lendDeflater()}). Uses are ordered by the role's hand-over and
+ * by the hand-over of a write without the role to its completion (see
+ * {@code ConnectionImpl}); there is no owner-thread check here for that reason.
  */
 public final class MessageDeflater {
 
