@@ -186,6 +186,8 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     /** Written by the write without the role, read by its completion (served-queue hand-off). */
     private long offRoleWritten;
     private IOException offRoleFailure;
+    /** Service role only: messages taken to be compressed without the role (for tests). */
+    private long messagesTakenWithoutRole;
     private final Runnable flushTask = this::runQueuedFlush;
     private final AtomicReference<Object> taskSlot = new AtomicReference<>();
     private final CloseHooks closeHooks = new CloseHooks();
@@ -560,6 +562,15 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     long queuedDataBytes() {
         assert loop.inServiceThread();
         return outbound.dataBytes();
+    }
+
+    /**
+     * @return how many messages a borrower took to compress after giving the role back
+     *     (for tests: they show that compression without the role happened)
+     */
+    long messagesTakenWithoutRole() {
+        assert loop.inServiceThread();
+        return messagesTakenWithoutRole;
     }
 
     /**
@@ -1139,8 +1150,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             }
             transport.beginWriteWithoutRole();
             outbound.gather(offRoleBatch);
-            if (outbound.takePending(offRoleBatch) != 0) {
+            int taken = outbound.takePending(offRoleBatch);
+            if (taken != 0) {
                 deflate.lendDeflater(); // compressed by writeWithoutRole, given back there
+                messagesTakenWithoutRole += taken;
             }
             writeInFlight = offRoleBatch;
             return;
