@@ -574,6 +574,14 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     /**
+     * @return the permessage-deflate state, null when none was negotiated (for tests)
+     */
+    PerMessageDeflate permessageDeflate() {
+        assert loop.inServiceThread();
+        return deflate;
+    }
+
+    /**
      * The context is closing: a websocket gets a close with {@code code}; an HTTP connection
      * is dropped.
      *

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reaches the owner again (a loop that stopped).
  *
  * <p>Not thread-safe: instances must not be shared, except for the lending just described:
- * {@link #returnDeflater()} and {@link #isReleaseAsked()} are for the borrower; everything
+ * {@link #returnDeflater()} and {@link #isReleaseAsked()} are for the borrower,
+ * {@link #isDeflaterFreed()} and {@link #wasFreedByBorrower()} for any thread; everything
  * else is for the owner. Memory consistency effects: the owner's actions before
  * {@link #lendDeflater()} happen-before the borrower's use when the owner hands the lent
  * deflater over with such an edge; the borrower's uses happen-before a release by the
@@ -38,13 +39,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PerMessageDeflate {
     /*
      * Loan states: HOME -> LENT (lendDeflater, owner) -> HOME (returnDeflater, borrower);
-     * LENT -> RELEASE_ASKED (release, owner) -> RELEASED (returnDeflater frees it);
-     * HOME -> RELEASED (release, owner frees it). RELEASED is absorbing.
+     * LENT -> RELEASE_ASKED (release, owner) -> FREED_BY_BORROWER (returnDeflater frees it);
+     * HOME -> FREED_BY_OWNER (release frees it). Both FREED states are absorbing, and each is
+     * reached by one successful compareAndSet, which is what frees the deflater exactly once.
      */
     private static final int HOME = 0;
     private static final int LENT = 1;
     private static final int RELEASE_ASKED = 2;
-    private static final int RELEASED = 3;
+    private static final int FREED_BY_OWNER = 3;
+    private static final int FREED_BY_BORROWER = 4;
 
     private final MessageInflater inflater;
     private final MessageDeflater deflater;
@@ -109,7 +112,7 @@ public final class PerMessageDeflate {
      */
     public void returnDeflater() {
         if (!loan.compareAndSet(LENT, HOME)) {
-            boolean asked = loan.compareAndSet(RELEASE_ASKED, RELEASED);
+            boolean asked = loan.compareAndSet(RELEASE_ASKED, FREED_BY_BORROWER);
             assert asked : "deflater returned but not lent: " + loan.get();
             deflater.release();
         }
@@ -126,6 +129,27 @@ public final class PerMessageDeflate {
     }
 
     /**
+     * For tests and diagnostics: whether the deflater was freed. Thread-safe.
+     *
+     * @return true once the owner's {@link #release()} freed it, or the borrower did when it
+     *     gave it back
+     */
+    public boolean isDeflaterFreed() {
+        int s = loan.get();
+        return s == FREED_BY_OWNER || s == FREED_BY_BORROWER;
+    }
+
+    /**
+     * For tests and diagnostics: whether the release came while the deflater was lent, so
+     * that the borrower freed it. Thread-safe.
+     *
+     * @return true when the borrower freed the deflater
+     */
+    public boolean wasFreedByBorrower() {
+        return loan.get() == FREED_BY_BORROWER;
+    }
+
+    /**
      * Frees the native zlib state of both directions; a lent deflater is freed by its
      * borrower when it gives it back. Owner only. Idempotent.
      */
@@ -133,10 +157,10 @@ public final class PerMessageDeflate {
         inflater.release();
         while (true) {
             int s = loan.get();
-            if (s == RELEASE_ASKED || s == RELEASED) {
+            if (s == RELEASE_ASKED || s == FREED_BY_OWNER || s == FREED_BY_BORROWER) {
                 return;
             }
-            if (s == HOME && loan.compareAndSet(HOME, RELEASED)) {
+            if (s == HOME && loan.compareAndSet(HOME, FREED_BY_OWNER)) {
                 deflater.release();
                 return;
             }

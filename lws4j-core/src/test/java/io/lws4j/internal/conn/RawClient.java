@@ -165,6 +165,12 @@ final class RawClient implements AutoCloseable {
         socket.setReceiveBufferSize(bytes);
     }
 
+    /** Closes with a TCP reset (SO_LINGER 0), so the server's next read or write fails. */
+    void abort() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

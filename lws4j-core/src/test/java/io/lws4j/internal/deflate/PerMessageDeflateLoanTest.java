@@ -36,8 +36,11 @@ class PerMessageDeflateLoanTest {
         assertThat(lent.hasNativeState()).as("not freed under the borrower").isTrue();
         // the borrower may still finish its message
         lent.encode(FrameWriter.OP_TEXT, text("hello again"), false, 0);
+        assertThat(codec.isDeflaterFreed()).isFalse();
         codec.returnDeflater();
         assertThat(lent.hasNativeState()).as("freed when given back").isFalse();
+        assertThat(codec.isDeflaterFreed()).isTrue();
+        assertThat(codec.wasFreedByBorrower()).isTrue();
         assertThat(codec.isReleaseAsked()).isFalse();
         codec.release(); // idempotent
         assertThatThrownBy(() -> lent.encode(FrameWriter.OP_TEXT, text("late"), false, 0))
@@ -53,8 +56,10 @@ class PerMessageDeflateLoanTest {
         assertThat(lent.hasNativeState()).isTrue();
         codec.release();
         assertThat(lent.hasNativeState()).isFalse();
+        assertThat(codec.wasFreedByBorrower()).isFalse();
         codec.release();
         assertThat(lent.hasNativeState()).isFalse();
+        assertThat(codec.isDeflaterFreed()).isTrue();
     }
 
     @Test
@@ -91,6 +96,7 @@ class PerMessageDeflateLoanTest {
             codec.release();
             borrower.get(10, TimeUnit.SECONDS);
             assertThat(lent.hasNativeState()).as("round %d: freed by the last one", round).isFalse();
+            assertThat(codec.isDeflaterFreed()).isTrue();
         }
     }
 }
