@@ -27,8 +27,6 @@ final class OutboundBatch {
     int count;
     /** The frames {@link OutboundQueue#gather} put first; still queued until settled. */
     int gathered;
-    /** Whether every data frame of the queue was gathered (pending messages may follow). */
-    boolean gatheredAllData;
     long dataBefore;
     long controlBefore;
     /** Pending messages taken out of the queue, in order; encoded into slots after the gathered frames. */

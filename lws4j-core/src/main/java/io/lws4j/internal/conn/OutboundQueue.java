@@ -95,21 +95,21 @@ final class OutboundQueue {
 
     /**
      * After {@link #gather}, for a write without the role: moves pending messages into
-     * {@code b}, as many as fit after its gathered frames, provided it gathered every data
-     * frame (otherwise they would overtake the frames left behind). Their reservations stay
-     * counted until {@link #settle}.
+     * {@code b}, as many as fit after its gathered frames (none when the batch is full: it
+     * may have left data frames behind, which the messages must not overtake). Their
+     * reservations stay counted until {@link #settle}.
      *
      * @param b the batch just gathered from this queue
      * @return the number of messages taken
      */
     int takePending(OutboundBatch b) {
         assert takenOut == 0 && b.takenCount == 0 : "one batch in flight at a time";
-        if (!b.gatheredAllData) {
-            return 0;
-        }
+        // gather() stops only when the array is full, so room is left only when it took
+        // every frame: then no taken message overtakes a data frame left behind
+        int room = b.buffers.length - b.gathered;
+        assert room == 0 || b.gathered == data.size() + control.size() : "gathered a part only";
         int n = 0;
         long reserved = 0;
-        int room = b.buffers.length - b.gathered;
         PendingMessage m;
         while (n < room && (m = pending.pollFirst()) != null) {
             b.taken[n++] = m;
@@ -181,7 +181,6 @@ final class OutboundQueue {
         ByteBuffer[] into = b.buffers;
         boolean[] isData = b.isData;
         int n = 0;
-        int dataFrames = 0;
         long dataBefore = 0;
         long controlBefore = 0;
         ByteBuffer dataHead = data.peekFirst();
@@ -189,7 +188,6 @@ final class OutboundQueue {
         if (dataHeadFirst) {
             isData[n] = true;
             into[n++] = dataHead;
-            dataFrames++;
             dataBefore += dataHead.remaining();
         }
         for (ByteBuffer f : control) {
@@ -211,12 +209,10 @@ final class OutboundQueue {
             }
             isData[n] = true;
             into[n++] = f;
-            dataFrames++;
             dataBefore += f.remaining();
         }
         b.count = n;
         b.gathered = n;
-        b.gatheredAllData = dataFrames == data.size();
         b.dataBefore = dataBefore;
         b.controlBefore = controlBefore;
     }

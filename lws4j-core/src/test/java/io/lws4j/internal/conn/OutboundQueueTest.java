@@ -247,7 +247,7 @@ class OutboundQueueTest {
     }
 
     @Test
-    void noMessageIsTakenWhenSomeDataFrameDidNotFitTheBatch() throws Exception {
+    void noMessageIsTakenWhenTheBatchIsFull_forItMayHaveLeftDataFramesBehind() throws Exception {
         OutboundBatch batch = new OutboundBatch(new ByteBuffer[2]);
         queue.addData(frame('a', 2));
         queue.addData(frame('b', 2));
