@@ -66,7 +66,11 @@ final class OutboundBatch {
         encodedBefore = bytes;
     }
 
-    /** Drops the batch's references to the frames and messages (gathered frames stay in their queue). */
+    /**
+     * Drops the batch's references to the frames and messages (gathered frames stay in
+     * their queue). The byte counts stay, so {@link #bytesBefore()} still tells the
+     * completion whether the write took everything.
+     */
     void clear() {
         Arrays.fill(buffers, 0, count, null);
         Arrays.fill(taken, 0, takenCount, null);
@@ -74,7 +78,6 @@ final class OutboundBatch {
         gathered = 0;
         takenCount = 0;
         takenReserved = 0;
-        encodedBefore = 0;
     }
 
     /**

@@ -213,6 +213,7 @@ final class OutboundQueue {
         }
         b.count = n;
         b.gathered = n;
+        b.encodedBefore = 0;
         b.dataBefore = dataBefore;
         b.controlBefore = controlBefore;
     }

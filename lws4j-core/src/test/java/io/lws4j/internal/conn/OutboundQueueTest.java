@@ -207,6 +207,8 @@ class OutboundQueueTest {
             ch.budget = cut;
             long written = ch.write(batch.buffers, 0, batch.count);
             q.settle(batch);
+            assertThat(batch.bytesBefore()).as("what the completion compares the write with")
+                    .isEqualTo(total);
             long dataWritten = Math.max(0, written - 2);
             assertThat(q.dataBytes()).as("cut %d", cut).isEqualTo(3 + 24 - dataWritten + meanwhile);
             assertThat(q.controlBytes()).as("cut %d", cut).isEqualTo(2 - Math.min(2, written) + 2);
