@@ -29,8 +29,12 @@ final class OutboundBatch {
     int gathered;
     long dataBefore;
     long controlBefore;
-    /** Pending messages taken out of the queue, in order; encoded into slots after the gathered frames. */
-    final PendingMessage[] taken;
+    /**
+     * Pending messages taken out of the queue, in order; encoded into slots after the
+     * gathered frames. Made on the first take: the batch of a connection that never takes
+     * one (no deflate, or never written without the role) does not carry it.
+     */
+    private PendingMessage[] taken;
     int takenCount;
     /** The sum of the taken messages' reservations, still counted in the queue's data bytes. */
     long takenReserved;
@@ -43,7 +47,14 @@ final class OutboundBatch {
     OutboundBatch(ByteBuffer[] buffers) {
         this.buffers = buffers;
         this.isData = new boolean[buffers.length];
-        this.taken = new PendingMessage[buffers.length];
+    }
+
+    /** @return the array of taken messages, made on first use */
+    PendingMessage[] taken() {
+        if (taken == null) {
+            taken = new PendingMessage[buffers.length];
+        }
+        return taken;
     }
 
     /**
@@ -57,7 +68,7 @@ final class OutboundBatch {
         assert count == gathered : "taken messages encoded twice";
         long bytes = 0;
         for (int i = 0; i < takenCount; i++) {
-            ByteBuffer frame = taken[i].encode(deflater);
+            ByteBuffer frame = taken()[i].encode(deflater);
             buffers[count] = frame;
             isData[count] = true;
             count++;
@@ -73,7 +84,9 @@ final class OutboundBatch {
      */
     void clear() {
         Arrays.fill(buffers, 0, count, null);
-        Arrays.fill(taken, 0, takenCount, null);
+        if (taken != null) {
+            Arrays.fill(taken, 0, takenCount, null);
+        }
         count = 0;
         gathered = 0;
         takenCount = 0;

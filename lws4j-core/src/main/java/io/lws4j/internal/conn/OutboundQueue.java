@@ -1,9 +1,9 @@
 package io.lws4j.internal.conn;
 
+import io.lws4j.internal.deflate.MessageDeflater;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
-import io.lws4j.internal.deflate.MessageDeflater;
 import java.util.ArrayDeque;
 
 /**
@@ -112,7 +112,7 @@ final class OutboundQueue {
         long reserved = 0;
         PendingMessage m;
         while (n < room && (m = pending.pollFirst()) != null) {
-            b.taken[n++] = m;
+            b.taken()[n++] = m;
             reserved += m.reservation();
         }
         b.takenCount = n;
