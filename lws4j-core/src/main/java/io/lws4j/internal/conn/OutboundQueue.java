@@ -41,7 +41,8 @@ final class OutboundQueue {
      * stays ahead of everything queued meanwhile.
      */
     private final ArrayDeque<ByteBuffer> data = new ArrayDeque<>();
-    private final ArrayDeque<PendingMessage> pending = new ArrayDeque<>();
+    /** Made on the first message to compress: connections without deflate never carry it. */
+    private ArrayDeque<PendingMessage> pending;
     /** Pending messages taken into a batch in flight, not yet settled. */
     private int takenOut;
     private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>();
@@ -51,7 +52,7 @@ final class OutboundQueue {
     private OutboundBatch batch;
 
     void addData(ByteBuffer frame) {
-        if (pending.isEmpty() && takenOut == 0) {
+        if (!hasPending() && takenOut == 0) {
             data.addLast(frame);
             dataBytes += frame.remaining();
         } else {
@@ -65,13 +66,16 @@ final class OutboundQueue {
      * @param message the message; its reservation is counted in {@link #dataBytes()}
      */
     void addMessage(PendingMessage message) {
+        if (pending == null) {
+            pending = new ArrayDeque<>();
+        }
         pending.addLast(message);
         dataBytes += message.reservation();
     }
 
     /** @return true when messages wait to be compressed (not counting those taken out) */
     boolean hasPending() {
-        return !pending.isEmpty();
+        return pending != null && !pending.isEmpty();
     }
 
     /**
@@ -84,6 +88,9 @@ final class OutboundQueue {
      */
     void encodePending(MessageDeflater deflater) {
         assert takenOut == 0 : "a batch's taken messages must be encoded first";
+        if (pending == null) {
+            return;
+        }
         PendingMessage m;
         while ((m = pending.peekFirst()) != null) {
             ByteBuffer frame = m.encode(deflater);
@@ -111,7 +118,7 @@ final class OutboundQueue {
         int n = 0;
         long reserved = 0;
         PendingMessage m;
-        while (n < room && (m = pending.pollFirst()) != null) {
+        while (n < room && pending != null && (m = pending.pollFirst()) != null) {
             b.taken()[n++] = m;
             reserved += m.reservation();
         }
@@ -136,7 +143,7 @@ final class OutboundQueue {
 
     /** @return true when nothing is queued, pending or taken out into a batch in flight */
     boolean isEmpty() {
-        return data.isEmpty() && control.isEmpty() && pending.isEmpty() && takenOut == 0;
+        return data.isEmpty() && control.isEmpty() && !hasPending() && takenOut == 0;
     }
 
     /**
@@ -152,7 +159,7 @@ final class OutboundQueue {
         if (batch == null || batch.buffers != scratch) {
             batch = new OutboundBatch(scratch);
         }
-        assert pending.isEmpty() && takenOut == 0 : "pending messages are encoded before a write";
+        assert !hasPending() && takenOut == 0 : "pending messages are encoded before a write";
         long total = 0;
         while (!isEmpty()) {
             gather(batch);
