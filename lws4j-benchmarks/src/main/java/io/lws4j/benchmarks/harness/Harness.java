@@ -319,8 +319,9 @@ public final class Harness {
      * positions grow by the step, and the demo closes each connection when its task finishes.
      */
     void runDemo() throws IOException, InterruptedException {
-        // One count per step: the demo's job counts step by step, as the original does, and
-        // at 100,000 per step (its page's pace) that counting, not the library, was the bound.
+        // One count per step, so the row measures the library's SYNC path: the demo counts one
+        // by one, as the original does, and at its page's 100,000 per step the counting was a
+        // bound too (81k-105k msgs/s against 94k-219k at 1 per step, both warmed up, 13:17-13:18 UTC).
         long step = 1;
         Table t = new Table("threadpool demo (lws4j-examples) as an external server: one \"pos N\" text message "
                 + "per SYNC", "T", "N", "M/conn", "server", "msgs/s", "× lws4j S=32", "gap p50 µs", "gap p99 µs",
@@ -346,7 +347,9 @@ public final class Harness {
                     }
                     Target target = new Target("127.0.0.1", port, "/", "lws-minimal");
                     StreamSpec spec = new StreamSpec(n, m, 32, false, plan.streamTimeout(), step);
-                    generator.stream(target, spec); // warm-up: the same case once, unmeasured
+                    // Warm-up: the same case once, unmeasured; without it a fresh JVM per N measured
+                    // its own JIT warm-up (42k-54k msgs/s at 100,000 per step, against 81k-105k).
+                    generator.stream(target, spec);
                     StreamResult r = generator.stream(target, spec);
                     progress.printf("  %.0f msg/s %s%n", r.messagesPerSecond(), r.check());
                     double lws = streamRows.stream().filter(o -> o.server().equals("lws4j") && o.threads() == threads
