@@ -1219,9 +1219,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             batch.encodeTaken(codec.deflater());
             return true;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "compressing a message for " + remoteAddress
-                    + " failed; closing the connection", e);
-            offRoleFailure = new IOException("compressing a message failed", e);
+            offRoleFailure = compressionFailed(e);
             return false;
         } finally {
             codec.returnDeflater();
@@ -1308,12 +1306,17 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             outbound.encodePending(deflate.deflater());
             return true;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "compressing a message for " + remoteAddress
-                    + " failed; closing the connection", e);
-            transportFailure = new IOException("compressing a message failed", e);
+            transportFailure = compressionFailed(e);
             closeTransport();
             return false;
         }
+    }
+
+    /** Logs a deflater's failure (a bug, or a released deflater) and makes it the write's. */
+    private IOException compressionFailed(RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "compressing a message for " + remoteAddress
+                + " failed; closing the connection", e);
+        return new IOException("compressing a message failed", e);
     }
 
     private void deliverOnWritable() {
