@@ -374,13 +374,10 @@ public final class Harness {
             throws IOException, InterruptedException {
         List<MeasuredStream> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
-            long[] before = new long[2];
-            StreamResult r = generator.stream(target, spec, () -> {
-                before[0] = server.cpuNanos();
-                before[1] = clientCpuNanos();
-            });
-            CpuPerMessage cpu = new CpuPerMessage(perMessage(before[0], server.cpuNanos(), r.delivered()),
-                    perMessage(before[1], clientCpuNanos(), r.delivered()));
+            CpuClock clock = new CpuClock(server);
+            StreamResult r = generator.stream(target, spec, clock::start);
+            clock.stop();
+            CpuPerMessage cpu = clock.perMessage(r.delivered());
             if (!r.exactlyOnce()) {
                 return new MeasuredStream(r, cpu);
             }
@@ -390,16 +387,44 @@ public final class Harness {
         return runs.get(runs.size() / 2);
     }
 
-    private static long clientCpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    }
+    /**
+     * The CPU time the server process and this process use between {@link #start} and
+     * {@link #stop}. Not thread-safe: both are called on the harness thread (the generator
+     * runs its callbacks there).
+     */
+    private static final class CpuClock {
+        private final ServerProcess server;
+        private final long[] nanos = {-1, -1, -1, -1}; // server and client at start, then at stop
 
-    /** @return microseconds per message between two CPU readings, -1 when either is unknown */
-    private static double perMessage(long beforeNanos, long afterNanos, long messages) {
-        if (beforeNanos < 0 || afterNanos < 0 || messages <= 0) {
-            return -1;
+        CpuClock(ServerProcess server) {
+            this.server = server;
         }
-        return (afterNanos - beforeNanos) / 1000.0 / messages;
+
+        void start() {
+            nanos[0] = server.cpuNanos();
+            nanos[1] = clientCpuNanos();
+        }
+
+        void stop() {
+            nanos[2] = server.cpuNanos();
+            nanos[3] = clientCpuNanos();
+        }
+
+        CpuPerMessage perMessage(long messages) {
+            return new CpuPerMessage(micros(nanos[0], nanos[2], messages), micros(nanos[1], nanos[3], messages));
+        }
+
+        private static long clientCpuNanos() {
+            return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+        }
+
+        /** @return microseconds per message between two CPU readings, -1 when either is unknown */
+        private static double micros(long beforeNanos, long afterNanos, long messages) {
+            if (beforeNanos < 0 || afterNanos < 0 || messages <= 0) {
+                return -1;
+            }
+            return (afterNanos - beforeNanos) / 1000.0 / messages;
+        }
     }
 
     private static String cpuCell(double micros) {
@@ -418,16 +443,9 @@ public final class Harness {
             throws IOException, InterruptedException {
         List<MeasuredEcho> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
-            long[] cpu = new long[4];
-            EchoResult r = generator.echo(target, spec, () -> {
-                cpu[0] = server.cpuNanos();
-                cpu[1] = clientCpuNanos();
-            }, () -> {
-                cpu[2] = server.cpuNanos();
-                cpu[3] = clientCpuNanos();
-            });
-            MeasuredEcho m = new MeasuredEcho(r, new CpuPerMessage(perMessage(cpu[0], cpu[2], r.messages()),
-                    perMessage(cpu[1], cpu[3], r.messages())));
+            CpuClock clock = new CpuClock(server);
+            EchoResult r = generator.echo(target, spec, clock::start, clock::stop);
+            MeasuredEcho m = new MeasuredEcho(r, clock.perMessage(r.messages()));
             if (!r.ok()) {
                 return m;
             }

@@ -338,6 +338,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         if (deflate != null) {
             // a fresh array: it is the pending message's own copy
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            if (!fitsData(MessageDeflater.maxFrameLength(utf8.length))) {
+                return false;
+            }
             return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(utf8));
         }
         return offerData(frames.text(text));
@@ -374,15 +377,13 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
 
     /**
      * Queues a message to compress when it is written (see "Compression without the role"),
-     * reserving its largest frame: the bound is checked now because, with context takeover,
-     * a compressed message must go out.
+     * reserving its largest frame. The caller has checked that reservation against the
+     * bound (with context takeover a compressed message must go out), before copying.
      *
      * @param payload the message's own copy, handed over
+     * @return true
      */
     private boolean offerDeflated(int opcode, ByteBuffer payload) {
-        if (!fitsData(MessageDeflater.maxFrameLength(payload.remaining()))) {
-            return false;
-        }
         outbound.addMessage(frames.toCompress(opcode, payload));
         requestFlush();
         return true;
@@ -1230,12 +1231,10 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void completeWriteWithoutRole() {
         assert loop.inServiceThread();
         OutboundBatch batch = writeInFlight;
+        assert batch != null : "a completion without a claimed write";
         writeInFlight = null;
         IOException failure = offRoleFailure;
         offRoleFailure = null;
-        if (batch == null) {
-            return;
-        }
         boolean readAgain = transport.endWriteWithoutRole();
         if (state == ConnectionState.CLOSED || state == ConnectionState.LINGER) {
             batch.clear();

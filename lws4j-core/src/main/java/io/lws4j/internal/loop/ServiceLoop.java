@@ -286,9 +286,10 @@ public final class ServiceLoop {
 
     /**
      * With the lent role: runs the served queue and the after-I/O work it caused, then gives
-     * the role back.
+     * the role back (wakes the loop for leftovers when the role is lendable again).
      *
-     * @return true when the role is lendable again, false when the loop took it over
+     * @return the writes (and their completions, in pairs) the served commands left for
+     *     after the role was given back, or null when there are none
      */
     private Runnable[] serveLent() {
         boolean leftovers = true;
