@@ -123,6 +123,17 @@ public final class Harness {
         if (opts.containsKey("--transports")) {
             plan = plan.withTransports(Transport.parseList(opts.get("--transports")));
         }
+        if (opts.containsKey("--echo-cases")) { // e.g. 1x65536x4,512x65536x1: connections x size x window
+            List<int[]> cases = new ArrayList<>();
+            for (String c : opts.get("--echo-cases").split(",")) {
+                String[] p = c.split("x");
+                if (p.length != 3) {
+                    throw new IllegalArgumentException("--echo-cases wants NxSxW[,NxSxW...], got " + c);
+                }
+                cases.add(new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])});
+            }
+            plan = plan.withEchoCases(cases);
+        }
         if (opts.containsKey("--echo-seconds")) {
             plan = plan.withEchoMeasure(Duration.ofMillis((long) (1000 * Double.parseDouble(opts.get("--echo-seconds")))));
         }

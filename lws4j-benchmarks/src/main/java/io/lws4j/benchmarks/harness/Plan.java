@@ -66,6 +66,11 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
                     messagesPerRun, echoWarmup, echoMeasure);
         }
 
+        Variants withEchoCases(List<int[]> cases) {
+            return new Variants(transports, streamServers, streamConnections, streamSizes, echoServers, cases,
+                    streamMessagesPerRun, echoWarmup, echoMeasure);
+        }
+
         Variants withEchoMeasure(Duration measure) {
             return new Variants(transports, streamServers, streamConnections, streamSizes, echoServers, echoCases,
                     streamMessagesPerRun, echoWarmup, measure);
@@ -119,6 +124,13 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
     }
 
     /** This plan with another measured period per echo case (wss and deflate rows too). */
+    /** This plan with only the given echo cases, (connections, size, window) each, on every transport. */
+    Plan withEchoCases(List<int[]> cases) {
+        return new Plan(name, streamServers, streamThreads, streamConnections, streamSizes, streamMessagesPerRun,
+                streamTimeout, echoServers, List.copyOf(cases), echoWarmup, echoMeasure, idleServers, idleConnections,
+                coldServers, coldRepeats, variants.withEchoCases(List.copyOf(cases)));
+    }
+
     Plan withEchoMeasure(Duration measure) {
         return new Plan(name, streamServers, streamThreads, streamConnections, streamSizes, streamMessagesPerRun,
                 streamTimeout, echoServers, echoCases, echoWarmup, measure, idleServers, idleConnections,
