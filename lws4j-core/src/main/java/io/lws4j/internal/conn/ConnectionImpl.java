@@ -145,6 +145,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * while a response is written); close handshakes by CLOSE_TIMEOUT.
      */
     private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
+    /**
+     * Binary payloads from this size up are framed in the loop's direct buffers (see
+     * FrameBuffers); smaller ones would hold an 8 KiB buffer to save a copy too small to
+     * measure.
+     */
+    private static final int MIN_DIRECT_PAYLOAD = 512;
     /** How long we wait for the peer's close frame, or for our last frames to drain. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Reads pause while more control bytes than this are queued (about 130 pongs). */
@@ -170,7 +176,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private IOException transportFailure;
     private final ConnectionSettings settings;
     private final InetSocketAddress remoteAddress;
-    private final OutboundQueue outbound = new OutboundQueue();
+    private final OutboundQueue outbound;
     /**
      * Service role only: the frames a borrower writes without the role, from the claim in
      * runQueuedFlush until completeWriteWithoutRole; null when no such write is under way.
@@ -244,6 +250,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         this.remoteAddress = remoteAddressOf(channel);
         this.client = client;
         this.frames = client == null ? OutgoingFrames.SERVER : new OutgoingFrames(client);
+        this.outbound = new OutboundQueue(loop.frameBuffers());
     }
 
     /** @return the peer's address, or null when the channel cannot tell it any more */
@@ -360,6 +367,18 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             // the caller may reuse its buffer once we return, and we compress later
             ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
             return offerDeflated(FrameWriter.OP_BINARY, copy);
+        }
+        if (frames == OutgoingFrames.SERVER && data.remaining() >= MIN_DIRECT_PAYLOAD) {
+            int length = data.remaining();
+            ByteBuffer frame = loop.frameBuffers().take(FrameWriter.headerLength(length, false) + length);
+            if (frame != null) {
+                FrameWriter.writeHeader(frame, true, FrameWriter.OP_BINARY, length, false, 0);
+                if (offerData(frame.put(data.duplicate()).flip())) {
+                    return true;
+                }
+                loop.frameBuffers().give(frame);
+                return false;
+            }
         }
         return offerData(frames.frame(FrameWriter.OP_BINARY, data));
     }
@@ -1073,6 +1092,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         }
         boolean lingering = state == ConnectionState.LINGER;
         moveTo(ConnectionState.CLOSED);
+        if (writeInFlight == null) {
+            outbound.releaseFrames(); // else the write's completion does it
+        }
         open = false;
         cancelTimers();
         closeFile();
@@ -1238,6 +1260,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         boolean readAgain = transport.endWriteWithoutRole();
         if (state == ConnectionState.CLOSED || state == ConnectionState.LINGER) {
             batch.clear();
+            outbound.releaseFrames(); // nothing more is written
             return;
         }
         if (readAgain && !readAgainQueued) {

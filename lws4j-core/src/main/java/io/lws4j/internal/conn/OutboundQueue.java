@@ -1,6 +1,7 @@
 package io.lws4j.internal.conn;
 
 import io.lws4j.internal.deflate.MessageDeflater;
+import io.lws4j.internal.loop.FrameBuffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -15,6 +16,9 @@ import java.util.ArrayDeque;
  * ({@link #encodePending}) or after being taken into a batch written without the role
  * ({@link #takePending}, {@link OutboundBatch#encodeTaken}), so the deflater's window sees
  * the messages in wire order.
+ *
+ * <p>Data frames in the loop's direct buffers ({@link FrameBuffers}) go back to it once
+ * written ({@link #settle}) or when the connection closes ({@link #releaseFrames}).
  *
  * <p>The byte bounds are the caller's business ({@link #dataBytes()},
  * {@link #controlBytes()}); this class only keeps the counts. A pending message counts its
@@ -50,6 +54,16 @@ final class OutboundQueue {
     private long controlBytes;
     /** The batch over the loop's scratch array that {@link #writeTo} reuses. */
     private OutboundBatch batch;
+    /** Where written data frames in the loop's direct buffers go back to. */
+    private final FrameBuffers frameBuffers;
+
+    /**
+     * @param frameBuffers the connection's loop's frame buffers, which written data frames
+     *     are given back to (those from elsewhere are dropped)
+     */
+    OutboundQueue(FrameBuffers frameBuffers) {
+        this.frameBuffers = frameBuffers;
+    }
 
     void addData(ByteBuffer frame) {
         if (!hasPending() && takenOut == 0) {
@@ -247,7 +261,10 @@ final class OutboundQueue {
         }
         dataBytes -= b.dataBefore - dataAfter;
         controlBytes -= b.controlBefore - controlAfter;
-        dropFinished(data);
+        ByteBuffer head;
+        while ((head = data.peekFirst()) != null && !head.hasRemaining()) {
+            frameBuffers.give(data.pollFirst());
+        }
         dropFinished(control);
         if (b.takenCount != 0) {
             // All gathered data frames precede the new ones on the wire, so a new frame is
@@ -265,6 +282,19 @@ final class OutboundQueue {
             takenOut = 0;
         }
         b.clear();
+    }
+
+    /**
+     * Gives the loop back the buffers of every data frame still queued, when the connection
+     * closed and nothing will write them (no batch in flight: its frames are in this queue
+     * too, and would still be read).
+     */
+    void releaseFrames() {
+        ByteBuffer frame;
+        while ((frame = data.pollFirst()) != null) {
+            frameBuffers.give(frame);
+        }
+        dataBytes = 0;
     }
 
     private static void dropFinished(ArrayDeque<ByteBuffer> queue) {

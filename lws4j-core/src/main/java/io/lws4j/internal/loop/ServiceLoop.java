@@ -119,6 +119,8 @@ public final class ServiceLoop {
     private final ArrayDeque<Runnable> afterIo = new ArrayDeque<>();
     /** Service thread only. */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    /** Service role only: at most 256 direct frame buffers of 8 KiB and 32 of 64 KiB. */
+    private final FrameBuffers frameBuffers = new FrameBuffers(256, 32);
     /** Service thread only: scratch array for gathering writes. */
     private final ByteBuffer[] gather = new ByteBuffer[32];
     private final Thread thread;
@@ -452,6 +454,13 @@ public final class ServiceLoop {
     public ByteBuffer readBuffer() {
         assert inServiceThread();
         return readBuffer;
+    }
+
+    /**
+     * @return the loop's direct buffers for outgoing frames, to be used with the role only
+     */
+    public FrameBuffers frameBuffers() {
+        return frameBuffers;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lws4j.internal.deflate.MessageDeflater;
 import io.lws4j.internal.frame.FrameWriter;
+import io.lws4j.internal.loop.FrameBuffers;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -57,9 +58,41 @@ class OutboundQueueTest {
         return ByteBuffer.wrap(String.valueOf(c).repeat(n).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
-    private final OutboundQueue queue = new OutboundQueue();
+    private final OutboundQueue queue = new OutboundQueue(new FrameBuffers(4, 4));
     private final ThrottledChannel channel = new ThrottledChannel();
     private final ByteBuffer[] scratch = new ByteBuffer[4];
+
+    @Test
+    void aDirectFrameGoesBackToTheLoopsBuffersOnlyOnceWhollyWritten() throws Exception {
+        FrameBuffers buffers = new FrameBuffers(1, 0);
+        OutboundQueue q = new OutboundQueue(buffers);
+        ByteBuffer frame = buffers.take(10).put("0123456789".getBytes(StandardCharsets.US_ASCII)).flip();
+        q.addData(frame);
+        channel.budget = 4;
+        q.writeTo(channel, scratch);
+        assertThat(buffers.inUse()).as("partly written: still queued").isEqualTo(1);
+        channel.budget = 1000;
+        q.writeTo(channel, scratch);
+        assertThat(channel.taken.toString()).isEqualTo("0123456789");
+        assertThat(buffers.inUse()).isZero();
+        assertThat(buffers.take(10)).isSameAs(frame);
+    }
+
+    @Test
+    void releaseFramesGivesBackTheDirectFramesLeftWhenTheConnectionCloses() throws Exception {
+        FrameBuffers buffers = new FrameBuffers(2, 0);
+        OutboundQueue q = new OutboundQueue(buffers);
+        q.addData(buffers.take(10).put(new byte[10]).flip());
+        q.addData(frame('h', 5)); // a heap frame, left to the collector
+        q.addData(buffers.take(10).put(new byte[10]).flip());
+        channel.budget = 3;
+        q.writeTo(channel, scratch);
+        assertThat(buffers.inUse()).isEqualTo(2);
+        q.releaseFrames();
+        assertThat(buffers.inUse()).isZero();
+        assertThat(q.dataBytes()).isZero();
+        assertThat(q.isEmpty()).isTrue();
+    }
 
     @Test
     void controlFrameJumpsAheadOfUnstartedDataButNeverSplitsAStartedFrame() throws Exception {
@@ -182,7 +215,7 @@ class OutboundQueueTest {
         List<String> batchFrames = List.of("CC", "aaa", raw('m', 10), raw('n', 10));
         int total = batchFrames.stream().mapToInt(String::length).sum();
         for (int cut = 0; cut <= total; cut++) {
-            OutboundQueue q = new OutboundQueue();
+            OutboundQueue q = new OutboundQueue(new FrameBuffers(4, 4));
             ThrottledChannel ch = new ThrottledChannel();
             OutboundBatch batch = new OutboundBatch(new ByteBuffer[8]);
             q.addControl(frame('C', 2));

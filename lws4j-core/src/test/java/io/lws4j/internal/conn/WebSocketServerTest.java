@@ -114,6 +114,75 @@ class WebSocketServerTest {
     }
 
     @Test
+    void binaryMessagesArriveIntactWhenMoreAreQueuedThanTheLoopKeepsDirectBuffersFor()
+            throws Exception {
+        start(Context.builder().maxOutboundBytes(64 << 20));
+        // on both sides of 512 B (the least payload framed directly) and of each buffer size
+        int[] sizes = {4096, 65536, 300, 511, 512, 8188, 8189, 20_000};
+        int count = 2000; // about 27 MB: more frames than the loop keeps buffers for wait at once
+        Random random = new Random(13);
+        byte[][] sent = new byte[count][];
+        byte[][] expected = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            sent[i] = new byte[sizes[i % sizes.length]];
+            random.nextBytes(sent[i]);
+            expected[i] = sent[i].clone();
+        }
+        try (RawClient client = new RawClient(context.port(), 30_000)) {
+            assertThat(client.handshake()).startsWith("HTTP/1.1 101");
+            ConnectionImpl c = (ConnectionImpl) protocol.established.poll(5, TimeUnit.SECONDS);
+            assertThat(c).isNotNull();
+            CompletableFuture<Boolean> queued = new CompletableFuture<>();
+            c.execute(() -> {
+                boolean all = true;
+                for (byte[] m : sent) {
+                    ByteBuffer b = ByteBuffer.wrap(m);
+                    all &= c.writeBinary(b) && b.remaining() == m.length;
+                    Arrays.fill(m, (byte) 0); // the caller reuses its buffer at once
+                }
+                queued.complete(all);
+            });
+            assertThat(queued.get(5, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < count; i++) {
+                RawClient.Frame f = client.readFrame();
+                assertThat(f.opcode()).isEqualTo(FrameWriter.OP_BINARY);
+                assertThat(Arrays.equals(f.payload(), expected[i]))
+                        .as("message %d of %d bytes", i, expected[i].length).isTrue();
+            }
+            CompletableFuture<Integer> inUse = new CompletableFuture<>();
+            c.execute(() -> inUse.complete(c.loop().frameBuffers().inUse()));
+            assertThat(inUse.get(5, TimeUnit.SECONDS)).as("every direct buffer came back once written")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void theDirectBuffersOfFramesStillQueuedComeBackWhenThePeerVanishes() throws Exception {
+        start(Context.builder().maxOutboundBytes(64 << 20));
+        byte[] blocker = new byte[32 << 20]; // a heap frame no socket buffer holds whole
+        byte[] message = new byte[4096];
+        ConnectionImpl c;
+        try (RawClient client = new RawClient(context.port(), 30_000)) {
+            assertThat(client.handshake()).startsWith("HTTP/1.1 101");
+            c = (ConnectionImpl) protocol.established.poll(5, TimeUnit.SECONDS);
+            assertThat(c).isNotNull();
+            CompletableFuture<Integer> queued = new CompletableFuture<>();
+            c.execute(() -> {
+                c.writeBinary(ByteBuffer.wrap(blocker));
+                for (int i = 0; i < 100; i++) { // queued behind it until the peer reads
+                    c.writeBinary(ByteBuffer.wrap(message));
+                }
+                queued.complete(c.loop().frameBuffers().inUse());
+            });
+            assertThat(queued.get(5, TimeUnit.SECONDS)).as("frames wait in direct buffers").isEqualTo(100);
+        } // closed without reading or a close frame
+        assertThat(protocol.awaitClosed().code()).isEqualTo(CloseCodes.ABNORMAL);
+        CompletableFuture<Integer> inUse = new CompletableFuture<>();
+        c.loop().execute(() -> inUse.complete(c.loop().frameBuffers().inUse()));
+        assertThat(inUse.get(5, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     void shouldReassembleFragmentedTextWithInterleavedPing() throws Exception {
         start();
         try (RawClient client = new RawClient(context.port())) {
