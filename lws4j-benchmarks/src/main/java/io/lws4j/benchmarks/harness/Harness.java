@@ -446,24 +446,12 @@ public final class Harness {
     private record MeasuredEcho(EchoResult result, CpuPerMessage cpu) {
     }
 
-    /**
-     * Runs an echo case {@code repeat} times: the median by msgs/s, or the first failed run,
-     * with the CPU time the server and this process spent per echo in the measured period.
-     */
-    private MeasuredEcho medianEcho(ServerProcess server, Target target, EchoSpec spec)
+    /** One echo run with the CPU time the server and this process spent per echo in its measured period. */
+    private MeasuredEcho measureEcho(ServerProcess server, Target target, EchoSpec spec)
             throws IOException, InterruptedException {
-        List<MeasuredEcho> runs = new ArrayList<>();
-        for (int i = 0; i < repeat; i++) {
-            CpuClock clock = new CpuClock(server);
-            EchoResult r = generator.echo(target, spec, clock::start, clock::stop);
-            MeasuredEcho m = new MeasuredEcho(r, clock.perMessage(r.messages()));
-            if (!r.ok()) {
-                return m;
-            }
-            runs.add(m);
-        }
-        runs.sort((a, b) -> Double.compare(a.result().messagesPerSecond(), b.result().messagesPerSecond()));
-        return runs.get(runs.size() / 2);
+        CpuClock clock = new CpuClock(server);
+        EchoResult r = generator.echo(target, spec, clock::start, clock::stop);
+        return new MeasuredEcho(r, clock.perMessage(r.messages()));
     }
 
     void runEcho(Transport transport) throws IOException, InterruptedException {
@@ -474,22 +462,63 @@ public final class Harness {
         Duration measure = plain ? plan.echoMeasure() : plan.variants().echoMeasure();
         List<String> args = serverArgs(transport);
         List<EchoRow> rows = new ArrayList<>();
-        for (String server : servers) {
-            progress.printf("echo (%s): %s%n", transport.label(), server);
-            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, args,
-                    jvmExtras(server, transport.label() + "-echo"), logDir)) {
-                Target target = target(p.port(), transport);
-                generator.echo(target, new EchoSpec(16, 32, 4, warmup, warmup));
-                for (int[] c : cases) {
-                    MeasuredEcho m = medianEcho(p, target, new EchoSpec(c[0], c[1], c[2], warmup, measure));
-                    EchoResult r = m.result();
-                    progress.printf("  N=%d S=%d W=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
-                            c[0], c[1], c[2], r.messagesPerSecond(), r.check(), r.wire().negotiated(),
-                            m.cpu().server(), m.cpu().client());
-                    rows.add(new EchoRow(c[0], c[1], c[2], server, r, transport, m.cpu()));
+        List<String> names = new ArrayList<>();
+        List<ServerProcess> processes = new ArrayList<>();
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (String server : servers) {
+                progress.printf("echo (%s): starting %s%n", transport.label(), server);
+                try {
+                    ServerProcess p = ServerProcess.start(server, 0, 0, 1, args,
+                            jvmExtras(server, transport.label() + "-echo"), logDir);
+                    processes.add(p);
+                    Target target = target(p.port(), transport);
+                    generator.echo(target, new EchoSpec(16, 32, 4, warmup, warmup));
+                    names.add(server);
+                    targets.add(target);
+                } catch (IOException e) {
+                    progress.println("  " + server + " failed: " + e.getMessage());
+                    if (processes.size() > names.size()) {
+                        processes.remove(processes.size() - 1).close();
+                    }
                 }
-            } catch (IOException e) {
-                progress.println("  " + server + " failed: " + e.getMessage());
+            }
+            // Every server stays up for the whole pass, and the repeats of a case take the
+            // servers in turn, so a machine that speeds up or slows down during the pass
+            // weighs on all of them alike. A server's first failed run is its result.
+            for (int[] c : cases) {
+                EchoSpec spec = new EchoSpec(c[0], c[1], c[2], warmup, measure);
+                List<List<MeasuredEcho>> runs = new ArrayList<>();
+                MeasuredEcho[] failed = new MeasuredEcho[names.size()];
+                for (int s = 0; s < names.size(); s++) {
+                    runs.add(new ArrayList<>());
+                }
+                for (int i = 0; i < repeat; i++) {
+                    for (int s = 0; s < names.size(); s++) {
+                        if (failed[s] == null) {
+                            MeasuredEcho m = measureEcho(processes.get(s), targets.get(s), spec);
+                            if (m.result().ok()) {
+                                runs.get(s).add(m);
+                            } else {
+                                failed[s] = m;
+                            }
+                        }
+                    }
+                }
+                for (int s = 0; s < names.size(); s++) {
+                    List<MeasuredEcho> ok = runs.get(s);
+                    ok.sort((a, b) -> Double.compare(a.result().messagesPerSecond(), b.result().messagesPerSecond()));
+                    MeasuredEcho m = failed[s] != null ? failed[s] : ok.get(ok.size() / 2);
+                    EchoResult r = m.result();
+                    progress.printf("  %s N=%d S=%d W=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
+                            names.get(s), c[0], c[1], c[2], r.messagesPerSecond(), r.check(), r.wire().negotiated(),
+                            m.cpu().server(), m.cpu().client());
+                    rows.add(new EchoRow(c[0], c[1], c[2], names.get(s), r, transport, m.cpu()));
+                }
+            }
+        } finally {
+            for (ServerProcess p : processes) {
+                p.close();
             }
         }
         echoRows.addAll(rows);
