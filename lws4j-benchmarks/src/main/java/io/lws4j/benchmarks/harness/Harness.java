@@ -236,38 +236,58 @@ public final class Harness {
         List<StreamRow> rows = new ArrayList<>();
         for (int threads : threadList) {
             int queue = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
-            for (String server : servers) {
-                progress.printf("stream (%s): %s T=%d%n", transport.label(), server, threads);
-                try (ServerProcess p = ServerProcess.start(server, 0, threads, queue, args,
-                        jvmExtras(server, transport.label() + "-stream-T" + threads), logDir)) {
-                    Target target = target(p.port(), transport);
-                    // Warm-up: JIT both sides on the same path, at every size, before anything
-                    // is measured (as many messages as one measured case: with a quarter of
-                    // that, the short quick-pass cases still timed the warm-up of some servers).
-                    for (int size : sizes) {
-                        generator.stream(target, new StreamSpec(16, Math.max(10, total / 16), size,
-                                plan.streamTimeout()));
-                    }
-                    for (int size : sizes) {
-                        for (int n : connections) {
-                            int m = Math.max(10, total / n);
-                            MeasuredStream measured = medianStream(p, target,
-                                    new StreamSpec(n, m, size, plan.streamTimeout()));
-                            StreamResult r = measured.result();
-                            progress.printf("  N=%d S=%d M=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
-                                    n, size, m, r.messagesPerSecond(), r.check(), r.wire().negotiated(),
-                                    measured.cpu().server(), measured.cpu().client());
-                            rows.add(new StreamRow(threads, n, size, server, r, transport, measured.cpu()));
+            List<String> names = new ArrayList<>();
+            List<ServerProcess> processes = new ArrayList<>();
+            List<Target> targets = new ArrayList<>();
+            try {
+                for (String server : servers) {
+                    progress.printf("stream (%s): starting %s T=%d%n", transport.label(), server, threads);
+                    try {
+                        ServerProcess p = ServerProcess.start(server, 0, threads, queue, args,
+                                jvmExtras(server, transport.label() + "-stream-T" + threads), logDir);
+                        processes.add(p);
+                        Target target = target(p.port(), transport);
+                        // Warm-up: JIT both sides on the same path, at every size, before anything
+                        // is measured (as many messages as one measured case: with a quarter of
+                        // that, the short quick-pass cases still timed the warm-up of some servers).
+                        for (int size : sizes) {
+                            generator.stream(target, new StreamSpec(16, Math.max(10, total / 16), size,
+                                    plan.streamTimeout()));
+                        }
+                        names.add(server);
+                        targets.add(target);
+                    } catch (IOException e) {
+                        progress.println("  " + server + " failed: " + e.getMessage());
+                        if (processes.size() > names.size()) {
+                            processes.remove(processes.size() - 1).close();
+                        }
+                        for (int size : sizes) {
+                            for (int n : connections) {
+                                rows.add(new StreamRow(threads, n, size, server, null, transport,
+                                        CpuPerMessage.UNKNOWN));
+                            }
                         }
                     }
-                } catch (IOException e) {
-                    progress.println("  " + server + " failed: " + e.getMessage());
-                    for (int size : sizes) {
-                        for (int n : connections) {
-                            rows.add(new StreamRow(threads, n, size, server, null, transport,
-                                    CpuPerMessage.UNKNOWN));
+                }
+                // Every server stays up for the pass of this T, and the repeats of a case take
+                // the servers in turn (as in echo): drift of the machine weighs on all alike.
+                for (int size : sizes) {
+                    for (int n : connections) {
+                        int m = Math.max(10, total / n);
+                        StreamSpec spec = new StreamSpec(n, m, size, plan.streamTimeout());
+                        MeasuredStream[] median = medianStreams(processes, targets, spec);
+                        for (int s = 0; s < names.size(); s++) {
+                            StreamResult r = median[s].result();
+                            progress.printf("  %s N=%d S=%d M=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
+                                    names.get(s), n, size, m, r.messagesPerSecond(), r.check(), r.wire().negotiated(),
+                                    median[s].cpu().server(), median[s].cpu().client());
+                            rows.add(new StreamRow(threads, n, size, names.get(s), r, transport, median[s].cpu()));
                         }
                     }
+                }
+            } finally {
+                for (ServerProcess p : processes) {
+                    p.close();
                 }
             }
         }
@@ -377,25 +397,42 @@ public final class Harness {
     }
 
     /**
-     * Runs a stream case {@code repeat} times: the median by msgs/s, or the first failed run,
-     * with the CPU time the server and this process spent on that run from the start
-     * commands on (connection handshakes left out, the closes after the last message in).
+     * Runs a stream case {@code repeat} times on each server, the servers in turn: per server
+     * the median by msgs/s, or its first failed run, with the CPU time the server and this
+     * process spent on that run from the start commands on (connection handshakes left out,
+     * the closes after the last message in).
      */
-    private MeasuredStream medianStream(ServerProcess server, Target target, StreamSpec spec)
+    private MeasuredStream[] medianStreams(List<ServerProcess> servers, List<Target> targets, StreamSpec spec)
             throws IOException, InterruptedException {
-        List<MeasuredStream> runs = new ArrayList<>();
-        for (int i = 0; i < repeat; i++) {
-            CpuClock clock = new CpuClock(server);
-            StreamResult r = generator.stream(target, spec, clock::start);
-            clock.stop();
-            CpuPerMessage cpu = clock.perMessage(r.delivered());
-            if (!r.exactlyOnce()) {
-                return new MeasuredStream(r, cpu);
-            }
-            runs.add(new MeasuredStream(r, cpu));
+        List<List<MeasuredStream>> runs = new ArrayList<>();
+        MeasuredStream[] result = new MeasuredStream[servers.size()];
+        for (int s = 0; s < servers.size(); s++) {
+            runs.add(new ArrayList<>());
         }
-        runs.sort((a, b) -> Double.compare(a.result().messagesPerSecond(), b.result().messagesPerSecond()));
-        return runs.get(runs.size() / 2);
+        for (int i = 0; i < repeat; i++) {
+            for (int s = 0; s < servers.size(); s++) {
+                if (result[s] != null) {
+                    continue; // failed already
+                }
+                CpuClock clock = new CpuClock(servers.get(s));
+                StreamResult r = generator.stream(targets.get(s), spec, clock::start);
+                clock.stop();
+                MeasuredStream m = new MeasuredStream(r, clock.perMessage(r.delivered()));
+                if (r.exactlyOnce()) {
+                    runs.get(s).add(m);
+                } else {
+                    result[s] = m;
+                }
+            }
+        }
+        for (int s = 0; s < servers.size(); s++) {
+            if (result[s] == null) {
+                List<MeasuredStream> ok = runs.get(s);
+                ok.sort((a, b) -> Double.compare(a.result().messagesPerSecond(), b.result().messagesPerSecond()));
+                result[s] = ok.get(ok.size() / 2);
+            }
+        }
+        return result;
     }
 
     /**
