@@ -20,20 +20,21 @@ public final class FrameBuffers {
     /** A 64 KiB message and its 10-byte header fit. */
     static final int LARGE = 64 * 1024 + 16;
 
-    private final ByteBuffer[] small;
-    private final ByteBuffer[] large;
-    private int smallFree;
-    private int largeFree;
-    private int smallMade;
-    private int largeMade;
+    private static final int[] SIZES = {SMALL, LARGE};
+
+    /** Per size: the buffers given back, ready for reuse. */
+    private final ByteBuffer[][] free;
+    /** Per size: how many of {@link #free} hold a buffer. */
+    private final int[] freeCount = new int[2];
+    /** Per size: how many buffers were made. */
+    private final int[] made = new int[2];
 
     /**
      * @param smallBuffers how many buffers of the small size may exist
      * @param largeBuffers how many of the large size
      */
     public FrameBuffers(int smallBuffers, int largeBuffers) {
-        this.small = new ByteBuffer[smallBuffers];
-        this.large = new ByteBuffer[largeBuffers];
+        this.free = new ByteBuffer[][] {new ByteBuffer[smallBuffers], new ByteBuffer[largeBuffers]};
     }
 
     /**
@@ -42,27 +43,17 @@ public final class FrameBuffers {
      *     larger than both sizes or every buffer of its size is in use
      */
     public ByteBuffer take(int length) {
+        int k = length <= SMALL ? 0 : length <= LARGE ? 1 : -1;
+        if (k < 0) {
+            return null;
+        }
         ByteBuffer b;
-        if (length <= SMALL) {
-            if (smallFree > 0) {
-                b = small[--smallFree];
-                small[smallFree] = null;
-            } else if (smallMade < small.length) {
-                smallMade++;
-                b = ByteBuffer.allocateDirect(SMALL);
-            } else {
-                return null;
-            }
-        } else if (length <= LARGE) {
-            if (largeFree > 0) {
-                b = large[--largeFree];
-                large[largeFree] = null;
-            } else if (largeMade < large.length) {
-                largeMade++;
-                b = ByteBuffer.allocateDirect(LARGE);
-            } else {
-                return null;
-            }
+        if (freeCount[k] > 0) {
+            b = free[k][--freeCount[k]];
+            free[k][freeCount[k]] = null;
+        } else if (made[k] < free[k].length) {
+            made[k]++;
+            b = ByteBuffer.allocateDirect(SIZES[k]);
         } else {
             return null;
         }
@@ -73,7 +64,7 @@ public final class FrameBuffers {
      * @return how many buffers are made and not given back, for tests and diagnostics
      */
     public int inUse() {
-        return smallMade - smallFree + largeMade - largeFree;
+        return made[0] - freeCount[0] + made[1] - freeCount[1];
     }
 
     /**
@@ -83,13 +74,9 @@ public final class FrameBuffers {
      * @param frame a frame nothing refers to any more
      */
     public void give(ByteBuffer frame) {
-        if (!frame.isDirect()) {
-            return;
-        }
-        if (frame.capacity() == SMALL && smallFree < small.length) {
-            small[smallFree++] = frame.clear();
-        } else if (frame.capacity() == LARGE && largeFree < large.length) {
-            large[largeFree++] = frame.clear();
+        int k = frame.capacity() == SMALL ? 0 : frame.capacity() == LARGE ? 1 : -1;
+        if (k >= 0 && frame.isDirect() && freeCount[k] < free[k].length) {
+            free[k][freeCount[k]++] = frame.clear();
         }
     }
 }
