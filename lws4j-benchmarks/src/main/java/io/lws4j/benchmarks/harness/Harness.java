@@ -17,9 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -269,19 +272,21 @@ public final class Harness {
                         }
                     }
                 }
-                // Every server stays up for the pass of this T, and the repeats of a case take
-                // the servers in turn (as in echo): drift of the machine weighs on all alike.
+                // Every server stays up for the pass of this T; the repeats of a case take them in turn.
                 for (int size : sizes) {
                     for (int n : connections) {
                         int m = Math.max(10, total / n);
                         StreamSpec spec = new StreamSpec(n, m, size, plan.streamTimeout());
-                        MeasuredStream[] median = medianStreams(processes, targets, spec);
+                        List<MeasuredStream> median = interleavedMedians(names.size(),
+                                s -> measureStream(processes.get(s), targets.get(s), spec),
+                                ms -> ms.result().exactlyOnce(), ms -> ms.result().messagesPerSecond());
                         for (int s = 0; s < names.size(); s++) {
-                            StreamResult r = median[s].result();
+                            MeasuredStream ms = median.get(s);
+                            StreamResult r = ms.result();
                             progress.printf("  %s N=%d S=%d M=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
                                     names.get(s), n, size, m, r.messagesPerSecond(), r.check(), r.wire().negotiated(),
-                                    median[s].cpu().server(), median[s].cpu().client());
-                            rows.add(new StreamRow(threads, n, size, names.get(s), r, transport, median[s].cpu()));
+                                    ms.cpu().server(), ms.cpu().client());
+                            rows.add(new StreamRow(threads, n, size, names.get(s), r, transport, ms.cpu()));
                         }
                     }
                 }
@@ -397,39 +402,55 @@ public final class Harness {
     }
 
     /**
-     * Runs a stream case {@code repeat} times on each server, the servers in turn: per server
-     * the median by msgs/s, or its first failed run, with the CPU time the server and this
-     * process spent on that run from the start commands on (connection handshakes left out,
-     * the closes after the last message in).
+     * One stream run, with the CPU time the server and this process spent on it from the
+     * start commands on (connection handshakes left out, the closes after the last message in).
      */
-    private MeasuredStream[] medianStreams(List<ServerProcess> servers, List<Target> targets, StreamSpec spec)
+    private MeasuredStream measureStream(ServerProcess server, Target target, StreamSpec spec)
             throws IOException, InterruptedException {
-        List<List<MeasuredStream>> runs = new ArrayList<>();
-        MeasuredStream[] result = new MeasuredStream[servers.size()];
-        for (int s = 0; s < servers.size(); s++) {
+        CpuClock clock = new CpuClock(server);
+        StreamResult r = generator.stream(target, spec, clock::start);
+        clock.stop();
+        return new MeasuredStream(r, clock.perMessage(r.delivered()));
+    }
+
+    /** One measured run on the server of the given index. */
+    @FunctionalInterface
+    private interface Measure<M> {
+        M run(int server) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code repeat} rounds in which each of {@code servers} servers runs once, in turn,
+     * so drift of the machine during a pass weighs on all of them alike.
+     *
+     * @return per server the median run by {@code rate}, or its first run that failed
+     *     {@code ok} (it then runs no more)
+     */
+    private <M> List<M> interleavedMedians(int servers, Measure<M> measure, Predicate<M> ok,
+                                           ToDoubleFunction<M> rate) throws IOException, InterruptedException {
+        List<List<M>> runs = new ArrayList<>();
+        List<M> result = new ArrayList<>();
+        for (int s = 0; s < servers; s++) {
             runs.add(new ArrayList<>());
+            result.add(null);
         }
         for (int i = 0; i < repeat; i++) {
-            for (int s = 0; s < servers.size(); s++) {
-                if (result[s] != null) {
-                    continue; // failed already
-                }
-                CpuClock clock = new CpuClock(servers.get(s));
-                StreamResult r = generator.stream(targets.get(s), spec, clock::start);
-                clock.stop();
-                MeasuredStream m = new MeasuredStream(r, clock.perMessage(r.delivered()));
-                if (r.exactlyOnce()) {
-                    runs.get(s).add(m);
-                } else {
-                    result[s] = m;
+            for (int s = 0; s < servers; s++) {
+                if (result.get(s) == null) {
+                    M m = measure.run(s);
+                    if (ok.test(m)) {
+                        runs.get(s).add(m);
+                    } else {
+                        result.set(s, m);
+                    }
                 }
             }
         }
-        for (int s = 0; s < servers.size(); s++) {
-            if (result[s] == null) {
-                List<MeasuredStream> ok = runs.get(s);
-                ok.sort((a, b) -> Double.compare(a.result().messagesPerSecond(), b.result().messagesPerSecond()));
-                result[s] = ok.get(ok.size() / 2);
+        for (int s = 0; s < servers; s++) {
+            if (result.get(s) == null) {
+                List<M> good = runs.get(s);
+                good.sort(Comparator.comparingDouble(rate));
+                result.set(s, good.get(good.size() / 2));
             }
         }
         return result;
@@ -520,32 +541,14 @@ public final class Harness {
                     }
                 }
             }
-            // Every server stays up for the whole pass, and the repeats of a case take the
-            // servers in turn, so a machine that speeds up or slows down during the pass
-            // weighs on all of them alike. A server's first failed run is its result.
+            // Every server stays up for the whole pass; the repeats of a case take them in turn.
             for (int[] c : cases) {
                 EchoSpec spec = new EchoSpec(c[0], c[1], c[2], warmup, measure);
-                List<List<MeasuredEcho>> runs = new ArrayList<>();
-                MeasuredEcho[] failed = new MeasuredEcho[names.size()];
+                List<MeasuredEcho> median = interleavedMedians(names.size(),
+                        s -> measureEcho(processes.get(s), targets.get(s), spec),
+                        me -> me.result().ok(), me -> me.result().messagesPerSecond());
                 for (int s = 0; s < names.size(); s++) {
-                    runs.add(new ArrayList<>());
-                }
-                for (int i = 0; i < repeat; i++) {
-                    for (int s = 0; s < names.size(); s++) {
-                        if (failed[s] == null) {
-                            MeasuredEcho m = measureEcho(processes.get(s), targets.get(s), spec);
-                            if (m.result().ok()) {
-                                runs.get(s).add(m);
-                            } else {
-                                failed[s] = m;
-                            }
-                        }
-                    }
-                }
-                for (int s = 0; s < names.size(); s++) {
-                    List<MeasuredEcho> ok = runs.get(s);
-                    ok.sort((a, b) -> Double.compare(a.result().messagesPerSecond(), b.result().messagesPerSecond()));
-                    MeasuredEcho m = failed[s] != null ? failed[s] : ok.get(ok.size() / 2);
+                    MeasuredEcho m = median.get(s);
                     EchoResult r = m.result();
                     progress.printf("  %s N=%d S=%d W=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
                             names.get(s), c[0], c[1], c[2], r.messagesPerSecond(), r.check(), r.wire().negotiated(),

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# A/B of two lws4j-core jars on one harness case, alternating runs so that a machine that
+# speeds up or slows down affects both alike, with a peer run in each round for scale.
+#
+#   lws4j-benchmarks/ab.sh OLD_CORE_JAR NEW_CORE_JAR ROUNDS PEER HARNESS_ARGS...
+#
+# e.g. (after lws4j-benchmarks/run.sh has built and snapshot the jars once):
+#   lws4j-benchmarks/ab.sh /tmp/old/lws4j-core.jar lws4j-core/target/lws4j-core-0.1.0-SNAPSHOT.jar 5 jetty \
+#       --workloads stream --transports ws --stream-n 8 --stream-s 4096 --stream-total 600000 --stream-t 3
+#   lws4j-benchmarks/ab.sh OLD NEW 4 netty --workloads echo --transports ws --echo-cases 1x65536x4 --echo-seconds 3
+#
+# Prints each round (msgs/s and server CPU µs per message of old, new and the peer) and the
+# medians. The peer runs against the old jar's classpath (it does not use lws4j-core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OLD=$1; NEW=$2; ROUNDS=$3; PEER=$4; shift 4
+LIB=lws4j-benchmarks/target/bench-run/lib
+[ -d "$LIB" ] || { echo "run lws4j-benchmarks/run.sh once first (it builds and snapshots the jars)" >&2; exit 2; }
+DEPS=$(cat lws4j-benchmarks/target/classpath.txt)
+OTHERS=$(ls "$LIB"/*.jar | grep -v '/lws4j-core-' | tr '\n' ':')
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# one run: prints "msgs/s server-cpu" of the row of server $2, with core jar $1
+run() {
+  local jar=$1 server=$2
+  shift 2
+  rm -f "$TMP/report.md"
+  java -Xms256m -Xmx2g -cp "$OTHERS$jar:$DEPS" io.lws4j.benchmarks.harness.Harness --mode full \
+    --logs "$TMP/logs" --out "$TMP/report.md" --servers "$server" "$@" > /dev/null 2>&1 || true
+  # columns differ between workloads: find msgs/s and server CPU by the header row
+  awk -F'|' -v s="$server" '
+    /msgs\/s/ && /server CPU/ { for (i = 2; i <= NF; i++) { t = $i; gsub(/^ +| +$/, "", t);
+        if (t == "msgs/s") m = i; if (t ~ /^server CPU/) c = i } }
+    $0 ~ "\\| " s " \\|" && m { r = $m; gsub(/[ ,]/, "", r); cp = $c; gsub(/ /, "", cp); print r, cp; done = 1; exit }
+    END { if (!done) print "0 0" }' "$TMP/report.md"
+}
+
+median() { sort -n | awk '{a[NR] = $1} END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+echo "round: old msgs/s cpu | new msgs/s cpu | $PEER msgs/s cpu"
+for r in $(seq 1 "$ROUNDS"); do
+  o=$(run "$OLD" lws4j "$@"); n=$(run "$NEW" lws4j "$@"); p=$(run "$OLD" "$PEER" "$@")
+  echo "$r: $o | $n | $p" | tee -a "$TMP/rounds"
+done
+col() { awk -F'[:|]' -v k="$1" -v f="$2" '{ split($(k + 1), a, " "); print a[f] }' "$TMP/rounds" | median; }
+om=$(col 1 1); nm=$(col 2 1); pm=$(col 3 1)
+echo "median msgs/s: old $om, new $nm, $PEER $pm; new/old $(awk -v a="$nm" -v b="$om" 'BEGIN { printf "%.2f", a / b }'), $PEER/new $(awk -v a="$pm" -v b="$nm" 'BEGIN { printf "%.2f", a / b }')"
+echo "median server CPU µs/msg: old $(col 1 2), new $(col 2 2), $PEER $(col 3 2)"
