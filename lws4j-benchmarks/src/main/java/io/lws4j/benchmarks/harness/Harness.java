@@ -239,31 +239,20 @@ public final class Harness {
         List<StreamRow> rows = new ArrayList<>();
         for (int threads : threadList) {
             int queue = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
-            List<String> names = new ArrayList<>();
-            List<ServerProcess> processes = new ArrayList<>();
-            List<Target> targets = new ArrayList<>();
-            try {
+            try (Fleet fleet = new Fleet()) {
                 for (String server : servers) {
                     progress.printf("stream (%s): starting %s T=%d%n", transport.label(), server, threads);
-                    try {
-                        ServerProcess p = ServerProcess.start(server, 0, threads, queue, args,
-                                jvmExtras(server, transport.label() + "-stream-T" + threads), logDir);
-                        processes.add(p);
-                        Target target = target(p.port(), transport);
-                        // Warm-up: JIT both sides on the same path, at every size, before anything
-                        // is measured (as many messages as one measured case: with a quarter of
-                        // that, the short quick-pass cases still timed the warm-up of some servers).
-                        for (int size : sizes) {
-                            generator.stream(target, new StreamSpec(16, Math.max(10, total / 16), size,
-                                    plan.streamTimeout()));
-                        }
-                        names.add(server);
-                        targets.add(target);
-                    } catch (IOException e) {
-                        progress.println("  " + server + " failed: " + e.getMessage());
-                        if (processes.size() > names.size()) {
-                            processes.remove(processes.size() - 1).close();
-                        }
+                    boolean up = fleet.add(server, () -> ServerProcess.start(server, 0, threads, queue, args,
+                            jvmExtras(server, transport.label() + "-stream-T" + threads), logDir), transport, target -> {
+                                // Warm-up: JIT both sides on the same path, at every size, before anything
+                                // is measured (as many messages as one measured case: with a quarter of
+                                // that, the short quick-pass cases still timed the warm-up of some servers).
+                                for (int size : sizes) {
+                                    generator.stream(target, new StreamSpec(16, Math.max(10, total / 16), size,
+                                            plan.streamTimeout()));
+                                }
+                            });
+                    if (!up) {
                         for (int size : sizes) {
                             for (int n : connections) {
                                 rows.add(new StreamRow(threads, n, size, server, null, transport,
@@ -277,22 +266,18 @@ public final class Harness {
                     for (int n : connections) {
                         int m = Math.max(10, total / n);
                         StreamSpec spec = new StreamSpec(n, m, size, plan.streamTimeout());
-                        List<MeasuredStream> median = interleavedMedians(names.size(),
-                                s -> measureStream(processes.get(s), targets.get(s), spec),
+                        List<MeasuredStream> median = interleavedMedians(fleet.size(),
+                                s -> measureStream(fleet.processes.get(s), fleet.targets.get(s), spec),
                                 ms -> ms.result().exactlyOnce(), ms -> ms.result().messagesPerSecond());
-                        for (int s = 0; s < names.size(); s++) {
+                        for (int s = 0; s < fleet.size(); s++) {
                             MeasuredStream ms = median.get(s);
                             StreamResult r = ms.result();
                             progress.printf("  %s N=%d S=%d M=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
-                                    names.get(s), n, size, m, r.messagesPerSecond(), r.check(), r.wire().negotiated(),
-                                    ms.cpu().server(), ms.cpu().client());
-                            rows.add(new StreamRow(threads, n, size, names.get(s), r, transport, ms.cpu()));
+                                    fleet.names.get(s), n, size, m, r.messagesPerSecond(), r.check(),
+                                    r.wire().negotiated(), ms.cpu().server(), ms.cpu().client());
+                            rows.add(new StreamRow(threads, n, size, fleet.names.get(s), r, transport, ms.cpu()));
                         }
                     }
-                }
-            } finally {
-                for (ServerProcess p : processes) {
-                    p.close();
                 }
             }
         }
@@ -413,6 +398,59 @@ public final class Harness {
         return new MeasuredStream(r, clock.perMessage(r.delivered()));
     }
 
+    /** Starts a server process. */
+    @FunctionalInterface
+    private interface Start {
+        ServerProcess start() throws IOException;
+    }
+
+    /** Warms a started server up through its target. */
+    @FunctionalInterface
+    private interface WarmUp {
+        void warm(Target target) throws IOException, InterruptedException;
+    }
+
+    /**
+     * The servers of one pass, started and warmed up, each with its target; closing it stops
+     * them all. Not thread-safe: the harness thread's.
+     */
+    private final class Fleet implements AutoCloseable {
+        final List<String> names = new ArrayList<>();
+        final List<ServerProcess> processes = new ArrayList<>();
+        final List<Target> targets = new ArrayList<>();
+
+        /** @return false when the server failed to start or to warm up (reported, and stopped) */
+        boolean add(String server, Start start, Transport transport, WarmUp warmUp) throws InterruptedException {
+            ServerProcess p = null;
+            try {
+                p = start.start();
+                Target target = target(p.port(), transport);
+                warmUp.warm(target);
+                names.add(server);
+                processes.add(p);
+                targets.add(target);
+                return true;
+            } catch (IOException e) {
+                progress.println("  " + server + " failed: " + e.getMessage());
+                if (p != null) {
+                    p.close();
+                }
+                return false;
+            }
+        }
+
+        int size() {
+            return names.size();
+        }
+
+        @Override
+        public void close() {
+            for (ServerProcess p : processes) {
+                p.close();
+            }
+        }
+    }
+
     /** One measured run on the server of the given index. */
     @FunctionalInterface
     private interface Measure<M> {
@@ -520,45 +558,27 @@ public final class Harness {
         Duration measure = plain ? plan.echoMeasure() : plan.variants().echoMeasure();
         List<String> args = serverArgs(transport);
         List<EchoRow> rows = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<ServerProcess> processes = new ArrayList<>();
-        List<Target> targets = new ArrayList<>();
-        try {
+        try (Fleet fleet = new Fleet()) {
             for (String server : servers) {
                 progress.printf("echo (%s): starting %s%n", transport.label(), server);
-                try {
-                    ServerProcess p = ServerProcess.start(server, 0, 0, 1, args,
-                            jvmExtras(server, transport.label() + "-echo"), logDir);
-                    processes.add(p);
-                    Target target = target(p.port(), transport);
-                    generator.echo(target, new EchoSpec(16, 32, 4, warmup, warmup));
-                    names.add(server);
-                    targets.add(target);
-                } catch (IOException e) {
-                    progress.println("  " + server + " failed: " + e.getMessage());
-                    if (processes.size() > names.size()) {
-                        processes.remove(processes.size() - 1).close();
-                    }
-                }
+                fleet.add(server, () -> ServerProcess.start(server, 0, 0, 1, args,
+                        jvmExtras(server, transport.label() + "-echo"), logDir), transport,
+                        target -> generator.echo(target, new EchoSpec(16, 32, 4, warmup, warmup)));
             }
             // Every server stays up for the whole pass; the repeats of a case take them in turn.
             for (int[] c : cases) {
                 EchoSpec spec = new EchoSpec(c[0], c[1], c[2], warmup, measure);
-                List<MeasuredEcho> median = interleavedMedians(names.size(),
-                        s -> measureEcho(processes.get(s), targets.get(s), spec),
+                List<MeasuredEcho> median = interleavedMedians(fleet.size(),
+                        s -> measureEcho(fleet.processes.get(s), fleet.targets.get(s), spec),
                         me -> me.result().ok(), me -> me.result().messagesPerSecond());
-                for (int s = 0; s < names.size(); s++) {
+                for (int s = 0; s < fleet.size(); s++) {
                     MeasuredEcho m = median.get(s);
                     EchoResult r = m.result();
                     progress.printf("  %s N=%d S=%d W=%d: %.0f msg/s %s [%s] cpu µs/msg server %.1f client %.1f%n",
-                            names.get(s), c[0], c[1], c[2], r.messagesPerSecond(), r.check(), r.wire().negotiated(),
-                            m.cpu().server(), m.cpu().client());
-                    rows.add(new EchoRow(c[0], c[1], c[2], names.get(s), r, transport, m.cpu()));
+                            fleet.names.get(s), c[0], c[1], c[2], r.messagesPerSecond(), r.check(),
+                            r.wire().negotiated(), m.cpu().server(), m.cpu().client());
+                    rows.add(new EchoRow(c[0], c[1], c[2], fleet.names.get(s), r, transport, m.cpu()));
                 }
-            }
-        } finally {
-            for (ServerProcess p : processes) {
-                p.close();
             }
         }
         echoRows.addAll(rows);
