@@ -1,6 +1,7 @@
 package io.lws4j.internal.loop;
 
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Direct buffers for outgoing frames, in two sizes, reused once written. A frame in a
@@ -28,13 +29,17 @@ public final class FrameBuffers {
     private final int[] freeCount = new int[2];
     /** Per size: how many buffers were made. */
     private final int[] made = new int[2];
+    /** True on the thread that may use this now (the holder of the loop's role); for asserts. */
+    private final BooleanSupplier owner;
 
     /**
      * @param smallBuffers how many buffers of the small size may exist
      * @param largeBuffers how many of the large size
+     * @param owner true on the thread that may use the buffers now, for assertions
      */
-    public FrameBuffers(int smallBuffers, int largeBuffers) {
+    public FrameBuffers(int smallBuffers, int largeBuffers, BooleanSupplier owner) {
         this.free = new ByteBuffer[][] {new ByteBuffer[smallBuffers], new ByteBuffer[largeBuffers]};
+        this.owner = owner;
     }
 
     /**
@@ -43,6 +48,7 @@ public final class FrameBuffers {
      *     larger than both sizes or every buffer of its size is in use
      */
     public ByteBuffer take(int length) {
+        assert owner.getAsBoolean() : "frame buffers used without the loop's role";
         int k = length <= SMALL ? 0 : length <= LARGE ? 1 : -1;
         if (k < 0) {
             return null;
@@ -64,6 +70,7 @@ public final class FrameBuffers {
      * @return how many buffers are made and not given back, for tests and diagnostics
      */
     public int inUse() {
+        assert owner.getAsBoolean() : "frame buffers used without the loop's role";
         return made[0] - freeCount[0] + made[1] - freeCount[1];
     }
 
@@ -74,6 +81,7 @@ public final class FrameBuffers {
      * @param frame a frame nothing refers to any more
      */
     public void give(ByteBuffer frame) {
+        assert owner.getAsBoolean() : "frame buffers used without the loop's role";
         int k = frame.capacity() == SMALL ? 0 : frame.capacity() == LARGE ? 1 : -1;
         if (k >= 0 && frame.isDirect() && freeCount[k] < free[k].length) {
             free[k][freeCount[k]++] = frame.clear();

@@ -120,7 +120,7 @@ public final class ServiceLoop {
     /** Service thread only. */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     /** Service role only: at most 256 direct frame buffers of 8 KiB and 32 of 64 KiB. */
-    private final FrameBuffers frameBuffers = new FrameBuffers(256, 32);
+    private final FrameBuffers frameBuffers = new FrameBuffers(256, 32, this::inServiceThread);
     /** Service thread only: scratch array for gathering writes. */
     private final ByteBuffer[] gather = new ByteBuffer[32];
     private final Thread thread;

@@ -58,13 +58,13 @@ class OutboundQueueTest {
         return ByteBuffer.wrap(String.valueOf(c).repeat(n).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
-    private final OutboundQueue queue = new OutboundQueue(new FrameBuffers(4, 4));
+    private final OutboundQueue queue = new OutboundQueue(new FrameBuffers(4, 4, () -> true));
     private final ThrottledChannel channel = new ThrottledChannel();
     private final ByteBuffer[] scratch = new ByteBuffer[4];
 
     @Test
     void aDirectFrameGoesBackToTheLoopsBuffersOnlyOnceWhollyWritten() throws Exception {
-        FrameBuffers buffers = new FrameBuffers(1, 0);
+        FrameBuffers buffers = new FrameBuffers(1, 0, () -> true);
         OutboundQueue q = new OutboundQueue(buffers);
         ByteBuffer frame = buffers.take(10).put("0123456789".getBytes(StandardCharsets.US_ASCII)).flip();
         q.addData(frame);
@@ -80,7 +80,7 @@ class OutboundQueueTest {
 
     @Test
     void releaseFramesGivesBackTheDirectFramesLeftWhenTheConnectionCloses() throws Exception {
-        FrameBuffers buffers = new FrameBuffers(2, 0);
+        FrameBuffers buffers = new FrameBuffers(2, 0, () -> true);
         OutboundQueue q = new OutboundQueue(buffers);
         q.addData(buffers.take(10).put(new byte[10]).flip());
         q.addData(frame('h', 5)); // a heap frame, left to the collector
@@ -215,7 +215,7 @@ class OutboundQueueTest {
         List<String> batchFrames = List.of("CC", "aaa", raw('m', 10), raw('n', 10));
         int total = batchFrames.stream().mapToInt(String::length).sum();
         for (int cut = 0; cut <= total; cut++) {
-            OutboundQueue q = new OutboundQueue(new FrameBuffers(4, 4));
+            OutboundQueue q = new OutboundQueue(new FrameBuffers(4, 4, () -> true));
             ThrottledChannel ch = new ThrottledChannel();
             OutboundBatch batch = new OutboundBatch(new ByteBuffer[8]);
             q.addControl(frame('C', 2));

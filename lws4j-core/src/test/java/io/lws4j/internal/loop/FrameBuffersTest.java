@@ -1,6 +1,7 @@
 package io.lws4j.internal.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ class FrameBuffersTest {
 
     @Test
     void aFrameGetsADirectBufferLimitedToItsLengthAndAGivenBackBufferIsReused() {
-        FrameBuffers buffers = new FrameBuffers(2, 2);
+        FrameBuffers buffers = new FrameBuffers(2, 2, () -> true);
         ByteBuffer small = buffers.take(4100);
         assertThat(small.isDirect()).isTrue();
         assertThat(small.position()).isZero();
@@ -28,7 +29,7 @@ class FrameBuffersTest {
 
     @Test
     void aFrameOf64KiBAndItsHeaderGetsTheLargeSize() {
-        FrameBuffers buffers = new FrameBuffers(1, 1);
+        FrameBuffers buffers = new FrameBuffers(1, 1, () -> true);
         ByteBuffer large = buffers.take(65536 + 10);
         assertThat(large.capacity()).isEqualTo(FrameBuffers.LARGE);
         assertThat(large.limit()).isEqualTo(65546);
@@ -39,7 +40,7 @@ class FrameBuffersTest {
 
     @Test
     void noBufferIsMadeBeyondTheBoundSoAFrameThenGoesToTheHeap() {
-        FrameBuffers buffers = new FrameBuffers(2, 0);
+        FrameBuffers buffers = new FrameBuffers(2, 0, () -> true);
         ByteBuffer first = buffers.take(100);
         ByteBuffer second = buffers.take(100);
         assertThat(first).isNotSameAs(second);
@@ -51,16 +52,23 @@ class FrameBuffersTest {
 
     @Test
     void framesLargerThanBothSizesAreNotServed() {
-        assertThat(new FrameBuffers(4, 4).take(FrameBuffers.LARGE + 1)).isNull();
+        assertThat(new FrameBuffers(4, 4, () -> true).take(FrameBuffers.LARGE + 1)).isNull();
     }
 
     @Test
     void heapBuffersAndDirectBuffersOfOtherSizesAreNotTakenBack() {
-        FrameBuffers buffers = new FrameBuffers(4, 4);
+        FrameBuffers buffers = new FrameBuffers(4, 4, () -> true);
         ByteBuffer mine = buffers.take(100);
         buffers.give(ByteBuffer.allocate(FrameBuffers.SMALL));
         buffers.give(ByteBuffer.allocateDirect(4096));
         assertThat(buffers.inUse()).isEqualTo(1);
         assertThat(buffers.take(100)).isNotSameAs(mine);
+    }
+
+    @Test
+    void aThreadWithoutTheLoopsRoleIsRefused() {
+        FrameBuffers buffers = new FrameBuffers(1, 1, () -> false);
+        assertThatThrownBy(() -> buffers.take(100)).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> buffers.give(ByteBuffer.allocateDirect(8192))).isInstanceOf(AssertionError.class);
     }
 }
