@@ -36,6 +36,7 @@ import javax.net.ssl.SSLContext;
  *      [--selectors 1|2] [--logs DIR] [--stream-n 8,64] [--stream-s 32] [--stream-total MESSAGES]
  *      [--stream-t 3,4 (pool sizes of the ws sync-stream matrix)]
  *      [--server-jvm "-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" (added to every server JVM)]
+ *      [--io-threads 1 (selector / service threads of every stream and echo server)]
  *      [--echo-seconds 5] [--repeat 3 (median of 3 per stream/echo case)]
  *      [--transports ws,wss,ws+deflate,wss+deflate]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
@@ -81,6 +82,7 @@ public final class Harness {
     private int repeat = 1;
     /** Extra JVM options for every server process (profiling: perf maps, JIT logs). */
     private List<String> serverJvmOptions = List.of();
+    private int ioThreads = 1;
     /** The wss runs' key and certificate, made on first use in a temporary directory. */
     private BenchCertificate certificate;
     private SSLContext clientTls;
@@ -148,6 +150,10 @@ public final class Harness {
         Path jfr = opts.containsKey("--jfr") ? Path.of(opts.get("--jfr")) : null;
         Harness h = new Harness(plan, selectors, logDir, jfr, System.err);
         h.repeat = Integer.parseInt(opts.getOrDefault("--repeat", "1"));
+        h.ioThreads = Integer.parseInt(opts.getOrDefault("--io-threads", "1"));
+        if (h.ioThreads < 1) {
+            throw new IllegalArgumentException("--io-threads wants 1 or more, got " + h.ioThreads);
+        }
         if (opts.containsKey("--server-jvm")) {
             h.serverJvmOptions = Arrays.asList(opts.get("--server-jvm").trim().split("\\s+"));
         }
@@ -185,6 +191,7 @@ public final class Harness {
         StringBuilder sb = new StringBuilder();
         sb.append("## ").append(plan.name()).append(" pass, ").append(Instant.now()).append("\n\n");
         sb.append(Machine.describe());
+        sb.append("- Selector / service threads per stream and echo server: ").append(ioThreads).append("\n");
         sb.append("- Repetitions per stream/echo case: ").append(repeat).append(repeat > 1 ? " (median by msgs/s)" : "")
                 .append("\n");
         sb.append("- Transports: ").append(String.join(", ", transports.stream().map(Transport::label).toList()))
@@ -220,7 +227,9 @@ public final class Harness {
                 throw new IOException("cannot load the generated certificate", e);
             }
         }
-        return t.serverArgs(certificate);
+        List<String> args = new ArrayList<>(t.serverArgs(certificate));
+        args.addAll(List.of("--io-threads", Integer.toString(ioThreads)));
+        return args;
     }
 
     private Target target(int port, Transport t) {
