@@ -6,7 +6,7 @@
 # wss uses a self-signed key made by keytool in a temporary directory for the run.
 #
 #   lws4j-benchmarks/run.sh quick            # about 5-6 min on a shared 2-core machine: the tables for BENCHMARKS.md
-#   lws4j-benchmarks/run.sh full             # the whole matrix (about 40-50 min on 2 cores)
+#   lws4j-benchmarks/run.sh full             # the whole matrix (about 40 min on 2 cores)
 #   lws4j-benchmarks/run.sh quick --no-jmh --workloads stream,echo --transports wss,ws+deflate,wss+deflate
 #   lws4j-benchmarks/run.sh quick --jfr      # also record JFR profiles of the server JVMs
 #   lws4j-benchmarks/run.sh quick --no-jmh --servers lws4j,netty --workloads stream
