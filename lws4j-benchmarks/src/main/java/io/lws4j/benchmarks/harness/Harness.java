@@ -150,10 +150,7 @@ public final class Harness {
         Path jfr = opts.containsKey("--jfr") ? Path.of(opts.get("--jfr")) : null;
         Harness h = new Harness(plan, selectors, logDir, jfr, System.err);
         h.repeat = Integer.parseInt(opts.getOrDefault("--repeat", "1"));
-        h.ioThreads = Integer.parseInt(opts.getOrDefault("--io-threads", "1"));
-        if (h.ioThreads < 1) {
-            throw new IllegalArgumentException("--io-threads wants 1 or more, got " + h.ioThreads);
-        }
+        h.ioThreads(Integer.parseInt(opts.getOrDefault("--io-threads", "1")));
         if (opts.containsKey("--server-jvm")) {
             h.serverJvmOptions = Arrays.asList(opts.get("--server-jvm").trim().split("\\s+"));
         }
@@ -205,6 +202,14 @@ public final class Harness {
         return sb.toString();
     }
 
+    /** Starts every stream and echo server with {@code count} selector / service threads. */
+    void ioThreads(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("--io-threads wants 1 or more, got " + count);
+        }
+        ioThreads = count;
+    }
+
     private List<String> jvmExtras(String impl, String tag) throws IOException {
         List<String> extras = new ArrayList<>(serverJvmOptions);
         if (jfrDir != null) {
@@ -216,7 +221,7 @@ public final class Harness {
     }
 
     /** The run's certificate (made on first use) and the server options of {@code t}. */
-    private List<String> serverArgs(Transport t) throws IOException, InterruptedException {
+    List<String> serverArgs(Transport t) throws IOException, InterruptedException {
         if (t.tls() && certificate == null) {
             Path dir = Files.createTempDirectory("lws4j-bench-tls-");
             dir.toFile().deleteOnExit();

@@ -1,6 +1,7 @@
 package io.lws4j.benchmarks.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lws4j.benchmarks.loadgen.EchoResult;
 import io.lws4j.benchmarks.loadgen.EchoSpec;
@@ -73,6 +74,31 @@ class HarnessSmokeTest {
         assertThat(report).contains("sync-stream over wss (TLS)", "echo over ws with permessage-deflate",
                 "| lws4j |", "compressed");
         System.out.print(report);
+    }
+
+    @Test
+    void ioThreadsStartsEveryEchoServerWithThatManyThreadsAndTheReportSaysSo() throws Exception {
+        Harness harness = new Harness(Plan.named("smoke"), 1, LOGS, null, System.err);
+        harness.ioThreads(2);
+
+        assertThat(harness.serverArgs(Transport.WS)).containsSubsequence("--io-threads", "2");
+        String report = harness.run(List.of("echo"));
+
+        // A server that refused the option would not have started, and its row would fail.
+        assertThat(harness.echoRows).extracting(Harness.EchoRow::server).contains("floor", "lws4j");
+        for (Harness.EchoRow row : harness.echoRows) {
+            assertEchoesCameBackIntact(row);
+        }
+        assertThat(report).contains("- Selector / service threads per stream and echo server: 2");
+    }
+
+    @Test
+    void ioThreadsBelowOneIsRefused() {
+        Harness harness = new Harness(Plan.named("smoke"), 1, LOGS, null, System.err);
+
+        assertThatThrownBy(() -> harness.ioThreads(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--io-threads");
     }
 
     @Test
