@@ -82,6 +82,7 @@ public final class Harness {
     private int repeat = 1;
     /** Extra JVM options for every server process (profiling: perf maps, JIT logs). */
     private List<String> serverJvmOptions = List.of();
+    /** Selector / service threads of every stream and echo server ({@code --io-threads}). */
     private int ioThreads = 1;
     /** The wss runs' key and certificate, made on first use in a temporary directory. */
     private BenchCertificate certificate;
@@ -220,7 +221,7 @@ public final class Harness {
         return extras;
     }
 
-    /** The run's certificate (made on first use) and the server options of {@code t}. */
+    /** The run's certificate (made on first use), the server options of {@code t} and the I/O thread count. */
     List<String> serverArgs(Transport t) throws IOException, InterruptedException {
         if (t.tls() && certificate == null) {
             Path dir = Files.createTempDirectory("lws4j-bench-tls-");
