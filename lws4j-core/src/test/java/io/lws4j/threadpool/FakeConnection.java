@@ -33,6 +33,7 @@ final class FakeConnection implements ConnectionInternals {
     private boolean writablePending;
     private volatile Consumer<FakeConnection> onWritable = c -> { };
     private volatile Runnable onClosed = () -> { };
+    private volatile java.util.function.Supplier<Runnable> writeClaim = () -> null;
     private Object userData;
     final AtomicInteger writableRequests = new AtomicInteger();
     final AtomicInteger onWritableCalls = new AtomicInteger();
@@ -49,6 +50,12 @@ final class FakeConnection implements ConnectionInternals {
 
     FakeConnection onClosedDo(Runnable handler) {
         this.onClosed = handler;
+        return this;
+    }
+
+    /** What {@link #claimWriteForSyncingWorker()} returns each time (default: null). */
+    FakeConnection handingWrites(java.util.function.Supplier<Runnable> claim) {
+        this.writeClaim = claim;
         return this;
     }
 
@@ -189,6 +196,12 @@ final class FakeConnection implements ConnectionInternals {
     @Override
     public synchronized void removeCloseHook(Runnable hook) {
         closeHooks.remove(hook);
+    }
+
+    @Override
+    public Runnable claimWriteForSyncingWorker() {
+        requireLoop();
+        return writeClaim.get();
     }
 
     @Override

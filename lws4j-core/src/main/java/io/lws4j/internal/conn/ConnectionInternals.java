@@ -8,7 +8,8 @@ import io.lws4j.Connection;
  * a fake service thread.
  *
  * <p>Thread-safe: every method here may be called from any thread, except
- * {@link #callbackOnWritableFromCommand()}, which is service-thread confined.
+ * {@link #callbackOnWritableFromCommand()} and {@link #claimWriteForSyncingWorker()}, which
+ * are service-thread confined.
  */
 public interface ConnectionInternals extends Connection {
 
@@ -87,5 +88,21 @@ public interface ConnectionInternals extends Connection {
      */
     default void callbackOnWritableFromCommand() {
         callbackOnWritable();
+    }
+
+    /**
+     * Called by the holder of the service role that has just answered the SYNC of a pool
+     * worker that waits for it, before it releases that worker: claims the messages the
+     * answer queued, to be compressed and written by the released worker itself, off the
+     * role, instead of by the holder or the loop's thread. The claim stands until the
+     * returned write has run; it must run exactly once, on any thread without the role.
+     *
+     * <p>Service-thread confined.
+     *
+     * @return the write, or null when nothing is worth handing over (the holder's flush
+     *     writes as usual)
+     */
+    default Runnable claimWriteForSyncingWorker() {
+        return null;
     }
 }

@@ -76,11 +76,4 @@ public enum ConnectionState {
             case CLOSED -> false;
         };
     }
-
-    /**
-     * @return true for the websocket states in which a close handshake is under way
-     */
-    public boolean isClosing() {
-        return this == CLOSE_SENT || this == CLOSE_FLUSH;
-    }
 }

@@ -465,6 +465,10 @@ public final class PoolCore {
                 }
             }
         }
+        Runnable handed = t.handedWrite == null ? null : t.takeHandedWrite();
+        if (handed != null) {
+            handed.run(); // our own message, compressed and written by us: see sync()
+        }
         long end = System.nanoTime();
         t.syncNanos += end - start;
         t.stateSinceNanos = end;
@@ -573,17 +577,39 @@ public final class PoolCore {
     /**
      * {@code Task.sync(stop)}.
      *
+     * <p>An acknowledgement by a service-role holder other than the task's worker (the
+     * loop's thread, or a worker that borrowed the role) first asks the connection to hand
+     * the write of what the answer queued to the released worker
+     * ({@link ConnectionInternals#claimWriteForSyncingWorker()}): with permessage-deflate,
+     * compression costs more than producing the next message, so a worker released while
+     * someone else compressed for it ran ahead to the queue's bound and then waited while
+     * that backlog was compressed by one thread, leaving a core idle. The worker takes the
+     * write after its wait ends, whatever ended it; an acknowledgement that loses to a stop
+     * takes the write back and runs it itself, so it runs exactly once.
+     *
      * @param t the task
      * @param stop true to stop the task
      */
     public void sync(TaskRecord<?> t, boolean stop) {
         if (!stop) {
+            ConnectionInternals c = t.boundConnection();
+            Runnable handed = null;
+            if (c != null && t.state.get() == TaskState.SYNCING
+                    && !t.state.isWorker(Thread.currentThread()) && c.inServiceThread()) {
+                // The worker would only produce its next message while we compress this
+                // one, and run ahead until the queue's bound holds it: give it the work.
+                handed = c.claimWriteForSyncingWorker();
+                if (handed != null) {
+                    t.handedWrite = handed;
+                }
+            }
             Thread worker = t.state.acknowledgeDeferred();
             if (worker != null) {
-                ConnectionInternals c = t.boundConnection();
                 if (c == null || !c.unparkAfterService(worker)) {
                     LockSupport.unpark(worker);
                 }
+            } else if (handed != null && (handed = t.takeHandedWrite()) != null) {
+                handed.run(); // a stop or the budget ended the wait: the worker may have looked
             }
             return;
         }

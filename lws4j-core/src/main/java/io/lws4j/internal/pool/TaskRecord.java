@@ -13,7 +13,8 @@ import java.lang.invoke.VarHandle;
  * its SYNC generation and its time accounting (lws {@code struct lws_threadpool_task}).
  *
  * <p>Thread-safe: any method may be called from any thread. The queue links are guarded
- * by the owning pool's lock; everything else is final, volatile, or changed by CAS.
+ * by the owning pool's lock; the handed write is taken under the record's own lock;
+ * everything else is final, volatile, or changed by CAS.
  *
  * @param <U> the type of the user object
  */
@@ -62,6 +63,13 @@ public final class TaskRecord<U> {
     private volatile ConnectionInternals connection;
     private volatile int released;
     private volatile Object handle;
+    /**
+     * A write handed to the worker by the holder that answers its SYNC (see
+     * {@link ConnectionInternals#claimWriteForSyncingWorker()}): set before the answer's CAS
+     * out of SYNCING, so the worker that sees the state change sees it too; taken once,
+     * with {@link #takeHandedWrite()}.
+     */
+    volatile Runnable handedWrite;
 
     /** Latched by an {@code _OUTLIVE} return; worker writes, anyone reads. */
     volatile boolean outlive;
@@ -368,5 +376,18 @@ public final class TaskRecord<U> {
     @Override
     public String toString() {
         return summary();
+    }
+
+    /**
+     * Takes the handed write, exactly once between the worker and an answerer whose
+     * acknowledgement lost to a stop: whoever gets it runs it. The worker looks at
+     * {@link #handedWrite} first, so the lock is taken only when a write was handed.
+     *
+     * @return the write, or null when none was handed or it was taken already
+     */
+    synchronized Runnable takeHandedWrite() {
+        Runnable write = handedWrite;
+        handedWrite = null;
+        return write;
     }
 }

@@ -138,6 +138,15 @@ public final class TaskState {
     }
 
     /**
+     * @param t a thread
+     * @return true when {@code t} is the worker that runs the task (set once it was taken
+     *     off the queue)
+     */
+    public boolean isWorker(Thread t) {
+        return worker == t;
+    }
+
+    /**
      * SYNCING → RUNNING, then unparks the worker (the acknowledgement, sync(false)).
      *
      * @return true when this call ended the wait; false when the task was not syncing

@@ -51,12 +51,36 @@ class DeflateSyncStreamTest {
     @Test
     void workersCompressWithoutTheRole_everyMessageInflatesOnceInOrderWithTheSharedWindow_whilePeersPing()
             throws Exception {
+        assertThat(streamToPingingPeers(true, "deflate-sync"))
+                .as("messages compressed by borrowers after giving the role back").isPositive();
+    }
+
+    /**
+     * With lending off no worker ever holds the loop's role, so every SYNC is answered on
+     * the loop's thread; the loop hands the write of each answered message to the worker it
+     * releases, which compresses it itself. Messages taken without the role can only come
+     * from those handed writes here.
+     */
+    @Test
+    void syncsAnsweredOnTheLoop_handTheirMessagesToTheWorkers_everyMessageInflatesOnceInOrder()
+            throws Exception {
+        assertThat(streamToPingingPeers(false, "deflate-handed"))
+                .as("messages compressed by the workers their writes were handed to").isPositive();
+    }
+
+    /**
+     * Streams to {@link #CONNECTIONS} pinging peers, each of which checks every message.
+     *
+     * @return how many messages were compressed without the loop's role
+     */
+    private static long streamToPingingPeers(boolean lendIdleLoops, String poolName)
+            throws Exception {
         StreamingProtocol protocol = new StreamingProtocol(MESSAGES, DeflateSyncStreamTest::sizeOf);
         Context context = Context.builder().bindAddress("127.0.0.1").port(0)
-                .protocol("stream", protocol).build();
+                .lendIdleLoops(lendIdleLoops).protocol("stream", protocol).build();
         ExecutorService peers = Executors.newFixedThreadPool(CONNECTIONS);
         try {
-            protocol.pool = ThreadPool.create(context, new CreateArgs(CONNECTIONS, 0), "deflate-sync");
+            protocol.pool = ThreadPool.create(context, new CreateArgs(CONNECTIONS, 0), poolName);
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < CONNECTIONS; i++) {
                 results.add(peers.submit(() -> readStreamWithPings(context.port())));
@@ -65,8 +89,7 @@ class DeflateSyncStreamTest {
                 assertThat(r.get(90, TimeUnit.SECONDS)).isEqualTo("ok");
             }
             protocol.awaitClosed(CONNECTIONS);
-            assertThat(protocol.takenWithoutRole.get())
-                    .as("messages compressed by borrowers after giving the role back").isPositive();
+            return protocol.takenWithoutRole.get();
         } finally {
             peers.shutdownNow();
             context.close();
