@@ -1257,11 +1257,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     /**
-     * Runs without the role, on the borrower that claimed the batch: nothing else touches
-     * the batch's frames, its taken messages or the deflater until the completion (other
-     * writers only add frames and messages; flushes, compressions and OP_WRITE interest
-     * wait for writeInFlight to clear). A close in the meantime closes the channel under
-     * us: the write then fails, and the completion sees CLOSED.
+     * Runs without the role, on the borrower that claimed the batch or on the SYNC's worker
+     * it was handed to (runHandedWrite): nothing else touches the batch's frames, its taken
+     * messages or the deflater until the completion (other writers only add frames and
+     * messages; flushes, compressions and OP_WRITE interest wait for writeInFlight to
+     * clear). A close in the meantime closes the channel under us: the write then fails,
+     * and the completion sees CLOSED.
      */
     private void writeWithoutRole() {
         OutboundBatch batch = offRoleBatch;
