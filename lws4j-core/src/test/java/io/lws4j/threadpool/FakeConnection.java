@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A socket-free connection for threadpool tests. Its service thread is a {@link FakeLoop};
@@ -33,7 +34,7 @@ final class FakeConnection implements ConnectionInternals {
     private boolean writablePending;
     private volatile Consumer<FakeConnection> onWritable = c -> { };
     private volatile Runnable onClosed = () -> { };
-    private volatile java.util.function.Supplier<Runnable> writeClaim = () -> null;
+    private volatile Supplier<Runnable> writeClaim = () -> null;
     private Object userData;
     final AtomicInteger writableRequests = new AtomicInteger();
     final AtomicInteger onWritableCalls = new AtomicInteger();
@@ -54,7 +55,7 @@ final class FakeConnection implements ConnectionInternals {
     }
 
     /** What {@link #claimWriteForSyncingWorker()} returns each time (default: null). */
-    FakeConnection handingWrites(java.util.function.Supplier<Runnable> claim) {
+    FakeConnection handingWrites(Supplier<Runnable> claim) {
         this.writeClaim = claim;
         return this;
     }
