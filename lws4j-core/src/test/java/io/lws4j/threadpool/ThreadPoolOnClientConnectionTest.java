@@ -34,7 +34,7 @@ class ThreadPoolOnClientConnectionTest {
 
         @Override
         public void onEstablished(Connection c) {
-            compressing.complete(((ConnectionImpl) c).isCompressing());
+            compressing.complete(((ConnectionImpl) c).permessageDeflate() != null);
         }
 
         @Override
@@ -84,7 +84,7 @@ class ThreadPoolOnClientConnectionTest {
             assertThat(collector.compressing.get(10, TimeUnit.SECONDS))
                     .as("the server compresses").isEqualTo(deflate);
             CompletableFuture<Boolean> clientCompressing = new CompletableFuture<>();
-            c.execute(() -> clientCompressing.complete(((ConnectionImpl) c).isCompressing()));
+            c.execute(() -> clientCompressing.complete(((ConnectionImpl) c).permessageDeflate() != null));
             assertThat(clientCompressing.get(10, TimeUnit.SECONDS))
                     .as("the client compresses").isEqualTo(deflate);
             assertThat(collector.closed.get(30, TimeUnit.SECONDS))

@@ -88,7 +88,7 @@ class ThreadPoolOverTlsTest {
 
         @Override
         public void onEstablished(Connection c) {
-            compressing.complete(((ConnectionImpl) c).isCompressing());
+            compressing.complete(((ConnectionImpl) c).permessageDeflate() != null);
         }
 
         @Override
@@ -112,7 +112,7 @@ class ThreadPoolOverTlsTest {
                 new ThreadPoolEndToEndTest.StreamingProtocol() {
                     @Override
                     public void onEstablished(Connection c) {
-                        serverCompressing.add(((ConnectionImpl) c).isCompressing());
+                        serverCompressing.add(((ConnectionImpl) c).permessageDeflate() != null);
                         super.onEstablished(c);
                     }
                 };

@@ -387,8 +387,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
                 return false; // before copying
             }
             // the caller may reuse its buffer once we return, and we compress later
-            ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
-            return offerDeflated(FrameWriter.OP_BINARY, copy);
+            return offerDeflated(FrameWriter.OP_BINARY, deflate.deflater().copyPayload(data));
         }
         if (frames == OutgoingFrames.SERVER && data.remaining() >= MIN_DIRECT_PAYLOAD) {
             int length = data.remaining();
@@ -403,17 +402,6 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
             }
         }
         return offerData(frames.frame(FrameWriter.OP_BINARY, data));
-    }
-
-    /**
-     * Whether permessage-deflate was negotiated on this connection, for tests and
-     * diagnostics. Service thread only.
-     *
-     * @return true once a handshake that agreed on compression completed
-     */
-    public boolean isCompressing() {
-        checkServiceThread();
-        return deflate != null;
     }
 
     /**
@@ -616,9 +604,12 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     }
 
     /**
-     * @return the permessage-deflate state, null when none was negotiated (for tests)
+     * Service thread only.
+     *
+     * @return the permessage-deflate state, null until a handshake that agreed on
+     *     compression completed (for tests and diagnostics)
      */
-    PerMessageDeflate permessageDeflate() {
+    public PerMessageDeflate permessageDeflate() {
         assert loop.inServiceThread();
         return deflate;
     }

@@ -83,6 +83,7 @@ final class PendingMessage {
         }
         ByteBuffer frame = deflater.encode(opcode, bytes, masked, maskKey);
         assert frame.remaining() <= reservation : "frame longer than its reservation";
+        deflater.recycle(bytes); // encoded once (see above): nothing reads it again
         return frame;
     }
 }

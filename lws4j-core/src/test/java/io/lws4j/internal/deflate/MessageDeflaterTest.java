@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 
 class MessageDeflaterTest {
 
+    private static ByteBuffer encodeText(MessageDeflater deflater, String text, boolean masked, int maskKey) {
+        return deflater.encode(FrameWriter.OP_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)),
+                masked, maskKey);
+    }
+
     private static String hex(ByteBuffer frame) {
         byte[] b = new byte[frame.remaining()];
         frame.duplicate().get(b);
@@ -23,10 +28,10 @@ class MessageDeflaterTest {
     void shouldEncodeTheRfc7692HelloExampleByteExact() {
         // RFC 7692 §7.2.3.1: "Hello" in one unmasked compressed frame
         MessageDeflater deflater = new MessageDeflater(true, 0);
-        assertThat(hex(deflater.encodeText("Hello", false, 0)))
+        assertThat(hex(encodeText(deflater, "Hello", false, 0)))
                 .isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
         // no context takeover: the second message is encoded the same way
-        assertThat(hex(deflater.encodeText("Hello", false, 0)))
+        assertThat(hex(encodeText(deflater, "Hello", false, 0)))
                 .isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
         deflater.release();
     }
@@ -35,9 +40,9 @@ class MessageDeflaterTest {
     void shouldReferToTheSharedWindowInTheSecondMessageWithContextTakeover() {
         // RFC 7692 §7.2.3.2: the second "Hello" is a back-reference into the first
         MessageDeflater deflater = new MessageDeflater(false, 0);
-        assertThat(hex(deflater.encodeText("Hello", false, 0)))
+        assertThat(hex(encodeText(deflater, "Hello", false, 0)))
                 .isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
-        assertThat(hex(deflater.encodeText("Hello", false, 0)))
+        assertThat(hex(encodeText(deflater, "Hello", false, 0)))
                 .isEqualTo("c1 05 f2 00 11 00 00");
         deflater.release();
     }
@@ -45,7 +50,7 @@ class MessageDeflaterTest {
     @Test
     void shouldSendSmallMessagesUncompressed() {
         MessageDeflater deflater = new MessageDeflater(true, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
-        assertThat(hex(deflater.encodeText("Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
+        assertThat(hex(encodeText(deflater, "Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
         assertThat(deflater.hasNativeState()).as("no zlib state until a message is compressed").isFalse();
         deflater.release();
     }
@@ -67,7 +72,7 @@ class MessageDeflaterTest {
         MessageInflater inflater = new MessageInflater(false);
         for (int i = 0; i < 20; i++) {
             String text = "message number " + i + " ".repeat(i * 10) + "the same words again";
-            ByteBuffer frame = deflater.encodeText(text, true, 0x11223344 * (i + 1));
+            ByteBuffer frame = encodeText(deflater, text, true, 0x11223344 * (i + 1));
             assertThat(frame.get(0) & 0x40).as("RSV1").isEqualTo(0x40);
             assertThat(inflate(inflater, unmaskedPayload(frame))).isEqualTo(text);
         }
@@ -79,20 +84,20 @@ class MessageDeflaterTest {
     void shouldCompressShortMessagesWhenTheServerSharesItsWindow() {
         PerMessageDeflate shared = PerMessageDeflate.create(new DeflateParams(false, false, 0), true,
                 MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
-        assertThat(hex(shared.deflater().encodeText("Hello", false, 0))).isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
-        assertThat(hex(shared.deflater().encodeText("Hello", false, 0))).isEqualTo("c1 05 f2 00 11 00 00");
+        assertThat(hex(encodeText(shared.deflater(), "Hello", false, 0))).isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
+        assertThat(hex(encodeText(shared.deflater(), "Hello", false, 0))).isEqualTo("c1 05 f2 00 11 00 00");
         shared.release();
         PerMessageDeflate fresh = PerMessageDeflate.create(new DeflateParams(true, false, 0), true,
                 MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
-        assertThat(hex(fresh.deflater().encodeText("Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
+        assertThat(hex(encodeText(fresh.deflater(), "Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
         fresh.release();
     }
 
     @Test
     void shouldSendEmptyMessagesUncompressedEvenAfterAFlush() {
         MessageDeflater deflater = new MessageDeflater(false, 0);
-        deflater.encodeText("Hello", false, 0);
-        assertThat(hex(deflater.encodeText("", false, 0))).isEqualTo("81 00");
+        encodeText(deflater, "Hello", false, 0);
+        assertThat(hex(encodeText(deflater, "", false, 0))).isEqualTo("81 00");
         assertThat(hex(deflater.encode(FrameWriter.OP_BINARY, ByteBuffer.allocate(0), false, 0))).isEqualTo("82 00");
         deflater.release();
     }
@@ -100,12 +105,12 @@ class MessageDeflaterTest {
     @Test
     void shouldFailAfterRelease() {
         MessageDeflater deflater = new MessageDeflater(false, 0);
-        deflater.encodeText("x".repeat(100), false, 0);
+        encodeText(deflater, "x".repeat(100), false, 0);
         assertThat(deflater.hasNativeState()).isTrue();
         deflater.release();
         deflater.release();
         assertThat(deflater.hasNativeState()).isFalse();
-        assertThatThrownBy(() -> deflater.encodeText("x", false, 0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> encodeText(deflater, "x", false, 0)).isInstanceOf(IllegalStateException.class);
         MessageInflater inflater = new MessageInflater(false);
         inflater.input(new byte[] {0x02, 0x00}, 0, 2);
         assertThat(inflater.hasNativeState()).isTrue();
@@ -114,6 +119,49 @@ class MessageDeflaterTest {
         assertThatThrownBy(() -> inflater.output(new byte[8], 0, 8))
                 .isInstanceOf(ProtocolException.class)
                 .satisfies(e -> assertThat(((ProtocolException) e).closeCode()).isEqualTo(1011));
+    }
+
+    @Test
+    void framesStayIntactAfterLaterMessagesReuseTheOutputBuffer() throws ProtocolException {
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        String[] texts = new String[6];
+        ByteBuffer[] frames = new ByteBuffer[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+            // incompressible enough that each message fills the reused buffer differently
+            texts[i] = "message " + i + " " + Long.toString(new Random(i).nextLong(), 36).repeat(40 - i * 5);
+            frames[i] = encodeText(deflater, texts[i], false, 0);
+        }
+        MessageInflater inflater = new MessageInflater(false);
+        for (int i = 0; i < texts.length; i++) {
+            assertThat(inflate(inflater, unmaskedPayload(frames[i]))).as("message %d", i).isEqualTo(texts[i]);
+        }
+        deflater.release();
+        inflater.release();
+    }
+
+    @Test
+    void copyPayloadReusesARecycledBufferOnlyWhenItFitsAndIsSmallEnoughToKeep() {
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        ByteBuffer first = deflater.copyPayload(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+        deflater.recycle(first);
+        ByteBuffer source = ByteBuffer.wrap(new byte[] {9, 8, 7});
+        ByteBuffer second = deflater.copyPayload(source);
+        assertThat(second).as("the recycled buffer").isSameAs(first);
+        assertThat(second.position()).isZero();
+        assertThat(second.remaining()).isEqualTo(3);
+        assertThat(second.get(0)).isEqualTo((byte) 9);
+        assertThat(second.get(2)).isEqualTo((byte) 7);
+        assertThat(source.remaining()).as("the source is not consumed").isEqualTo(3);
+        assertThat(deflater.copyPayload(source)).as("taken once, not handed out twice").isNotSameAs(first);
+
+        deflater.recycle(second);
+        assertThat(deflater.copyPayload(ByteBuffer.allocate(5))).as("too small for 5 bytes")
+                .isNotSameAs(second);
+        ByteBuffer large = deflater.copyPayload(ByteBuffer.allocate(MessageDeflater.REUSED_MAX + 1));
+        deflater.recycle(large);
+        assertThat(deflater.copyPayload(ByteBuffer.allocate(8))).as("over REUSED_MAX: not kept")
+                .isNotSameAs(large);
+        deflater.release();
     }
 
     @Test
