@@ -11,6 +11,11 @@
 #
 # Prints each round (msgs/s and server CPU µs per message of old, new and the peer) and the
 # medians. The peer runs against the old jar's classpath (it does not use lws4j-core).
+#
+# AB_PIN=1 runs the harness (the load generator) on CPU 0 and moves each server process to
+# CPU 1 as it starts (taskset; needs 2 CPUs). Each side then has a core of its own, so the
+# figures show the server's CPU cost per message, without the scheduling of server and
+# client threads on shared cores that makes unpinned rounds differ by 10-20 %.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OLD=$1; NEW=$2; ROUNDS=$3; PEER=$4; shift 4
@@ -26,8 +31,16 @@ run() {
   local jar=$1 server=$2
   shift 2
   rm -f "$TMP/report.md"
-  java -Xms256m -Xmx2g -cp "$OTHERS$jar:$DEPS" io.lws4j.benchmarks.harness.Harness --mode full \
+  local pin=() mover=
+  if [ "${AB_PIN:-0}" = 1 ]; then
+    pin=(taskset -c 0)
+    # every server JVM the harness starts goes to CPU 1, threads and all (-a)
+    ( while :; do for p in $(pgrep -f 'benchmarks.servers.ServerMain'); do taskset -a -c -p 1 "$p" > /dev/null 2>&1; done; sleep 0.2; done ) &
+    mover=$!
+  fi
+  ${pin[@]+"${pin[@]}"} java -Xms256m -Xmx2g -cp "$OTHERS$jar:$DEPS" io.lws4j.benchmarks.harness.Harness --mode full \
     --logs "$TMP/logs" --out "$TMP/report.md" --servers "$server" "$@" > /dev/null 2>&1 || true
+  if [ -n "$mover" ]; then kill "$mover"; wait "$mover" 2> /dev/null || true; fi
   # columns differ between workloads: find msgs/s and server CPU by the header row
   awk -F'|' -v s="$server" '
     /msgs\/s/ && /server CPU/ { for (i = 2; i <= NF; i++) { t = $i; gsub(/^ +| +$/, "", t);
