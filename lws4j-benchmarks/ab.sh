@@ -18,6 +18,7 @@
 # client threads on shared cores that makes unpinned rounds differ by 10-20 %.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. lws4j-benchmarks/bench-lib.sh
 OLD=$1; NEW=$2; ROUNDS=$3; PEER=$4; shift 4
 LIB=lws4j-benchmarks/target/bench-run/lib
 [ -d "$LIB" ] || { echo "run lws4j-benchmarks/run.sh once first (it builds and snapshots the jars)" >&2; exit 2; }
@@ -26,7 +27,7 @@ OTHERS=$(ls "$LIB"/*.jar | grep -v '/lws4j-core-' | tr '\n' ':')
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# one run: prints "msgs/s server-cpu" of the row of server $2, with core jar $1
+# one run: prints "msgs/s server-cpu client-cpu" of the row of server $2, with core jar $1
 run() {
   local jar=$1 server=$2
   shift 2
@@ -41,17 +42,10 @@ run() {
   ${pin[@]+"${pin[@]}"} java -Xms256m -Xmx2g -cp "$OTHERS$jar:$DEPS" io.lws4j.benchmarks.harness.Harness --mode full \
     --logs "$TMP/logs" --out "$TMP/report.md" --servers "$server" "$@" > /dev/null 2>&1 || true
   if [ -n "$mover" ]; then kill "$mover"; wait "$mover" 2> /dev/null || true; fi
-  # columns differ between workloads: find msgs/s and server CPU by the header row
-  awk -F'|' -v s="$server" '
-    /msgs\/s/ && /server CPU/ { for (i = 2; i <= NF; i++) { t = $i; gsub(/^ +| +$/, "", t);
-        if (t == "msgs/s") m = i; if (t ~ /^server CPU/) c = i } }
-    $0 ~ "\\| " s " \\|" && m { r = $m; gsub(/[ ,]/, "", r); cp = $c; gsub(/ /, "", cp); print r, cp; done = 1; exit }
-    END { if (!done) print "0 0" }' "$TMP/report.md"
+  row_figures "$server" "$TMP/report.md"
 }
 
-median() { sort -n | awk '{a[NR] = $1} END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-
-echo "round: old msgs/s cpu | new msgs/s cpu | $PEER msgs/s cpu"
+echo "round: old msgs/s cpu client-cpu | new msgs/s cpu client-cpu | $PEER msgs/s cpu client-cpu"
 for r in $(seq 1 "$ROUNDS"); do
   o=$(run "$OLD" lws4j "$@"); n=$(run "$NEW" lws4j "$@"); p=$(run "$OLD" "$PEER" "$@")
   echo "$r: $o | $n | $p" | tee -a "$TMP/rounds"

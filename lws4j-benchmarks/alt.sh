@@ -15,6 +15,7 @@
 # To compare two lws4j-core jars instead, use ab.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. lws4j-benchmarks/bench-lib.sh
 ROUNDS=$1; IFS=, read -r -a SERVERS <<< "$2"; shift 2
 LIB=lws4j-benchmarks/target/bench-run/lib
 [ -d "$LIB" ] || { echo "run lws4j-benchmarks/run.sh once first (it builds and snapshots the jars)" >&2; exit 2; }
@@ -29,16 +30,8 @@ run() {
   rm -f "$TMP/report.md"
   java -Xms256m -Xmx2g -cp "$CP" io.lws4j.benchmarks.harness.Harness --mode full \
     --logs "$TMP/logs" --out "$TMP/report.md" --servers "$server" "$@" > /dev/null 2>&1 || true
-  # columns differ between workloads: find them by the header row
-  awk -F'|' -v s="$server" '
-    /msgs\/s/ && /server CPU/ { for (i = 2; i <= NF; i++) { t = $i; gsub(/^ +| +$/, "", t);
-        if (t == "msgs/s") m = i; if (t ~ /^server CPU/) c = i; if (t ~ /^client CPU/) k = i } }
-    $0 ~ "\\| " s " \\|" && m { r = $m; gsub(/[ ,]/, "", r); sc = $c; gsub(/ /, "", sc);
-        cc = $k; gsub(/ /, "", cc); print r, sc, cc; done = 1; exit }
-    END { if (!done) print "0 0 0" }' "$TMP/report.md"
+  row_figures "$server" "$TMP/report.md"
 }
-
-median() { sort -n | awk '{a[NR] = $1} END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "round: per server msgs/s, server CPU µs/msg, client CPU µs/msg"
 for r in $(seq 1 "$ROUNDS"); do
