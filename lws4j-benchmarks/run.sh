@@ -12,7 +12,7 @@
 #   lws4j-benchmarks/run.sh quick --no-jmh --servers lws4j,netty --workloads stream
 #
 # Everything runs on 127.0.0.1 and every run is bounded in time. Output:
-# lws4j-benchmarks/target/bench-run/report.md (tables), jmh.txt, logs/, jfr/.
+# lws4j-benchmarks/target/bench-run/report.md (tables), report.svg (the chart), jmh.txt, logs/, jfr/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-quick}"
@@ -71,6 +71,13 @@ EXTRA=()
 if [ -n "$JFR" ]; then EXTRA+=(--jfr "$OUT/jfr"); fi
 java -Xms256m -Xmx2g -cp "$CP" io.lws4j.benchmarks.harness.Harness --mode "$MODE" \
   --logs "$OUT/logs" --out "$REPORT" ${EXTRA[@]+"${EXTRA[@]}"} ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
+
+# The chart at the top of BENCHMARKS.md: every server's msgs/s relative to lws4j, per cell.
+if java -cp "$CP" io.lws4j.benchmarks.report.SvgChart "$REPORT" "$OUT/report.svg"; then
+  echo "chart: $OUT/report.svg" >&2
+else
+  echo "chart: not written (no sync-stream or echo table in the report?)" >&2
+fi
 
 if [ -n "$JMH" ] && [ "$MODE" != smoke ]; then
   if [ "$MODE" = quick ]; then
