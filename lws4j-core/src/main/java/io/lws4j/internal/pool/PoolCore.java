@@ -353,7 +353,68 @@ public final class PoolCore {
                 && !(t.outlive && args.outlivePolicy() == OutlivePolicy.CONTINUE);
     }
 
+    /**
+     * Runs a task on its worker until it ends, then completes it. Whatever escapes (a
+     * {@link VirtualMachineError} thrown by a callback this worker ran while it held a lent
+     * service role for its SYNC's notification, such as another task's cleanup or
+     * {@code onWritable}, or by the JVM itself) still ends the task {@code STOPPED} and
+     * completes it exactly once (decided semantics 2 and 9) before it is rethrown; the lent
+     * role itself was given back by the loop on the way out.
+     */
     private <U> void runTask(Worker w, TaskRecord<U> t) {
+        try {
+            callUntilEnd(w, t);
+        } catch (Throwable e) {
+            endAfterEscape(w, t, e);
+            throw e;
+        }
+    }
+
+    /**
+     * After {@code e} escaped {@link #callUntilEnd}: completes the task {@code STOPPED}
+     * unless {@link #complete} already took it off the worker (then {@code e} came from its
+     * end notification or its cleanup, and the task needs nothing more).
+     */
+    private void endAfterEscape(Worker w, TaskRecord<?> t, Throwable e) {
+        lock.lock();
+        try {
+            if (w.current != t) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (t.failure == null) {
+            t.failure = e;
+        }
+        t.state.requestStop(); // out of SYNCING (or RUNNING): no one will wait for it now
+        try {
+            Runnable handed = t.handedWrite == null ? null : t.takeHandedWrite();
+            if (handed != null) {
+                handed.run(); // an answer handed its write to this worker before the error
+            }
+        } catch (Throwable again) {
+            suppress(e, again);
+        }
+        try {
+            complete(w, t, TaskState.STOPPED);
+        } catch (Throwable again) {
+            suppress(e, again); // its end notification or cleanup failed too: e goes on
+        }
+        try {
+            LOG.log(Level.ERROR, "task " + t.name + ": stopped by an error on its worker", e);
+        } catch (Throwable again) {
+            suppress(e, again);
+        }
+    }
+
+    private static void suppress(Throwable e, Throwable again) {
+        if (again != e) {
+            e.addSuppressed(again);
+        }
+    }
+
+    private <U> void callUntilEnd(Worker w, TaskRecord<U> t) {
         int terminal = TaskState.STOPPED;
         VirtualMachineError fatal = null;
         loop:
