@@ -290,6 +290,10 @@ public final class ServiceLoop {
      * With the lent role: runs the served queue and the after-I/O work it caused, then gives
      * the role back (wakes the loop for leftovers when the role is lendable again).
      *
+     * <p>A {@link VirtualMachineError} thrown by a command or after-I/O task ends the
+     * serving: the role is given back, the writes claimed so far still run (their
+     * connections would otherwise wait for them for good), then the error is rethrown.
+     *
      * @return the writes (and their completions, in pairs) the served commands left for
      *     after the role was given back, or null when there are none
      */
@@ -297,10 +301,13 @@ public final class ServiceLoop {
         boolean leftovers = true;
         boolean lendable;
         Runnable[] writes = null;
+        VirtualMachineError fatal = null;
         try {
             drain(served, COMMAND_BATCH);
             runAfterIoTasks();
             leftovers = !afterIo.isEmpty();
+        } catch (VirtualMachineError e) {
+            fatal = e;
         } finally {
             if (pendingWriteCount != 0) {
                 // Copied while the role is still ours: the next holder reuses the array.
@@ -312,6 +319,18 @@ public final class ServiceLoop {
         }
         if (lendable && leftovers) {
             wakeup(); // the loop runs the rest in its next cycle
+        }
+        if (fatal != null) {
+            if (writes != null) {
+                try {
+                    writeWithoutRole(writes);
+                } catch (Throwable again) {
+                    if (again != fatal) {
+                        fatal.addSuppressed(again);
+                    }
+                }
+            }
+            throw fatal;
         }
         return writes;
     }
