@@ -442,6 +442,10 @@ public final class PoolCore {
         }
     }
 
+    /**
+     * The task's calls and SYNC waits until it ends, then {@link #complete}; a
+     * {@link VirtualMachineError} thrown by the task function is rethrown after that.
+     */
     private <U> void callUntilEnd(Worker w, TaskRecord<U> t) {
         int terminal = TaskState.STOPPED;
         VirtualMachineError fatal = null;
