@@ -290,10 +290,6 @@ public final class ServiceLoop {
      * With the lent role: runs the served queue and the after-I/O work it caused, then gives
      * the role back (wakes the loop for leftovers when the role is lendable again).
      *
-     * <p>A {@link VirtualMachineError} thrown by a command or after-I/O task ends the
-     * serving: the role is given back, the writes claimed so far still run (their
-     * connections would otherwise wait for them for good), then the error is rethrown.
-     *
      * @return the writes (and their completions, in pairs) the served commands left for
      *     after the role was given back, or null when there are none
      */
@@ -307,7 +303,7 @@ public final class ServiceLoop {
             runAfterIoTasks();
             leftovers = !afterIo.isEmpty();
         } catch (VirtualMachineError e) {
-            fatal = e;
+            fatal = e; // rethrown once the writes claimed so far ran: their connections wait
         } finally {
             if (pendingWriteCount != 0) {
                 // Copied while the role is still ours: the next holder reuses the array.
@@ -322,13 +318,7 @@ public final class ServiceLoop {
         }
         if (fatal != null) {
             if (writes != null) {
-                try {
-                    writeWithoutRole(writes);
-                } catch (Throwable again) {
-                    if (again != fatal) {
-                        fatal.addSuppressed(again);
-                    }
-                }
+                writeWithoutRole(writes);
             }
             throw fatal;
         }
