@@ -10,7 +10,9 @@ import io.lws4j.Connection;
  * <p>It runs on the connection's service thread with the live connection when the task is
  * reaped there ({@link Task#status()}, {@link Task#dequeue()}); otherwise on a worker, on the
  * thread closing the connection, or on the thread finishing the pool, with {@code null}.
- * An exception it throws is logged and otherwise ignored.
+ * An exception it throws is logged and otherwise ignored; a {@link VirtualMachineError} is
+ * rethrown to the thread that ran it (the task counts as cleaned all the same). On a worker
+ * that error ends the worker thread, once the worker's own task is completed.
  *
  * <p>Implementations are called once per task, on whichever thread ends it.
  *

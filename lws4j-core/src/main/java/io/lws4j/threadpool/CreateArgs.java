@@ -17,8 +17,9 @@ import java.util.concurrent.ThreadFactory;
  * @param threads how many workers to start, at least 1
  * @param maxQueueDepth how many tasks may wait while every worker is busy, at least 0
  *     ({@code 0}: hand-off only, accepted only when a worker is idle)
- * @param threadFactory makes the worker threads, or null for daemon platform threads; each
- *     thread is named {@code <pool name>-<index>} after it is made
+ * @param threadFactory makes the worker threads, or null for daemon platform threads named
+ *     {@code <pool name>-<index>}; the pool does not rename or otherwise change the threads
+ *     a factory makes
  * @param syncBudget how long a SYNC may wait for its acknowledgement in total, on a
  *     monotonic clock, before the task is stopped (default 30 s)
  * @param syncRetryInterval how often a waiting SYNC asks again for a writable callback

@@ -93,7 +93,10 @@ public final class Task<U> {
     }
 
     /**
-     * What the task function threw (the task then ended {@link TaskStatus#STOPPED}).
+     * What the task function threw (the task then ended {@link TaskStatus#STOPPED}), or
+     * the error that stopped the task on its worker outside the task function: a
+     * {@link VirtualMachineError} thrown by a callback the worker ran while it held its
+     * loop's lent role (see {@link io.lws4j.Context.Builder#lendIdleLoops(boolean)}).
      *
      * @return the failure, or null
      */

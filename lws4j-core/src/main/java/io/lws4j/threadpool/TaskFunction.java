@@ -9,7 +9,9 @@ package io.lws4j.threadpool;
  * <p>The {@code status} argument is only ever {@link TaskStatus#RUNNING} or
  * {@link TaskStatus#STOPPING}; a call with {@code STOPPING} is the last one, whatever it
  * returns. A function that throws ends its task {@link TaskStatus#STOPPED} with
- * {@link Task#failure()} set. A {@code null} return is treated as
+ * {@link Task#failure()} set; the worker lives on, unless what it threw is a
+ * {@link VirtualMachineError}, which is rethrown once the task is completed and ends the
+ * worker thread (its uncaught-exception handler sees it). A {@code null} return is treated as
  * {@link TaskReturn#CHECKING_IN} and logged (the lws treatment of an undefined code).
  *
  * <p>Implementations are called on worker threads, one call at a time per task.

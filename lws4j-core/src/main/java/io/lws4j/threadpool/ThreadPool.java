@@ -77,7 +77,7 @@ import java.util.function.Predicate;
  *
  * <h2>Threads</h2>
  * <p>Every method may be called from any thread, a service thread included. Task functions
- * run on the pool's workers (named {@code <pool name>-<index>}, or made by
+ * run on the pool's workers (named {@code <pool name>-<index>}, or made and named by
  * {@link CreateArgs#threadFactory()}). {@link Task#status()} and {@link Task#sync(boolean)}
  * are meant for the connection's service thread. No user code (task function, cleanup,
  * {@link #forEachTask} callback) is ever called with a pool lock held, so it may call back
@@ -202,10 +202,22 @@ public final class ThreadPool implements AutoCloseable {
      * {@link #finish()}, then waits up to the shutdown grace period
      * ({@link CreateArgs#shutdownGrace()}) for the workers to exit (lws
      * {@code lws_threadpool_destroy}). Tasks still running after it are interrupted and
-     * logged, and are cleaned by their worker when they return. Ended tasks nobody reaped
-     * are cleaned here, with null. Never waits for a service thread. Idempotent.
+     * logged, and are cleaned by their worker when they return; the interrupt ends with the
+     * task, so their cleanup does not see it. Ended tasks nobody reaped are cleaned here,
+     * with null. Never waits for a service thread. Idempotent.
+     *
+     * <p>Every call returns only once the workers have exited or the grace period has
+     * passed: a call made while another is in progress waits for it (an interrupt does not
+     * end that wait; the interrupt status is kept). Called on one of this pool's workers
+     * (from a task function, or a cleanup or callback run there), it does not wait for that
+     * worker, which cannot exit before the call returns: it shuts the pool down as usual and
+     * waits for the other workers; the calling task gets its final
+     * {@link TaskStatus#STOPPING} call at its next call as every running task does, and is
+     * cleaned (with null) by its worker when it ends. A call from a cleanup that the
+     * destroying thread runs returns at once.
      *
      * @return the summaries of tasks that were still running when the grace period ended
+     *     (empty for every call but the first)
      */
     public List<String> destroy() {
         List<String> stuck = core.destroy();

@@ -251,10 +251,16 @@ class FailuresObservabilityAndThreadsTest extends PoolTestSupport {
     }
 
     @Test
-    void case44_customThreadFactoryThreadsAreNamedPoolDashIndex() {
-        ThreadPool pool = pool(new CreateArgs(2, 1).withThreadFactory(Thread::new));
-        assertThat(pool.workerThreads()).extracting(Thread::getName)
+    void case44_aThreadFactorysThreadsKeepTheirNames_thePoolsOwnAreNamedPoolDashIndex() {
+        AtomicInteger made = new AtomicInteger();
+        ThreadPool custom = pool(new CreateArgs(2, 1).withThreadFactory(
+                r -> new Thread(r, "app-worker-" + made.getAndIncrement())));
+        assertThat(custom.workerThreads()).extracting(Thread::getName)
+                .containsExactly("app-worker-0", "app-worker-1");
+        ThreadPool own = pool(new CreateArgs(2, 1));
+        assertThat(own.workerThreads()).extracting(Thread::getName)
                 .containsExactly("test-pool-0", "test-pool-1");
+        assertThat(own.workerThreads()).allMatch(Thread::isDaemon);
     }
 
     @Test

@@ -29,12 +29,16 @@ final class FakeConnection implements ConnectionInternals {
     private final AtomicReference<Object> slot = new AtomicReference<>();
     private final List<Runnable> closeHooks = new ArrayList<>();
     private boolean hooksRan;
+    private final Object lendingLock = new Object();
     private volatile boolean open = true;
     private volatile boolean writable = true;
     private boolean writablePending;
     private volatile Consumer<FakeConnection> onWritable = c -> { };
     private volatile Runnable onClosed = () -> { };
     private volatile Supplier<Runnable> writeClaim = () -> null;
+    private volatile boolean lendsRole;
+    /** The thread running an {@link #executeOrServe} command with the role, or null. */
+    private volatile Thread borrower;
     private Object userData;
     final AtomicInteger writableRequests = new AtomicInteger();
     final AtomicInteger onWritableCalls = new AtomicInteger();
@@ -57,6 +61,19 @@ final class FakeConnection implements ConnectionInternals {
     /** What {@link #claimWriteForSyncingWorker()} returns each time (default: null). */
     FakeConnection handingWrites(Supplier<Runnable> claim) {
         this.writeClaim = claim;
+        return this;
+    }
+
+    /**
+     * Lending on: {@link #executeOrServe} runs the command on the calling thread, which holds
+     * the role meanwhile ({@link #inServiceThread()} is true for it, and
+     * {@link #callbackOnWritableFromCommand()} calls {@code onWritable} on it at once), as a
+     * loop idle in select lends its role to a pool worker. One borrower at a time; what the
+     * command throws reaches the caller, as a {@link VirtualMachineError} does from a lent
+     * loop.
+     */
+    FakeConnection lendingRole(boolean lend) {
+        this.lendsRole = lend;
         return this;
     }
 
@@ -177,7 +194,36 @@ final class FakeConnection implements ConnectionInternals {
 
     @Override
     public boolean inServiceThread() {
-        return loop.inLoop();
+        return loop.inLoop() || borrower == Thread.currentThread();
+    }
+
+    @Override
+    public boolean executeOrServe(Runnable command) {
+        if (!lendsRole || inServiceThread()) {
+            return execute(command);
+        }
+        synchronized (lendingLock) {
+            borrower = Thread.currentThread();
+            try {
+                command.run();
+            } finally {
+                borrower = null;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void callbackOnWritableFromCommand() {
+        if (borrower != Thread.currentThread()) {
+            callbackOnWritable();
+            return;
+        }
+        writableRequests.incrementAndGet();
+        if (open && writable) {
+            onWritableCalls.incrementAndGet();
+            onWritable.accept(this);
+        }
     }
 
     @Override

@@ -17,9 +17,10 @@ class VirtualThreadWorkersTest extends PoolTestSupport {
 
     private static ThreadFactory virtualThreadFactory() {
         try {
-            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-            return (ThreadFactory) Class.forName("java.lang.Thread$Builder")
-                    .getMethod("factory").invoke(builder);
+            Class<?> builderType = Class.forName("java.lang.Thread$Builder");
+            Object builder = builderType.getMethod("name", String.class, long.class)
+                    .invoke(Thread.class.getMethod("ofVirtual").invoke(null), "vt-", 0L);
+            return (ThreadFactory) builderType.getMethod("factory").invoke(builder);
         } catch (ReflectiveOperationException e) {
             return null;
         }
@@ -37,7 +38,7 @@ class VirtualThreadWorkersTest extends PoolTestSupport {
         FakeLoop loop = loop();
         ThreadPool pool = pool(new CreateArgs(3, 16).withThreadFactory(factory));
         assertThat(pool.workerThreads()).extracting(Thread::getName)
-                .containsExactly("test-pool-0", "test-pool-1", "test-pool-2");
+                .as("the factory's names").containsExactly("vt-0", "vt-1", "vt-2");
         for (Thread t : pool.workerThreads()) {
             assertThat(isVirtual(t)).isTrue();
         }

@@ -297,10 +297,13 @@ public final class ServiceLoop {
         boolean leftovers = true;
         boolean lendable;
         Runnable[] writes = null;
+        VirtualMachineError fatal = null;
         try {
             drain(served, COMMAND_BATCH);
             runAfterIoTasks();
             leftovers = !afterIo.isEmpty();
+        } catch (VirtualMachineError e) {
+            fatal = e; // rethrown once the writes claimed so far ran: their connections wait
         } finally {
             if (pendingWriteCount != 0) {
                 // Copied while the role is still ours: the next holder reuses the array.
@@ -312,6 +315,12 @@ public final class ServiceLoop {
         }
         if (lendable && leftovers) {
             wakeup(); // the loop runs the rest in its next cycle
+        }
+        if (fatal != null) {
+            if (writes != null) {
+                writeWithoutRole(writes);
+            }
+            throw fatal;
         }
         return writes;
     }

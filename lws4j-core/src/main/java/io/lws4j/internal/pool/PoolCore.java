@@ -45,7 +45,8 @@ public final class PoolCore {
      * Run state: RUNNING -> FINISHING (finish(): no admissions, queue purged, workers exit
      * when they come back for work, tasks on workers see STOPPING at their next call, syncing
      * ones are stopped at once) -> DESTROYED (destroy() joined or gave up on the workers and
-     * released every remaining task). Monotonic.
+     * released every remaining task). Monotonic. A task that ends once the pool is DESTROYED
+     * is released by its worker (with null), since nobody drains the done list any more.
      *
      * Life of a task after enqueue (who releases it, i.e. runs cleanup exactly once):
      *   - purged from the queue (dequeue / stop / close / finish): the purging thread;
@@ -70,6 +71,10 @@ public final class PoolCore {
     private final SyncWatchdog watchdog;
     private final Condition workAvailable = lock.newCondition();
     private final Condition allExited = lock.newCondition();
+    /** Signalled when the first destroy() call has done its work. */
+    private final Condition destroyFinished = lock.newCondition();
+    /** Guarded by lock: the thread running the first destroy() call, until it is done. */
+    private Thread destroyer;
     /** Guarded by lock. */
     private final TaskList queue = new TaskList();
     /** Guarded by lock: ended, bound, not yet released. */
@@ -103,30 +108,40 @@ public final class PoolCore {
     }
 
     /**
-     * Builds a pool and starts its workers. Creation is atomic: when a worker cannot be
-     * made or started, the ones already started are stopped and joined and the failure is
-     * thrown.
+     * Builds a pool and starts its workers and its sync watchdog. Creation is atomic: when a
+     * worker or the watchdog cannot be made or started, the workers already started are
+     * stopped and joined and the failure is thrown.
      *
-     * @param name the pool name (worker threads are named {@code name-index})
+     * @param name the pool name (the worker threads the pool makes itself, without a thread
+     *     factory, are named {@code name-index}; a factory's threads keep their names)
      * @param args the settings
      * @return the running pool
-     * @throws IllegalStateException when a worker thread could not be started
+     * @throws IllegalStateException when a worker thread or the watchdog thread could not be
+     *     started
      */
     public static PoolCore start(String name, CreateArgs args) {
+        return start(name, args, SyncWatchdog::start);
+    }
+
+    /**
+     * {@link #start(String, CreateArgs)} with the watchdog started by {@code startWatchdog}
+     * (tests make it fail).
+     */
+    static PoolCore start(String name, CreateArgs args,
+                          java.util.function.BiConsumer<SyncWatchdog, String> startWatchdog) {
         PoolCore pool = new PoolCore(name, args);
         ThreadFactory factory = args.threadFactory();
         for (int i = 0; i < args.threads(); i++) {
             Worker w = new Worker(pool, i);
             Thread t;
             try {
-                t = factory == null ? new Thread(w) : factory.newThread(w);
+                t = factory == null ? new Thread(w, name + "-" + i) : factory.newThread(w);
                 if (t == null) {
                     throw new IllegalStateException("thread factory returned null");
                 }
                 if (factory == null) {
                     t.setDaemon(true);
                 }
-                t.setName(name + "-" + i);
                 w.thread = t;
                 pool.watchdog.register(i, t);
                 pool.lock.lock();
@@ -146,14 +161,27 @@ public final class PoolCore {
                 } finally {
                     pool.lock.unlock();
                 }
-                pool.finish();
-                pool.joinWorkers(TimeUnit.SECONDS.toNanos(5));
+                pool.stopStartedWorkers();
                 throw new IllegalStateException("pool " + name + ": could not start worker "
                         + i + " of " + args.threads(), e);
             }
         }
-        pool.watchdog.start(name + "-sync-watchdog");
+        try {
+            startWatchdog.accept(pool.watchdog, name + "-sync-watchdog");
+        } catch (RuntimeException | Error e) {
+            pool.stopStartedWorkers();
+            throw new IllegalStateException("pool " + name
+                    + ": could not start its sync watchdog thread", e);
+        }
         return pool;
+    }
+
+    /** A failed start: stops the workers started so far and waits for them to exit. */
+    private void stopStartedWorkers() {
+        finish();
+        if (!joinWorkers(TimeUnit.SECONDS.toNanos(5))) {
+            LOG.log(Level.WARNING, "pool {0}: started workers did not exit within 5 s", name);
+        }
     }
 
     /**
@@ -316,7 +344,7 @@ public final class PoolCore {
                 try {
                     workAvailable.await();
                 } catch (InterruptedException e) {
-                    // destroy interrupts stragglers; the run state decides
+                    // not destroy's (it interrupts tasks only): the run state decides
                 } finally {
                     idle--;
                 }
@@ -353,7 +381,72 @@ public final class PoolCore {
                 && !(t.outlive && args.outlivePolicy() == OutlivePolicy.CONTINUE);
     }
 
+    /**
+     * Runs a task on its worker until it ends, then completes it. Whatever escapes (a
+     * {@link VirtualMachineError} thrown by a callback this worker ran while it held a lent
+     * service role for its SYNC's notification, such as another task's cleanup or
+     * {@code onWritable}, or by the JVM itself) still ends the task {@code STOPPED} and
+     * completes it exactly once (decided semantics 2 and 9) before it is rethrown; the lent
+     * role itself was given back by the loop on the way out.
+     */
     private <U> void runTask(Worker w, TaskRecord<U> t) {
+        try {
+            callUntilEnd(w, t);
+        } catch (Throwable e) {
+            endAfterEscape(w, t, e);
+            throw e;
+        }
+    }
+
+    /**
+     * After {@code e} escaped {@link #callUntilEnd}: completes the task {@code STOPPED}
+     * unless {@link #complete} already took it off the worker (then {@code e} came from its
+     * end notification or its cleanup, and the task needs nothing more).
+     */
+    private void endAfterEscape(Worker w, TaskRecord<?> t, Throwable e) {
+        lock.lock();
+        try {
+            if (w.current != t) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (t.failure == null) {
+            t.failure = e;
+        }
+        t.state.requestStop(); // out of SYNCING (or RUNNING): no one will wait for it now
+        try {
+            Runnable handed = t.handedWrite == null ? null : t.takeHandedWrite();
+            if (handed != null) {
+                handed.run(); // an answer handed its write to this worker before the error
+            }
+        } catch (Throwable again) {
+            suppress(e, again);
+        }
+        try {
+            complete(w, t, TaskState.STOPPED);
+        } catch (Throwable again) {
+            suppress(e, again); // its end notification or cleanup failed too: e goes on
+        }
+        try {
+            LOG.log(Level.ERROR, "task " + t.name + ": stopped by an error on its worker", e);
+        } catch (Throwable again) {
+            suppress(e, again);
+        }
+    }
+
+    private static void suppress(Throwable e, Throwable again) {
+        if (again != e) {
+            e.addSuppressed(again);
+        }
+    }
+
+    /**
+     * The task's calls and SYNC waits until it ends, then {@link #complete}; a
+     * {@link VirtualMachineError} thrown by the task function is rethrown after that.
+     */
+    private <U> void callUntilEnd(Worker w, TaskRecord<U> t) {
         int terminal = TaskState.STOPPED;
         VirtualMachineError fatal = null;
         loop:
@@ -487,16 +580,22 @@ public final class PoolCore {
         long now = System.nanoTime();
         t.doneNanos = now;
         t.stateSinceNanos = now;
+        boolean destroyed;
         lock.lock();
         try {
             w.current = null;
             ongoing--;
-            if (!t.isReleased() && t.boundConnection() != null) {
+            destroyed = runState == DESTROYED;
+            if (!t.isReleased() && t.boundConnection() != null && !destroyed) {
                 done.addLast(t);
             }
         } finally {
             lock.unlock();
         }
+        // destroy() interrupts only workers that run a task (current != null, under the
+        // lock): an interrupt meant for this task ends with it, so its cleanup and the
+        // callbacks this worker runs next (blocking I/O among them) do not see it.
+        Thread.interrupted();
         // Counted after the bookkeeping above, so a diagnose() that sees the count also sees
         // the task off its worker and in the done list.
         completed.increment();
@@ -504,7 +603,7 @@ public final class PoolCore {
             LOG.log(Level.TRACE, "done {0}", t);
         }
         ConnectionInternals c = t.boundConnection();
-        if (c == null) {
+        if (c == null || destroyed) {
             release(t, null);
         } else {
             notifyServiceFromWorker(t, c, -1);
@@ -815,20 +914,67 @@ public final class PoolCore {
      * (with null, on this thread). Tasks still running after the grace period are detached
      * and released by their worker when they return.
      *
+     * <p>Every call returns only once that work is done: a call concurrent with or after
+     * the first waits for the first to finish, then for the workers, up to the grace period
+     * (uninterruptibly; an interrupt is kept). Two callers wait for nothing: one of the
+     * pool's workers (from a task function, or a cleanup or callback it runs), which cannot
+     * wait for itself, and the thread running the first call (from a cleanup that call
+     * runs). A worker's own task, still running the call, is not reported; when it returns,
+     * its worker releases it with null.
+     *
      * @return the summaries of tasks still running after the grace period (empty when all
-     *     workers exited)
+     *     workers exited; empty for every call but the first)
      */
     public List<String> destroy() {
         finish();
+        Thread caller = Thread.currentThread();
+        boolean first = false;
         lock.lock();
         try {
             if (runState == DESTROYED) {
-                return List.of();
+                if (caller == destroyer || isWorker(caller)) {
+                    return List.of();
+                }
+                while (destroyer != null) {
+                    destroyFinished.awaitUninterruptibly();
+                }
+            } else {
+                runState = DESTROYED;
+                destroyer = caller;
+                first = true;
             }
-            runState = DESTROYED;
         } finally {
             lock.unlock();
         }
+        if (!first) {
+            joinWorkers(args.shutdownGrace().toNanos());
+            return List.of();
+        }
+        try {
+            return destroyWorkers();
+        } finally {
+            lock.lock();
+            try {
+                destroyer = null;
+                destroyFinished.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private boolean isWorker(Thread t) {
+        assert lock.isHeldByCurrentThread();
+        for (Worker w : workers) {
+            if (w.thread == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first destroy() call's work, after the run state became DESTROYED. */
+    private List<String> destroyWorkers() {
         List<String> stuck = new ArrayList<>();
         if (!joinWorkers(args.shutdownGrace().toNanos())) {
             List<TaskRecord<?>> busy = new ArrayList<>();
@@ -836,10 +982,10 @@ public final class PoolCore {
             try {
                 for (Worker w : workers) {
                     Thread th = w.thread;
-                    if (th != null && th.isAlive() && th != Thread.currentThread()) {
-                        if (w.current != null) {
-                            busy.add(w.current);
-                        }
+                    // only a worker that runs a task: see complete() for the other half
+                    if (th != null && th.isAlive() && th != Thread.currentThread()
+                            && w.current != null) {
+                        busy.add(w.current);
                         th.interrupt();
                     }
                 }
