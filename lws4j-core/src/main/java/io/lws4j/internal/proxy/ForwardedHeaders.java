@@ -32,8 +32,10 @@ import java.util.function.Function;
  * have the same number of entries, otherwise the leftmost entry. Host: the {@code host=}
  * of the examined element nearest the client that has one.
  *
- * <p>Never throws on header content, whatever it holds; work is linear in the header
- * length and the hops parsed are bounded, so huge headers cost a scan and nothing more.
+ * <p>Never throws on header content, whatever it holds. Hops are read from the right end
+ * and the walk stops after {@link #MAX_HOPS}; only {@code X-Forwarded-*} entries are also
+ * counted once over the whole header (to align the two headers), so work is at most linear
+ * in the header length and nothing is kept per entry.
  *
  * <p>Thread-safe: stateless.
  */
@@ -82,14 +84,14 @@ public final class ForwardedHeaders {
 
     private static ForwardedClient fromForwarded(ForwardedClient direct, List<String> fields,
             CidrSet trusted) {
-        ElementSpans spans = ElementSpans.split(fields, MAX_HOPS);
+        ElementCursor cursor = new ElementCursor(fields);
         InetSocketAddress known = direct.address();
         ForwardedClient.Source source = ForwardedClient.Source.PEER;
         boolean secure = direct.secure();
         String host = null;
-        for (int k = 0; k < spans.count(); k++) {
-            ForwardedElement element = spans.unterminated(k) ? null
-                    : ForwardedElement.parse(fields.get(spans.field(k)), spans.start(k), spans.end(k));
+        for (int examined = 0; examined < MAX_HOPS && cursor.next(); examined++) {
+            ForwardedElement element = cursor.unterminated() ? null
+                    : ForwardedElement.parse(fields.get(cursor.field()), cursor.start(), cursor.end());
             if (element == null) {
                 break;
             }
