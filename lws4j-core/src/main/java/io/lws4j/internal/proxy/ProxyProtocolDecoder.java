@@ -28,9 +28,10 @@ import java.util.zip.CRC32C;
  *
  * <p>Version 2: the 12-byte signature, version 2, command LOCAL or PROXY, family UNSPEC,
  * INET, INET6 or UNIX, transport UNSPEC or STREAM (DGRAM cannot carry a websocket), a
- * length at least the family's address block and at most {@code maxV2Payload}; after the
- * addresses, TLVs must each fit in the header and are skipped, except that a
- * {@code PP2_TYPE_CRC32C} is checked against the header.
+ * length at least the family's address block and at most {@code maxV2Payload}. In a
+ * PROXY header of family INET, INET6 or UNIX the TLVs after the addresses must each fit in
+ * the header and are skipped, except that a {@code PP2_TYPE_CRC32C} is checked against the
+ * header; the block of a LOCAL or UNSPEC header is discarded unread, as the spec says.
  *
  * <p>States ({@code DONE} and {@code FAILED} are absorbing: decode then consumes nothing
  * and returns the same answer again):
@@ -215,12 +216,15 @@ public final class ProxyProtocolDecoder {
         boolean local = (head[12] & 0x0F) == 0;
         int family = (head[13] & 0xF0) >>> 4;
         int addressBytes = V2Addresses.blockLength(family);
-        String tlvProblem = checkTlvs(addressBytes);
+        // LOCAL and UNSPEC headers carry nothing that is used: the spec has the receiver
+        // discard their block, TLVs included
+        boolean used = !local && family != V2Addresses.UNSPEC;
+        String tlvProblem = used ? checkTlvs(addressBytes) : null;
         if (tlvProblem != null) {
             fail(tlvProblem);
             return;
         }
-        InetSocketAddress[] ends = local ? null : V2Addresses.parse(family, payload);
+        InetSocketAddress[] ends = used ? V2Addresses.parse(family, payload) : null;
         finish(new ProxyProtocolResult.Proxied(2, local, ends == null ? null : ends[0],
                 ends == null ? null : ends[1]));
     }
