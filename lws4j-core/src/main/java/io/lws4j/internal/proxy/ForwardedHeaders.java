@@ -27,10 +27,12 @@ import java.util.function.Function;
  *
  * <p>Scheme: starts as the connection's own (TLS or not). With {@code Forwarded}, each
  * examined element's {@code proto=} (http, https, ws or wss; other schemes are ignored)
- * replaces it, so the element naming the client wins. With {@code X-Forwarded-Proto} the
- * entry aligned with the client's {@code X-Forwarded-For} entry is used when both headers
- * have the same number of entries, otherwise the leftmost entry. Host: the {@code host=}
- * of the examined element nearest the client that has one.
+ * replaces it, so the element naming the client wins. With {@code X-Forwarded-Proto}, when
+ * both headers have the same number of entries, the entry aligned with the
+ * {@code X-Forwarded-For} entry that gave the address (none when the address is the peer's
+ * own: the connection's scheme stands); otherwise the leftmost entry, which the proxy
+ * nearest the client set. Host: the {@code host=} of the examined element nearest the
+ * client that has one.
  *
  * <p>Never throws on header content, whatever it holds. Hops are read from the right end
  * and the walk stops after {@link #MAX_HOPS}; only {@code X-Forwarded-*} entries are also
@@ -120,7 +122,7 @@ public final class ForwardedHeaders {
         ForwardedClient.Source source = ForwardedClient.Source.PEER;
         int total = ListEntries.count(forFields);
         int examined = 0;
-        int stopIndex = total - 1;
+        int knownIndex = -1;
         walk:
         for (int f = forFields.size() - 1; f >= 0; f--) {
             String field = forFields.get(f);
@@ -136,7 +138,6 @@ public final class ForwardedHeaders {
                 if (examined == MAX_HOPS) {
                     break walk;
                 }
-                stopIndex = total - 1 - examined;
                 examined++;
                 ForwardedNode node = ForwardedNode.parse(field, from, to);
                 if (node == null || node.address() == null) {
@@ -144,22 +145,30 @@ public final class ForwardedHeaders {
                 }
                 known = new InetSocketAddress(IpLiterals.toInetAddress(node.address()), node.port());
                 source = ForwardedClient.Source.X_FORWARDED_FOR;
+                knownIndex = total - examined;
                 if (!trusted.contains(node.address())) {
                     break walk;
                 }
             }
         }
-        Boolean secure = protoFor(protoFields, total, stopIndex);
+        Boolean secure = protoFor(protoFields, total, knownIndex);
         return new ForwardedClient(known, secure == null ? direct.secure() : secure, null, source);
     }
 
-    /** The X-Forwarded-Proto entry for the client at {@code index} of {@code total} hops. */
+    /**
+     * The X-Forwarded-Proto entry for the hop at {@code index} of {@code total} (-1: the
+     * peer itself, whose scheme is the connection's), or the leftmost entry when the counts
+     * differ; null when there is none or it names another scheme.
+     */
     private static Boolean protoFor(List<String> protoFields, int total, int index) {
         if (protoFields.isEmpty()) {
             return null;
         }
         int protoCount = ListEntries.count(protoFields);
-        int wanted = protoCount == total && index >= 0 ? index : 0;
+        if (protoCount == total && index < 0) {
+            return null;
+        }
+        int wanted = protoCount == total ? index : 0;
         int seen = 0;
         for (String field : protoFields) {
             int start = 0;

@@ -280,6 +280,17 @@ class ForwardedHeadersTest {
     }
 
     @Test
+    void xfpFollowsTheHopWhoseAddressIsReturned() {
+        ForwardedClient stopped = viaProxy("X-Forwarded-For", "192.0.2.9, garbage, 10.4.4.4",
+                "X-Forwarded-Proto", "http, http, https");
+        assertClient(stopped, "10.4.4.4", 0, Source.X_FORWARDED_FOR);
+        assertThat(stopped.secure()).isTrue();
+        ForwardedClient peer = resolve(PROXY, false, "X-Forwarded-For", "garbage", "X-Forwarded-Proto", "https");
+        assertThat(peer.address()).isSameAs(PROXY);
+        assertThat(peer.secure()).as("the peer's own scheme is the connection's").isFalse();
+    }
+
+    @Test
     void xfpLeftmostWhenCountsDiffer() {
         ForwardedClient client = viaProxy("X-Forwarded-For", "192.0.2.5, 10.0.0.7",
                 "X-Forwarded-Proto", "https, http, http");
