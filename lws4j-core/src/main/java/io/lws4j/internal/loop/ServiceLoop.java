@@ -58,6 +58,19 @@ import java.util.concurrent.atomic.LongAdder;
  * throws is logged (and, for a key, its {@link Selectable#onFailure} closes that channel);
  * the loop lives on. {@link VirtualMachineError}s are rethrown and end the loop.
  *
+ * <p><b>Interrupts.</b> A selector returns at once while its thread is interrupted, so an
+ * interrupt left by user code (a callback that swallowed an {@code InterruptedException}
+ * and restored the flag, the usual idiom) would turn the loop into a busy loop, and make
+ * {@link ServiceRole#reclaim()} spin. The loop clears its thread's interrupt after every
+ * command, timer, key handler and after-I/O task, and before and after every select; the
+ * first one cleared is logged at WARNING (naming the connection and protocol when a key
+ * handler left it), later ones at DEBUG ({@link #interruptsCleared()} counts them). The
+ * loop has no use for interrupts: {@link #stop()} ends it. A borrower keeps its own
+ * interrupt status across {@link #executeOrServe} (cleared while it holds the role, set
+ * again afterwards), and what the callbacks it ran left is cleared the same way, so an
+ * interrupt meant for a pool worker does not reach the callbacks and one left by a
+ * callback does not reach the worker's task.
+ *
  * <p><b>No-block watchdog.</b> The loop measures the non-select part of every cycle.
  * {@link #maxWorkNanos()} reports the longest cycle since the last
  * {@link #resetMaxWorkNanos()}, and {@link #currentWorkNanos()} the age of the cycle now
@@ -129,6 +142,9 @@ public final class ServiceLoop {
     private final Runnable[] pendingWrites = new Runnable[2 * 64];
     private int pendingWriteCount;
     private final LongAdder writesWithoutRole = new LongAdder();
+    private final LongAdder interruptsCleared = new LongAdder();
+    /** Set by the first interrupt cleared: later ones are logged at DEBUG only. */
+    private final AtomicBoolean interruptLogged = new AtomicBoolean();
     private final boolean lending;
     private volatile boolean running = true;
     private volatile boolean accepting = true;
@@ -257,6 +273,20 @@ public final class ServiceLoop {
         if (role.isBorrower(current)) {
             return true; // we hold the role: our own drain runs it
         }
+        // The caller's interrupt is its own: the callbacks run with the role must not see it
+        // (nor may theirs reach the caller); it is set again once we are done.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return serveOrLeave();
+        } finally {
+            if (interrupted) {
+                current.interrupt();
+            }
+        }
+    }
+
+    /** The rest of {@link #executeOrServe}, once its command is queued. */
+    private boolean serveOrLeave() {
         for (int round = 0; round < SERVE_ROUNDS; ) {
             switch (role.state()) {
                 case ServiceRole.OWNED:
@@ -601,6 +631,14 @@ public final class ServiceLoop {
         return writesWithoutRole.sum();
     }
 
+    /**
+     * @return how many interrupts the loop's thread and its borrowers cleared after user code
+     *     left them (see the class javadoc), for tests and diagnostics. Thread-safe.
+     */
+    public long interruptsCleared() {
+        return interruptsCleared.sum();
+    }
+
     private void run() {
         try {
             while (running) {
@@ -626,6 +664,7 @@ public final class ServiceLoop {
             }
         }
         boolean pending = !commands.isEmpty() || !served.isEmpty() || !afterIo.isEmpty();
+        clearInterrupt("the duty cycle's work"); // whoever set it: select would not wait
         endWork();
         try {
             long wait = pending ? 0 : timers.nanosUntilNext(System.nanoTime());
@@ -645,6 +684,7 @@ public final class ServiceLoop {
                         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
                     }
                 } finally {
+                    clearInterrupt("select"); // an interrupt from outside: reclaim() would spin
                     reclaim();
                 }
             }
@@ -715,6 +755,8 @@ public final class ServiceLoop {
                 throw e;
             } catch (Throwable t) {
                 failed(handler, t);
+            } finally {
+                clearInterrupt(handler);
             }
         }
     }
@@ -754,6 +796,30 @@ public final class ServiceLoop {
             throw e;
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, name + ": " + what + " threw", t);
+        } finally {
+            clearInterrupt(what);
+        }
+    }
+
+    /**
+     * Clears the calling role holder's interrupt, which a selector would answer by returning
+     * at once forever; see the class javadoc.
+     *
+     * @param source what ran last, for the log
+     */
+    private void clearInterrupt(Object source) {
+        if (Thread.interrupted()) {
+            interruptsCleared.increment();
+            if (interruptLogged.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: thread {1} was interrupted after"
+                        + " {2}; the interrupt is cleared, since a service loop cannot select"
+                        + " while interrupted (logged once per loop; a callback must not"
+                        + " interrupt its thread, and a context is stopped by closing it)",
+                        name, Thread.currentThread().getName(), source);
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: thread {1} was interrupted after {2};"
+                        + " cleared", name, Thread.currentThread().getName(), source);
+            }
         }
     }
 

@@ -88,7 +88,10 @@ final class ServiceRole {
         state.set(LENDABLE);
     }
 
-    /** Takes the role back after select, waiting for a borrower to give it back first. */
+    /**
+     * Takes the role back after select, waiting for a borrower to give it back first. An
+     * interrupt does not end the wait (park would return at once and spin); it is kept.
+     */
     void reclaim() {
         assert Thread.currentThread() == loopThread;
         for (;;) {
@@ -96,8 +99,13 @@ final class ServiceRole {
                 return;
             }
             if (state.compareAndSet(LENT, LENT_RECLAIMING)) {
+                boolean interrupted = false;
                 while (state.get() != OWNED) {
                     LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
+                }
+                if (interrupted) {
+                    loopThread.interrupt();
                 }
                 return;
             }
