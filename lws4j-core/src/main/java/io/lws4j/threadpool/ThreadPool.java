@@ -88,7 +88,13 @@ import java.util.function.Predicate;
  * <p>When the connection closes, its waiting tasks are removed and cleaned (never called),
  * syncing ones are stopped at once, running ones get a final {@link TaskStatus#STOPPING}
  * call (unless they returned an {@code _OUTLIVE} value, see {@link OutlivePolicy}), and ended
- * ones not yet reaped are cleaned.
+ * ones not yet reaped are cleaned. For the pool a connection closes when its close
+ * handshake starts (either side sent a close frame, or lws4j closes it after a protocol
+ * error), not when the handshake ends: from then on writes fail and
+ * {@link io.lws4j.Protocol#onWritable} is not called, so a SYNC could not be answered, and
+ * its worker is released at once instead of waiting out the peer's reply or the close
+ * timeout. Its tasks are detached then ({@link Task#connection()} is null, and their
+ * cleanups get a null connection), before {@link io.lws4j.Protocol#onClosed} runs.
  *
  * <p>Memory consistency effects: actions in a thread before {@link #enqueue} happen-before
  * the first call of the task function; actions in a task-function call that returns
