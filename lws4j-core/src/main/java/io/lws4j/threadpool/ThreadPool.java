@@ -79,7 +79,10 @@ import java.util.function.Predicate;
  * <p>Every method may be called from any thread, a service thread included. Task functions
  * run on the pool's workers (named {@code <pool name>-<index>}, or made by
  * {@link CreateArgs#threadFactory()}). {@link Task#status()} and {@link Task#sync(boolean)}
- * are meant for the connection's service thread. No user code (task function, cleanup,
+ * are meant for the connection's service thread. A worker whose task returns SYNC or ends
+ * may itself hold that service role for a moment when the loop is idle, and then runs
+ * {@code onWritable} and cleanups of the loop's other connections too (see
+ * {@link io.lws4j.Context.Builder#lendIdleLoops(boolean)}). No user code (task function, cleanup,
  * {@link #forEachTask} callback) is ever called with a pool lock held, so it may call back
  * into the pool. {@link #destroy()} never waits for a service thread, so it may be called on
  * one without deadlocking that thread's connections: tasks it must clean up are cleaned on

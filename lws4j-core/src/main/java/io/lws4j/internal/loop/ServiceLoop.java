@@ -47,9 +47,16 @@ import java.util.concurrent.atomic.LongAdder;
  * worker thus writes its own SYNC's message (Protocol.onWritable runs on the worker) with
  * no loop wake-up, no park and no unpark; callbacks of one loop still never run at once,
  * and {@link #inServiceThread()} is true for the borrower while it holds the role. A loop
- * back from select waits for the borrower to give the role back before it works. What a
- * borrower cannot finish (a changed interest set, a cancelled key, leftover after-I/O
- * tasks, a new timer) wakes the select. A borrower's socket writes run after it has given
+ * back from select waits for the borrower to give the role back before it works; the
+ * borrower sees that (LENT_RECLAIMING) and stops at its next served command or after-I/O
+ * task, leaving the rest to the loop's cycle, so the loop waits for one command or task
+ * at most (and for the borrower's thread to be scheduled). A borrower runs whatever is
+ * queued, not only its own command: other workers' SYNC notifications (so other
+ * connections' {@code onWritable}, and task cleanups when a notification reaps), write
+ * completions, and the after-I/O work they caused (flushes, pending {@code onWritable}
+ * calls, a close's hooks) for any connection of the loop. What a borrower cannot finish
+ * (a changed interest set, a cancelled key, leftover after-I/O tasks, a new timer) wakes
+ * the select. A borrower's socket writes run after it has given
  * the role back ({@link #writeAfterGivingBack}), so several workers write to their
  * connections at once; their completions come back as served commands. Borrowed work is not
  * part of the watchdog's figures. {@code Context.Builder.lendIdleLoops(false)} turns lending off.
@@ -154,6 +161,8 @@ public final class ServiceLoop {
     private volatile long maxWorkNanos;
     /** Written by the service thread only; counts completed duty cycles (tests observe it). */
     private volatile long cycles;
+    /** Written by the service thread only; counts the blocking selects, each of which lends. */
+    private volatile long lends;
 
     private ServiceLoop(String name, Selector selector, boolean lending) {
         this.name = name;
@@ -318,7 +327,9 @@ public final class ServiceLoop {
 
     /**
      * With the lent role: runs the served queue and the after-I/O work it caused, then gives
-     * the role back (wakes the loop for leftovers when the role is lendable again).
+     * the role back (wakes the loop for leftovers when the role is lendable again). Stops
+     * early, between two commands or tasks, once the loop is back from select and waits for
+     * its role: the loop runs what is left in its own cycle.
      *
      * @return the writes (and their completions, in pairs) the served commands left for
      *     after the role was given back, or null when there are none
@@ -328,8 +339,8 @@ public final class ServiceLoop {
         boolean lendable;
         Runnable[] writes = null;
         try {
-            drain(served, COMMAND_BATCH);
-            runAfterIoTasks();
+            drainWhileLent();
+            runAfterIoTasks(true);
             leftovers = !afterIo.isEmpty();
         } finally {
             if (pendingWriteCount != 0) {
@@ -624,11 +635,28 @@ public final class ServiceLoop {
     }
 
     /**
+     * @return how many times the loop made its role lendable for a blocking select (each is
+     *     followed by a reclaim, of which {@link #reclaimWaits()} records those that waited).
+     *     Thread-safe.
+     */
+    public long lendCount() {
+        return lends;
+    }
+
+    /**
      * @return how many socket writes borrowers ran after giving the role back
      *     ({@link #writeAfterGivingBack}), for tests and diagnostics. Thread-safe.
      */
     public long writesWithoutRole() {
         return writesWithoutRole.sum();
+    }
+
+    /**
+     * @return how long this loop, back from select, waited for a borrower to give its role
+     *     back, each time it had to, for diagnostics and benchmarks. Thread-safe.
+     */
+    public WaitHistogram reclaimWaits() {
+        return role.reclaimWaits();
     }
 
     /**
@@ -660,7 +688,7 @@ public final class ServiceLoop {
             // instead of waking the loop again.
             role.beginLoopDeferral();
             if (drain(served, COMMAND_BATCH) > 0) {
-                runAfterIoTasks();
+                runAfterIoTasks(false);
             }
         }
         boolean pending = !commands.isEmpty() || !served.isEmpty() || !afterIo.isEmpty();
@@ -694,13 +722,14 @@ public final class ServiceLoop {
         beginWork();
         dispatchKeys();
         fireTimers();
-        runAfterIoTasks();
+        runAfterIoTasks(false);
         cycles++; // single writer: the service thread
         endWork();
     }
 
     private void lend() {
         if (lending) {
+            lends++; // single writer: the service thread
             role.lend();
             role.unparkLoopDeferred();
         }
@@ -779,11 +808,33 @@ public final class ServiceLoop {
         }
     }
 
-    private void runAfterIoTasks() {
+    /**
+     * Borrower only: runs served commands, at most {@value #COMMAND_BATCH}, until the queue
+     * is empty or the loop waits for its role; the loop then drains the rest in its next
+     * step 1.
+     */
+    private void drainWhileLent() {
+        for (int i = 0; i < COMMAND_BATCH && !role.isReclaiming(); i++) {
+            Runnable command = served.poll();
+            if (command == null) {
+                return;
+            }
+            runSafely(command, "command");
+        }
+    }
+
+    /**
+     * @param yieldToLoop true for a borrower: stop, leaving the rest queued, once the loop
+     *     waits for its role (it runs them in its own step 5)
+     */
+    private void runAfterIoTasks(boolean yieldToLoop) {
         // Two passes, each over the tasks present when it starts: the second picks up the
         // flushes that the first pass's onWritable calls asked for (see the class javadoc).
         for (int pass = 0; pass < 2; pass++) {
             for (int n = afterIo.size(); n > 0; n--) {
+                if (yieldToLoop && role.isReclaiming()) {
+                    return;
+                }
                 runSafely(afterIo.poll(), "after-I/O task");
             }
         }
