@@ -10,7 +10,6 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +17,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One service loop: a thread with its own {@link Selector}, a command queue other threads
@@ -48,15 +46,10 @@ import java.util.concurrent.atomic.LongAdder;
  * no loop wake-up, no park and no unpark; callbacks of one loop still never run at once,
  * and {@link #inServiceThread()} is true for the borrower while it holds the role. A loop
  * back from select waits for the borrower to give the role back before it works; the
- * borrower sees that (LENT_RECLAIMING) and stops at its next served command or after-I/O
- * task, leaving the rest to the loop's cycle, so the loop waits for one command or task
- * at most (and for the borrower's thread to be scheduled). A borrower runs whatever is
- * queued, not only its own command: other workers' SYNC notifications (so other
- * connections' {@code onWritable}, and task cleanups when a notification reaps), write
- * completions, and the after-I/O work they caused (flushes, pending {@code onWritable}
- * calls, a close's hooks) for any connection of the loop. What a borrower cannot finish
- * (a changed interest set, a cancelled key, leftover after-I/O tasks, a new timer) wakes
- * the select. A borrower's socket writes run after it has given
+ * borrower stops at its next command or task then ({@link LentService} says what a borrower
+ * runs: all the loop's served work, not only its own). What a borrower cannot finish (a
+ * changed interest set, a cancelled key, leftover after-I/O tasks, a new timer) wakes the
+ * select. A borrower's socket writes run after it has given
  * the role back ({@link #writeAfterGivingBack}), so several workers write to their
  * connections at once; their completions come back as served commands. Borrowed work is not
  * part of the watchdog's figures. {@code Context.Builder.lendIdleLoops(false)} turns lending off.
@@ -65,18 +58,8 @@ import java.util.concurrent.atomic.LongAdder;
  * throws is logged (and, for a key, its {@link Selectable#onFailure} closes that channel);
  * the loop lives on. {@link VirtualMachineError}s are rethrown and end the loop.
  *
- * <p><b>Interrupts.</b> A selector returns at once while its thread is interrupted, so an
- * interrupt left by user code (a callback that swallowed an {@code InterruptedException}
- * and restored the flag, the usual idiom) would turn the loop into a busy loop, and make
- * {@link ServiceRole#reclaim()} spin. The loop clears its thread's interrupt after every
- * command, timer, key handler and after-I/O task, and before and after every select; the
- * first one cleared is logged at WARNING (naming the connection and protocol when a key
- * handler left it), later ones at DEBUG ({@link #interruptsCleared()} counts them). The
- * loop has no use for interrupts: {@link #stop()} ends it. A borrower keeps its own
- * interrupt status across {@link #executeOrServe} (cleared while it holds the role, set
- * again afterwards), and what the callbacks it ran left is cleared the same way, so an
- * interrupt meant for a pool worker does not reach the callbacks and one left by a
- * callback does not reach the worker's task.
+ * <p>Interrupts left by user code are cleared after every command, timer, key handler and
+ * after-I/O task, and around select, which would not wait otherwise ({@link LoopInterrupts}).
  *
  * <p><b>No-block watchdog.</b> The loop measures the non-select part of every cycle.
  * {@link #maxWorkNanos()} reports the longest cycle since the last
@@ -89,7 +72,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #unparkAfterService}, {@link #stop}, {@link #join} and the watchdog and count
  * accessors may be called from any thread. Every other method is service-thread confined:
  * it must be called by the holder of the loop's role (its own thread, or a borrower); see
- * {@link #inServiceThread()}. {@link #writeAfterGivingBack} is for borrowers only.
+ * {@link #inServiceThread()}. {@link #writeAfterGivingBack} is for borrowers only. The
+ * package-private hooks of {@link LentService}: {@code runServedWhileLent} for the borrower
+ * only; {@code servedIsEmpty}, {@code offerServedCompletion}, {@code wakeup} and
+ * {@code runSafely} (which runs its task on the calling thread) from any thread.
  */
 public final class ServiceLoop {
     /*
@@ -112,15 +98,11 @@ public final class ServiceLoop {
      * to the holder, which reads the queue again after giving the role back (the poster
      * offered before it read the role, the holder gave the role back before it reads the
      * queue: one of them sees the other), or to the reclaiming loop, which drains it in its
-     * next step 1. A borrower takes the role at most SERVE_ROUNDS times per call, then wakes
-     * the loop for what is left, so no worker serves the others for long.
+     * next step 1. LentService is the borrower's side.
      *
      * Memory consistency effects: actions before execute()/executeOrServe()/schedule()
      * happen-before the command or timer action runs (ConcurrentLinkedQueue hand-off).
      */
-    /** How many times one executeOrServe call takes the lent role at most. */
-    private static final int SERVE_ROUNDS = 3;
-
     /** The most commands run per cycle, so a flood of posts cannot starve I/O. */
     static final int COMMAND_BATCH = 1024;
     /** The shared read buffer: large enough for a few TCP segments per read call. */
@@ -145,13 +127,8 @@ public final class ServiceLoop {
     private final ByteBuffer[] gather = new ByteBuffer[32];
     private final Thread thread;
     private final ServiceRole role = new ServiceRole();
-    /** Lent role holders only: writes and completions for after the role is given back. */
-    private final Runnable[] pendingWrites = new Runnable[2 * 64];
-    private int pendingWriteCount;
-    private final LongAdder writesWithoutRole = new LongAdder();
-    private final LongAdder interruptsCleared = new LongAdder();
-    /** Set by the first interrupt cleared: later ones are logged at DEBUG only. */
-    private final AtomicBoolean interruptLogged = new AtomicBoolean();
+    private final LentService lent = new LentService(this, role);
+    private final LoopInterrupts interrupts;
     private final boolean lending;
     private volatile boolean running = true;
     private volatile boolean accepting = true;
@@ -168,6 +145,7 @@ public final class ServiceLoop {
         this.name = name;
         this.selector = selector;
         this.lending = lending;
+        this.interrupts = new LoopInterrupts(name);
         this.thread = new Thread(this::run, name);
         role.bind(thread);
     }
@@ -282,93 +260,37 @@ public final class ServiceLoop {
         if (role.isBorrower(current)) {
             return true; // we hold the role: our own drain runs it
         }
-        // The caller's interrupt is its own: the callbacks run with the role must not see it
-        // (nor may theirs reach the caller); it is set again once we are done.
-        boolean interrupted = Thread.interrupted();
-        try {
-            return serveOrLeave();
-        } finally {
-            if (interrupted) {
-                current.interrupt();
-            }
-        }
+        return lent.serve();
     }
 
-    /** The rest of {@link #executeOrServe}, once its command is queued. */
-    private boolean serveOrLeave() {
-        for (int round = 0; round < SERVE_ROUNDS; ) {
-            switch (role.state()) {
-                case ServiceRole.OWNED:
-                    // The loop works and drains the queue in its next step 1; wake it in case
-                    // it is about to select (the same hand-off as execute()).
-                    wakeup();
-                    return true;
-                case ServiceRole.LENDABLE:
-                    if (role.tryBorrow()) {
-                        round++;
-                        Runnable[] writes = serveLent();
-                        if (writes != null) {
-                            writeWithoutRole(writes);
-                        } else if (served.isEmpty()) {
-                            return true;
-                        }
-                    }
-                    break;
-                default:
-                    // LENT or LENT_RECLAIMING: the holder looks at the queue again after
-                    // giving the role back, and the reclaiming loop drains it in its next
-                    // step 1. Either way ours is seen.
-                    return true;
-            }
-        }
-        wakeup(); // we served our share: the loop takes what is left
-        return true;
+    /** LentService: whether the served queue is empty. */
+    boolean servedIsEmpty() {
+        return served.isEmpty();
     }
 
     /**
-     * With the lent role: runs the served queue and the after-I/O work it caused, then gives
-     * the role back (wakes the loop for leftovers when the role is lendable again). Stops
-     * early, between two commands or tasks, once the loop is back from select and waits for
-     * its role: the loop runs what is left in its own cycle.
+     * LentService, with the lent role: runs served commands and then after-I/O tasks, until
+     * both are done or the loop waits for its role.
      *
-     * @return the writes (and their completions, in pairs) the served commands left for
-     *     after the role was given back, or null when there are none
+     * @return true when after-I/O tasks are left for the loop
      */
-    private Runnable[] serveLent() {
-        boolean leftovers = true;
-        boolean lendable;
-        Runnable[] writes = null;
-        try {
-            drainWhileLent();
-            runAfterIoTasks(true);
-            leftovers = !afterIo.isEmpty();
-        } finally {
-            if (pendingWriteCount != 0) {
-                // Copied while the role is still ours: the next holder reuses the array.
-                writes = Arrays.copyOf(pendingWrites, pendingWriteCount);
-                Arrays.fill(pendingWrites, 0, pendingWriteCount, null);
-                pendingWriteCount = 0;
+    boolean runServedWhileLent() {
+        assert role.isBorrower(Thread.currentThread());
+        for (int i = 0; i < COMMAND_BATCH && !role.isReclaiming(); i++) {
+            Runnable command = served.poll();
+            if (command == null) {
+                break;
             }
-            lendable = role.giveBack();
+            runSafely(command, "command");
         }
-        if (lendable && leftovers) {
-            wakeup(); // the loop runs the rest in its next cycle
-        }
-        return writes;
+        runAfterIoTasks(true);
+        return !afterIo.isEmpty();
     }
 
-    /**
-     * Without the role: runs the socket writes the served commands left for after the role
-     * was given back, then queues their completions, which need the role again.
-     */
-    private void writeWithoutRole(Runnable[] writes) {
-        writesWithoutRole.add(writes.length / 2);
-        for (int i = 0; i < writes.length; i += 2) {
-            runSafely(writes[i], "write without the role");
-            if (!offer(served, writes[i + 1])) {
-                LOG.log(System.Logger.Level.DEBUG, "{0}: stopped; a write completion is dropped",
-                        name);
-            }
+    /** LentService, without the role: queues a write's completion as a served command. */
+    void offerServedCompletion(Runnable completion) {
+        if (!offer(served, completion)) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: stopped; a write completion is dropped", name);
         }
     }
 
@@ -396,12 +318,7 @@ public final class ServiceLoop {
      *     write now, with the role
      */
     public boolean writeAfterGivingBack(Runnable write, Runnable completion) {
-        if (!role.isBorrower(Thread.currentThread()) || pendingWriteCount == pendingWrites.length) {
-            return false;
-        }
-        pendingWrites[pendingWriteCount++] = write;
-        pendingWrites[pendingWriteCount++] = completion;
-        return true;
+        return lent.writeAfterGivingBack(write, completion);
     }
 
     /**
@@ -426,7 +343,7 @@ public final class ServiceLoop {
         wakeup();
     }
 
-    private void wakeup() {
+    void wakeup() {
         if (Thread.currentThread() != thread && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
@@ -648,7 +565,7 @@ public final class ServiceLoop {
      *     ({@link #writeAfterGivingBack}), for tests and diagnostics. Thread-safe.
      */
     public long writesWithoutRole() {
-        return writesWithoutRole.sum();
+        return lent.writesWithoutRole();
     }
 
     /**
@@ -664,7 +581,7 @@ public final class ServiceLoop {
      *     left them (see the class javadoc), for tests and diagnostics. Thread-safe.
      */
     public long interruptsCleared() {
-        return interruptsCleared.sum();
+        return interrupts.cleared();
     }
 
     private void run() {
@@ -692,7 +609,7 @@ public final class ServiceLoop {
             }
         }
         boolean pending = !commands.isEmpty() || !served.isEmpty() || !afterIo.isEmpty();
-        clearInterrupt("the duty cycle's work"); // whoever set it: select would not wait
+        interrupts.clear("the duty cycle's work"); // whoever set it: select would not wait
         endWork();
         try {
             long wait = pending ? 0 : timers.nanosUntilNext(System.nanoTime());
@@ -712,7 +629,7 @@ public final class ServiceLoop {
                         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
                     }
                 } finally {
-                    clearInterrupt("select"); // an interrupt from outside: reclaim() would spin
+                    interrupts.clear("select"); // an interrupt from outside: reclaim() would spin
                     reclaim();
                 }
             }
@@ -785,7 +702,7 @@ public final class ServiceLoop {
             } catch (Throwable t) {
                 failed(handler, t);
             } finally {
-                clearInterrupt(handler);
+                interrupts.clear(handler);
             }
         }
     }
@@ -809,21 +726,6 @@ public final class ServiceLoop {
     }
 
     /**
-     * Borrower only: runs served commands, at most {@value #COMMAND_BATCH}, until the queue
-     * is empty or the loop waits for its role; the loop then drains the rest in its next
-     * step 1.
-     */
-    private void drainWhileLent() {
-        for (int i = 0; i < COMMAND_BATCH && !role.isReclaiming(); i++) {
-            Runnable command = served.poll();
-            if (command == null) {
-                return;
-            }
-            runSafely(command, "command");
-        }
-    }
-
-    /**
      * @param yieldToLoop true for a borrower: stop, leaving the rest queued, once the loop
      *     waits for its role (it runs them in its own step 5)
      */
@@ -840,7 +742,7 @@ public final class ServiceLoop {
         }
     }
 
-    private void runSafely(Runnable r, String what) {
+    void runSafely(Runnable r, String what) {
         try {
             r.run();
         } catch (VirtualMachineError e) {
@@ -848,29 +750,7 @@ public final class ServiceLoop {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, name + ": " + what + " threw", t);
         } finally {
-            clearInterrupt(what);
-        }
-    }
-
-    /**
-     * Clears the calling role holder's interrupt, which a selector would answer by returning
-     * at once forever; see the class javadoc.
-     *
-     * @param source what ran last, for the log
-     */
-    private void clearInterrupt(Object source) {
-        if (Thread.interrupted()) {
-            interruptsCleared.increment();
-            if (interruptLogged.compareAndSet(false, true)) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: thread {1} was interrupted after"
-                        + " {2}; the interrupt is cleared, since a service loop cannot select"
-                        + " while interrupted (logged once per loop; a callback must not"
-                        + " interrupt its thread, and a context is stopped by closing it)",
-                        name, Thread.currentThread().getName(), source);
-            } else {
-                LOG.log(System.Logger.Level.DEBUG, "{0}: thread {1} was interrupted after {2};"
-                        + " cleared", name, Thread.currentThread().getName(), source);
-            }
+            interrupts.clear(what);
         }
     }
 
