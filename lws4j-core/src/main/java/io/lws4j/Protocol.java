@@ -18,8 +18,8 @@ import java.nio.ByteBuffer;
  * notifications queued meanwhile, and what their writes lead to once flushed (further
  * {@code onWritable} calls, a close whose last frame went out, so {@link #onClosed}, or a
  * failed write's close). It stops as soon as the loop wakes up and wants its role back (see
- * {@link Context.Builder#lendIdleLoops(boolean)}). No other thread is ever lent the role. A callback must not block: hand blocking work to a
- * {@code io.lws4j.threadpool.ThreadPool}.
+ * {@link Context.Builder#lendIdleLoops(boolean)}). No other thread is ever lent the role. A
+ * callback must not block: hand blocking work to a {@code io.lws4j.threadpool.ThreadPool}.
  * A callback that throws closes its connection with {@link CloseCodes#INTERNAL_ERROR}; the
  * loop lives on.
  *

@@ -92,7 +92,8 @@ class CloseHandshakeWhileSyncingTest {
             HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("p")
                     .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/"), slowToAnswer)
                     .get(10, TimeUnit.SECONDS);
-            assertThat(closing.await(10, TimeUnit.SECONDS)).as("the server started closing").isTrue();
+            assertThat(closing.await(10, TimeUnit.SECONDS)).as("the server started closing")
+                    .isTrue();
 
             boolean releasedInHandshake = cleaned.await(4, TimeUnit.SECONDS);
             reply.complete(null);

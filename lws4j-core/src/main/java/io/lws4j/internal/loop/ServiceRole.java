@@ -29,8 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * not kept waiting behind the wake-up's system call.
  *
  * <p>Thread-safe: {@link #tryBorrow}, {@link #isHeldBy}, {@link #state},
- * {@link #isReclaiming} and {@link #reclaimWaits} may be called from any thread; {@link #lend}, {@link #reclaim} and the loop deferral methods by the loop's
- * thread only; {@link #giveBack} by the borrower only; {@link #deferUnpark} by the holder.
+ * {@link #isReclaiming} and {@link #reclaimWaits} may be called from any thread;
+ * {@link #lend}, {@link #reclaim} and the loop deferral methods by the loop's thread only;
+ * {@link #giveBack} by the borrower only; {@link #deferUnpark} by the holder.
  */
 final class ServiceRole {
     static final int OWNED = 0;
