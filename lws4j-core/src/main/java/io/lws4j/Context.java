@@ -265,12 +265,18 @@ public interface Context extends AutoCloseable {
          * worker whose task returned SYNC (or ended), so the worker calls
          * {@link Protocol#onWritable} for its connection itself and writes its message (or
          * the task is reaped there), instead of waking the loop and parking until the loop
-         * has done it. No other thread is lent the role. Callbacks of one loop still never run at the
-         * same time, and each sees what the previous one did (the role passes by a volatile
-         * write and read); {@link Connection#inServiceThread()} is true on the worker while
-         * it holds the role. What differs is the thread: with lending on (the default),
-         * {@code onWritable}, task cleanups and what they call may run on a pool worker, so
-         * thread-local state and thread names in callbacks are not the loop's. Turn it off
+         * has done it. No other thread is lent the role. While it holds the role the worker
+         * also runs the threadpool work queued for the loop meanwhile, for any of the loop's
+         * connections: other tasks' SYNC and end notifications (their connections'
+         * {@code onWritable} and task cleanups) and what their flushed writes lead to (more
+         * {@code onWritable} calls, {@link Protocol#onClosed} when a close's last frame went
+         * out or a write failed). It gives the role back at its next step once the loop
+         * wakes up and asks for it, and the loop runs the rest. Callbacks of one loop still
+         * never run at the same time, and each sees what the previous one did (the role
+         * passes by a volatile write and read); {@link Connection#inServiceThread()} is true
+         * on the worker while it holds the role. What differs is the thread: with lending on
+         * (the default), these callbacks may run on a pool worker, so thread-local state and
+         * thread names in callbacks are not the loop's. Turn it off
          * when callbacks depend on running on the loop's own thread; SYNC then costs a loop
          * wake-up and a park and unpark of the worker per message.
          *

@@ -12,10 +12,14 @@ import java.nio.ByteBuffer;
  * owns the connection, never with an lws4j lock held, so a callback may call any lws4j
  * method. Callbacks of one loop never run at the same time, and each sees what the previous
  * ones did. The role is the loop's own thread, except that a loop idle in select lends it to a
- * threadpool worker whose task just returned SYNC or ended: the {@link #onWritable} in which
- * the task is answered or reaped, and what it calls, then run on that worker (see
- * {@link Context.Builder#lendIdleLoops(boolean)}). No other thread is ever lent the role. A callback must not
- * block: hand blocking work to a {@code io.lws4j.threadpool.ThreadPool}.
+ * threadpool worker whose task just returned SYNC or ended. While that worker holds the role
+ * it runs the loop's queued threadpool work, not only its own task's: for any connection of
+ * the loop, the {@link #onWritable} calls and task cleanups of the SYNC and end
+ * notifications queued meanwhile, and what their writes lead to once flushed (further
+ * {@code onWritable} calls, a close whose last frame went out, so {@link #onClosed}, or a
+ * failed write's close). It stops as soon as the loop wakes up and wants its role back (see
+ * {@link Context.Builder#lendIdleLoops(boolean)}). No other thread is ever lent the role. A
+ * callback must not block: hand blocking work to a {@code io.lws4j.threadpool.ThreadPool}.
  * A callback that throws closes its connection with {@link CloseCodes#INTERNAL_ERROR}; the
  * loop lives on.
  *

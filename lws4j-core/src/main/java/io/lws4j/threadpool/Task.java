@@ -76,8 +76,8 @@ public final class Task<U> {
     /**
      * The connection the task is bound to.
      *
-     * @return the connection, or null once detached (the connection closed, or the task was
-     *     reaped or dequeued)
+     * @return the connection, or null once detached (the connection closed or started its
+     *     close handshake, or the task was reaped or dequeued)
      */
     public Connection connection() {
         return record.connection();

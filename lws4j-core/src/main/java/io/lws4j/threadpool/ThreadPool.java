@@ -79,7 +79,10 @@ import java.util.function.Predicate;
  * <p>Every method may be called from any thread, a service thread included. Task functions
  * run on the pool's workers (named {@code <pool name>-<index>}, or made and named by
  * {@link CreateArgs#threadFactory()}). {@link Task#status()} and {@link Task#sync(boolean)}
- * are meant for the connection's service thread. No user code (task function, cleanup,
+ * are meant for the connection's service thread. A worker whose task returns SYNC or ends
+ * may itself hold that service role for a moment when the loop is idle, and then runs
+ * {@code onWritable} and cleanups of the loop's other connections too (see
+ * {@link io.lws4j.Context.Builder#lendIdleLoops(boolean)}). No user code (task function, cleanup,
  * {@link #forEachTask} callback) is ever called with a pool lock held, so it may call back
  * into the pool. {@link #destroy()} never waits for a service thread, so it may be called on
  * one without deadlocking that thread's connections: tasks it must clean up are cleaned on
@@ -88,7 +91,13 @@ import java.util.function.Predicate;
  * <p>When the connection closes, its waiting tasks are removed and cleaned (never called),
  * syncing ones are stopped at once, running ones get a final {@link TaskStatus#STOPPING}
  * call (unless they returned an {@code _OUTLIVE} value, see {@link OutlivePolicy}), and ended
- * ones not yet reaped are cleaned.
+ * ones not yet reaped are cleaned. For the pool a connection closes when its close
+ * handshake starts (either side sent a close frame, or lws4j closes it after a protocol
+ * error), not when the handshake ends: from then on writes fail and
+ * {@link io.lws4j.Protocol#onWritable} is not called, so a SYNC could not be answered, and
+ * its worker is released at once instead of waiting out the peer's reply or the close
+ * timeout. Its tasks are detached then ({@link Task#connection()} is null, and their
+ * cleanups get a null connection), before {@link io.lws4j.Protocol#onClosed} runs.
  *
  * <p>Memory consistency effects: actions in a thread before {@link #enqueue} happen-before
  * the first call of the task function; actions in a task-function call that returns

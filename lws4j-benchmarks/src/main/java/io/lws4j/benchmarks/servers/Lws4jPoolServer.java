@@ -62,6 +62,11 @@ final class Lws4jPoolServer implements BenchServer {
         return context.port();
     }
 
+    /** The server's context, for probes that read its loops' internal figures. */
+    Context context() {
+        return context;
+    }
+
     @Override
     public void close() {
         if (pool != null) {

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * The close hooks of one connection (the threadpool's stop-on-close): added and removed from
- * any thread, run once, on the service thread, when the connection closes.
+ * any thread, run once, on the service thread, when the connection starts closing (its
+ * close handshake starts, or it drops without one).
  *
  * <p>Thread-safe: any method may be called from any thread. Memory consistency effects:
  * actions in a thread before a successful {@link #add} happen-before the hook runs, and a

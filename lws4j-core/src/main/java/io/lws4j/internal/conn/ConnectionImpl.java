@@ -59,6 +59,17 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
      * closedNotified). The close code reported is the first close code sent or received;
      * 1006 when neither happened.
      *
+     * Close hooks when the close handshake starts: leaving OPEN for CLOSE_SENT or
+     * CLOSE_FLUSH queues the close hooks (CloseHooks.runOnce, idempotent) as an after-I/O
+     * task, so they run in step 5 of the same cycle, outside the callback that may have
+     * called close(). From then on writes fail and onWritable is never called, so a
+     * threadpool task waiting in SYNC would only be answered by the end of the handshake
+     * (the peer's reply, our flush, or CLOSE_TIMEOUT): the hooks tell the pool the
+     * connection is going, which stops syncing tasks at once (their workers are released),
+     * gives running ones their STOPPING call, purges queued ones and cleans unreaped ones
+     * with a null connection (spec section 7, case 20). notifyClosed() still runs the hooks
+     * when the connection drops without a handshake; whichever comes first runs them, once.
+     *
      * Lingering close: once our last bytes (the final close frame, or a response that ends
      * the connection) are flushed, startLinger() half-closes (shutdownOutput: FIN) and moves
      * to LINGER, where input is read into the loop's shared buffer and dropped, unparsed,
@@ -1536,6 +1547,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
     private void moveTo(ConnectionState next) {
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("illegal transition " + state + " -> " + next);
+        }
+        if (state == ConnectionState.OPEN && next != ConnectionState.CLOSED) {
+            loop.runAfterIo(closeHooks::runOnce); // the close handshake starts: see the overview
         }
         state = next;
     }

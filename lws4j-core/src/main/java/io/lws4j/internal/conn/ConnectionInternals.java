@@ -15,7 +15,9 @@ public interface ConnectionInternals extends Connection {
 
     /**
      * Registers a hook run exactly once, on the owning service thread, when the connection
-     * closes, before {@link io.lws4j.Protocol#onClosed} is called.
+     * starts closing: in the cycle its close handshake starts (our close frame or our reply
+     * to the peer's is queued; writes fail from then on), or when it drops without one. It
+     * runs before {@link io.lws4j.Protocol#onClosed} is called.
      *
      * <p>Memory consistency effects: actions before registering happen-before the hook runs.
      *

@@ -10,7 +10,6 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +17,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One service loop: a thread with its own {@link Selector}, a command queue other threads
@@ -47,9 +45,11 @@ import java.util.concurrent.atomic.LongAdder;
  * worker thus writes its own SYNC's message (Protocol.onWritable runs on the worker) with
  * no loop wake-up, no park and no unpark; callbacks of one loop still never run at once,
  * and {@link #inServiceThread()} is true for the borrower while it holds the role. A loop
- * back from select waits for the borrower to give the role back before it works. What a
- * borrower cannot finish (a changed interest set, a cancelled key, leftover after-I/O
- * tasks, a new timer) wakes the select. A borrower's socket writes run after it has given
+ * back from select waits for the borrower to give the role back before it works; the
+ * borrower stops at its next command or task then ({@link LentService} says what a borrower
+ * runs: all the loop's served work, not only its own). What a borrower cannot finish (a
+ * changed interest set, a cancelled key, leftover after-I/O tasks, a new timer) wakes the
+ * select. A borrower's socket writes run after it has given
  * the role back ({@link #writeAfterGivingBack}), so several workers write to their
  * connections at once; their completions come back as served commands. Borrowed work is not
  * part of the watchdog's figures. {@code Context.Builder.lendIdleLoops(false)} turns lending off.
@@ -57,6 +57,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The loop never blocks except in {@code select}. A command, timer or key handler that
  * throws is logged (and, for a key, its {@link Selectable#onFailure} closes that channel);
  * the loop lives on. {@link VirtualMachineError}s are rethrown and end the loop.
+ *
+ * <p>Interrupts left by user code are cleared after every command, timer, key handler and
+ * after-I/O task, and around select, which would not wait otherwise ({@link LoopInterrupts}).
  *
  * <p><b>No-block watchdog.</b> The loop measures the non-select part of every cycle.
  * {@link #maxWorkNanos()} reports the longest cycle since the last
@@ -69,7 +72,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #unparkAfterService}, {@link #stop}, {@link #join} and the watchdog and count
  * accessors may be called from any thread. Every other method is service-thread confined:
  * it must be called by the holder of the loop's role (its own thread, or a borrower); see
- * {@link #inServiceThread()}. {@link #writeAfterGivingBack} is for borrowers only.
+ * {@link #inServiceThread()}. {@link #writeAfterGivingBack} is for borrowers only. The
+ * package-private hooks of {@link LentService}: {@code runServedWhileLent} for the borrower
+ * only; {@code servedIsEmpty}, {@code offerServedCompletion}, {@code wakeup} and
+ * {@code runSafely} (which runs its task on the calling thread) from any thread.
  */
 public final class ServiceLoop {
     /*
@@ -92,15 +98,11 @@ public final class ServiceLoop {
      * to the holder, which reads the queue again after giving the role back (the poster
      * offered before it read the role, the holder gave the role back before it reads the
      * queue: one of them sees the other), or to the reclaiming loop, which drains it in its
-     * next step 1. A borrower takes the role at most SERVE_ROUNDS times per call, then wakes
-     * the loop for what is left, so no worker serves the others for long.
+     * next step 1. LentService is the borrower's side.
      *
      * Memory consistency effects: actions before execute()/executeOrServe()/schedule()
      * happen-before the command or timer action runs (ConcurrentLinkedQueue hand-off).
      */
-    /** How many times one executeOrServe call takes the lent role at most. */
-    private static final int SERVE_ROUNDS = 3;
-
     /** The most commands run per cycle, so a flood of posts cannot starve I/O. */
     static final int COMMAND_BATCH = 1024;
     /** The shared read buffer: large enough for a few TCP segments per read call. */
@@ -125,10 +127,8 @@ public final class ServiceLoop {
     private final ByteBuffer[] gather = new ByteBuffer[32];
     private final Thread thread;
     private final ServiceRole role = new ServiceRole();
-    /** Lent role holders only: writes and completions for after the role is given back. */
-    private final Runnable[] pendingWrites = new Runnable[2 * 64];
-    private int pendingWriteCount;
-    private final LongAdder writesWithoutRole = new LongAdder();
+    private final LentService lent = new LentService(this, role);
+    private final LoopInterrupts interrupts;
     private final boolean lending;
     private volatile boolean running = true;
     private volatile boolean accepting = true;
@@ -138,11 +138,14 @@ public final class ServiceLoop {
     private volatile long maxWorkNanos;
     /** Written by the service thread only; counts completed duty cycles (tests observe it). */
     private volatile long cycles;
+    /** Written by the service thread only; counts the blocking selects, each of which lends. */
+    private volatile long lends;
 
     private ServiceLoop(String name, Selector selector, boolean lending) {
         this.name = name;
         this.selector = selector;
         this.lending = lending;
+        this.interrupts = new LoopInterrupts(name);
         this.thread = new Thread(this::run, name);
         role.bind(thread);
     }
@@ -257,86 +260,37 @@ public final class ServiceLoop {
         if (role.isBorrower(current)) {
             return true; // we hold the role: our own drain runs it
         }
-        for (int round = 0; round < SERVE_ROUNDS; ) {
-            switch (role.state()) {
-                case ServiceRole.OWNED:
-                    // The loop works and drains the queue in its next step 1; wake it in case
-                    // it is about to select (the same hand-off as execute()).
-                    wakeup();
-                    return true;
-                case ServiceRole.LENDABLE:
-                    if (role.tryBorrow()) {
-                        round++;
-                        Runnable[] writes = serveLent();
-                        if (writes != null) {
-                            writeWithoutRole(writes);
-                        } else if (served.isEmpty()) {
-                            return true;
-                        }
-                    }
-                    break;
-                default:
-                    // LENT or LENT_RECLAIMING: the holder looks at the queue again after
-                    // giving the role back, and the reclaiming loop drains it in its next
-                    // step 1. Either way ours is seen.
-                    return true;
-            }
-        }
-        wakeup(); // we served our share: the loop takes what is left
-        return true;
+        return lent.serve();
+    }
+
+    /** LentService: whether the served queue is empty. */
+    boolean servedIsEmpty() {
+        return served.isEmpty();
     }
 
     /**
-     * With the lent role: runs the served queue and the after-I/O work it caused, then gives
-     * the role back (wakes the loop for leftovers when the role is lendable again).
+     * LentService, with the lent role: runs served commands and then after-I/O tasks, until
+     * both are done or the loop waits for its role.
      *
-     * @return the writes (and their completions, in pairs) the served commands left for
-     *     after the role was given back, or null when there are none
+     * @return true when after-I/O tasks are left for the loop
      */
-    private Runnable[] serveLent() {
-        boolean leftovers = true;
-        boolean lendable;
-        Runnable[] writes = null;
-        VirtualMachineError fatal = null;
-        try {
-            drain(served, COMMAND_BATCH);
-            runAfterIoTasks();
-            leftovers = !afterIo.isEmpty();
-        } catch (VirtualMachineError e) {
-            fatal = e; // rethrown once the writes claimed so far ran: their connections wait
-        } finally {
-            if (pendingWriteCount != 0) {
-                // Copied while the role is still ours: the next holder reuses the array.
-                writes = Arrays.copyOf(pendingWrites, pendingWriteCount);
-                Arrays.fill(pendingWrites, 0, pendingWriteCount, null);
-                pendingWriteCount = 0;
+    boolean runServedWhileLent() {
+        assert role.isBorrower(Thread.currentThread());
+        for (int i = 0; i < COMMAND_BATCH && !role.isReclaiming(); i++) {
+            Runnable command = served.poll();
+            if (command == null) {
+                break;
             }
-            lendable = role.giveBack();
+            runSafely(command, "command");
         }
-        if (lendable && leftovers) {
-            wakeup(); // the loop runs the rest in its next cycle
-        }
-        if (fatal != null) {
-            if (writes != null) {
-                writeWithoutRole(writes);
-            }
-            throw fatal;
-        }
-        return writes;
+        runAfterIoTasks(true);
+        return !afterIo.isEmpty();
     }
 
-    /**
-     * Without the role: runs the socket writes the served commands left for after the role
-     * was given back, then queues their completions, which need the role again.
-     */
-    private void writeWithoutRole(Runnable[] writes) {
-        writesWithoutRole.add(writes.length / 2);
-        for (int i = 0; i < writes.length; i += 2) {
-            runSafely(writes[i], "write without the role");
-            if (!offer(served, writes[i + 1])) {
-                LOG.log(System.Logger.Level.DEBUG, "{0}: stopped; a write completion is dropped",
-                        name);
-            }
+    /** LentService, without the role: queues a write's completion as a served command. */
+    void offerServedCompletion(Runnable completion) {
+        if (!offer(served, completion)) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: stopped; a write completion is dropped", name);
         }
     }
 
@@ -364,12 +318,7 @@ public final class ServiceLoop {
      *     write now, with the role
      */
     public boolean writeAfterGivingBack(Runnable write, Runnable completion) {
-        if (!role.isBorrower(Thread.currentThread()) || pendingWriteCount == pendingWrites.length) {
-            return false;
-        }
-        pendingWrites[pendingWriteCount++] = write;
-        pendingWrites[pendingWriteCount++] = completion;
-        return true;
+        return lent.writeAfterGivingBack(write, completion);
     }
 
     /**
@@ -394,7 +343,7 @@ public final class ServiceLoop {
         wakeup();
     }
 
-    private void wakeup() {
+    void wakeup() {
         if (Thread.currentThread() != thread && wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
@@ -603,11 +552,36 @@ public final class ServiceLoop {
     }
 
     /**
+     * @return how many times the loop made its role lendable for a blocking select (each is
+     *     followed by a reclaim, of which {@link #reclaimWaits()} records those that waited).
+     *     Thread-safe.
+     */
+    public long lendCount() {
+        return lends;
+    }
+
+    /**
      * @return how many socket writes borrowers ran after giving the role back
      *     ({@link #writeAfterGivingBack}), for tests and diagnostics. Thread-safe.
      */
     public long writesWithoutRole() {
-        return writesWithoutRole.sum();
+        return lent.writesWithoutRole();
+    }
+
+    /**
+     * @return how long this loop, back from select, waited for a borrower to give its role
+     *     back, each time it had to, for diagnostics and benchmarks. Thread-safe.
+     */
+    public WaitHistogram reclaimWaits() {
+        return role.reclaimWaits();
+    }
+
+    /**
+     * @return how many interrupts the loop's thread and its borrowers cleared after user code
+     *     left them (see the class javadoc), for tests and diagnostics. Thread-safe.
+     */
+    public long interruptsCleared() {
+        return interrupts.cleared();
     }
 
     private void run() {
@@ -631,10 +605,11 @@ public final class ServiceLoop {
             // instead of waking the loop again.
             role.beginLoopDeferral();
             if (drain(served, COMMAND_BATCH) > 0) {
-                runAfterIoTasks();
+                runAfterIoTasks(false);
             }
         }
         boolean pending = !commands.isEmpty() || !served.isEmpty() || !afterIo.isEmpty();
+        interrupts.clear("the duty cycle's work"); // whoever set it: select would not wait
         endWork();
         try {
             long wait = pending ? 0 : timers.nanosUntilNext(System.nanoTime());
@@ -654,6 +629,7 @@ public final class ServiceLoop {
                         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
                     }
                 } finally {
+                    interrupts.clear("select"); // an interrupt from outside: reclaim() would spin
                     reclaim();
                 }
             }
@@ -663,13 +639,14 @@ public final class ServiceLoop {
         beginWork();
         dispatchKeys();
         fireTimers();
-        runAfterIoTasks();
+        runAfterIoTasks(false);
         cycles++; // single writer: the service thread
         endWork();
     }
 
     private void lend() {
         if (lending) {
+            lends++; // single writer: the service thread
             role.lend();
             role.unparkLoopDeferred();
         }
@@ -724,6 +701,8 @@ public final class ServiceLoop {
                 throw e;
             } catch (Throwable t) {
                 failed(handler, t);
+            } finally {
+                interrupts.clear(handler);
             }
         }
     }
@@ -746,23 +725,32 @@ public final class ServiceLoop {
         }
     }
 
-    private void runAfterIoTasks() {
+    /**
+     * @param yieldToLoop true for a borrower: stop, leaving the rest queued, once the loop
+     *     waits for its role (it runs them in its own step 5)
+     */
+    private void runAfterIoTasks(boolean yieldToLoop) {
         // Two passes, each over the tasks present when it starts: the second picks up the
         // flushes that the first pass's onWritable calls asked for (see the class javadoc).
         for (int pass = 0; pass < 2; pass++) {
             for (int n = afterIo.size(); n > 0; n--) {
+                if (yieldToLoop && role.isReclaiming()) {
+                    return;
+                }
                 runSafely(afterIo.poll(), "after-I/O task");
             }
         }
     }
 
-    private void runSafely(Runnable r, String what) {
+    void runSafely(Runnable r, String what) {
         try {
             r.run();
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, name + ": " + what + " threw", t);
+        } finally {
+            interrupts.clear(what);
         }
     }
 

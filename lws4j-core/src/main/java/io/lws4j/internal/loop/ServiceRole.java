@@ -28,9 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * be deferred until it has given the role back ({@link #deferUnpark}), so the next holder is
  * not kept waiting behind the wake-up's system call.
  *
- * <p>Thread-safe: {@link #tryBorrow}, {@link #isHeldBy} and {@link #state} may be called from
- * any thread; {@link #lend}, {@link #reclaim} and the loop deferral methods by the loop's
- * thread only; {@link #giveBack} by the borrower only; {@link #deferUnpark} by the holder.
+ * <p>Thread-safe: {@link #tryBorrow}, {@link #isHeldBy}, {@link #state},
+ * {@link #isReclaiming} and {@link #reclaimWaits} may be called from any thread;
+ * {@link #lend}, {@link #reclaim} and the loop deferral methods by the loop's thread only;
+ * {@link #giveBack} by the borrower only; {@link #deferUnpark} by the holder.
  */
 final class ServiceRole {
     static final int OWNED = 0;
@@ -51,6 +52,8 @@ final class ServiceRole {
     private final Thread[] loopDeferred = new Thread[MAX_DEFERRED];
     private int loopDeferredCount;
     private boolean loopDeferring;
+    /** Written by the loop's thread only: how long reclaim() waited for a borrower. */
+    private final WaitHistogram reclaimWaits = new WaitHistogram();
 
     /**
      * @param loopThread the loop's thread, set once before the loop starts
@@ -64,6 +67,14 @@ final class ServiceRole {
      */
     int state() {
         return state.get();
+    }
+
+    /**
+     * @return true when the loop's thread is back from select and waits for the borrower to
+     *     give the role back (LENT_RECLAIMING); the borrower then stops at the next command
+     */
+    boolean isReclaiming() {
+        return state.get() == LENT_RECLAIMING;
     }
 
     /**
@@ -88,7 +99,10 @@ final class ServiceRole {
         state.set(LENDABLE);
     }
 
-    /** Takes the role back after select, waiting for a borrower to give it back first. */
+    /**
+     * Takes the role back after select, waiting for a borrower to give it back first. An
+     * interrupt does not end the wait (park would return at once and spin); it is kept.
+     */
     void reclaim() {
         assert Thread.currentThread() == loopThread;
         for (;;) {
@@ -96,12 +110,27 @@ final class ServiceRole {
                 return;
             }
             if (state.compareAndSet(LENT, LENT_RECLAIMING)) {
+                long start = System.nanoTime();
+                boolean interrupted = false;
                 while (state.get() != OWNED) {
                     LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
+                }
+                reclaimWaits.record(System.nanoTime() - start);
+                if (interrupted) {
+                    loopThread.interrupt();
                 }
                 return;
             }
         }
+    }
+
+    /**
+     * @return how long {@link #reclaim()} waited for a borrower to give the role back, each
+     *     time it had to (a reclaim that found the role lendable is not recorded)
+     */
+    WaitHistogram reclaimWaits() {
+        return reclaimWaits;
     }
 
     /**
