@@ -293,6 +293,16 @@ public final class ContextImpl implements Context {
         return false;
     }
 
+    /**
+     * The zlib streams of this context's permessage-deflate connections, for tests and
+     * diagnostics.
+     *
+     * @return the pool
+     */
+    public ZlibPool zlibPool() {
+        return zlib;
+    }
+
     @Override
     public void close() {
         boolean first;
