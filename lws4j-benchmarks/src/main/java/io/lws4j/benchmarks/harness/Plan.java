@@ -78,12 +78,17 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
     }
 
     /** Peers of the wss and deflate rows: lws4j, the libraries, and the floor that shows the generator's ceiling. */
-    static final List<String> VARIANT_STREAM_SERVERS = List.of("floor-batch", "lws4j", "netty", "jetty");
-    static final List<String> VARIANT_ECHO_SERVERS = List.of("floor", "lws4j", "netty", "jetty", "java-websocket");
+    static final List<String> VARIANT_STREAM_SERVERS = List.of("floor-batch", "lws4j", "netty", "netty-default",
+            "jetty");
+    static final List<String> VARIANT_ECHO_SERVERS = List.of("floor", "lws4j", "netty", "netty-default", "jetty",
+            "java-websocket");
     static final List<int[]> VARIANT_ECHO_CASES = List.of(new int[] {64, 32, 1}, new int[] {64, 4096, 1});
 
-    static final List<String> STREAM_SERVERS = List.of("floor", "floor-batch", "lws4j", "lws4j-juc", "netty", "jetty");
-    static final List<String> ECHO_SERVERS = List.of("floor", "lws4j", "netty", "jetty", "java-websocket");
+    /** netty-default: Netty at its own event-loop count (twice the cores) beside the one-loop row. */
+    static final List<String> STREAM_SERVERS = List.of("floor", "floor-batch", "lws4j", "lws4j-juc", "netty",
+            "netty-default", "jetty");
+    static final List<String> ECHO_SERVERS = List.of("floor", "lws4j", "netty", "netty-default", "jetty",
+            "java-websocket");
     static final List<String> MEMORY_SERVERS = List.of("lws4j", "netty", "jetty", "java-websocket");
     static final List<String> COLD_SERVERS = List.of("floor", "lws4j", "netty", "jetty", "java-websocket");
 
