@@ -31,8 +31,10 @@ import java.util.Arrays;
  *
  * <p>Memory: at most {@code maxMessageSize} bytes for the message being assembled, grown as
  * its bytes arrive (never beyond what the headers announced), plus fixed 125-byte control and
- * 14-byte header buffers, and with a decompressor a {@value #COMPRESSED_CHUNK}-byte chunk
- * buffer allocated on the first compressed message.
+ * 14-byte header buffers, and with a decompressor a chunk buffer for compressed input, allocated
+ * on the first compressed message and grown (doubling, from {@value #MIN_COMPRESSED_CHUNK} to
+ * at most {@value #COMPRESSED_CHUNK} bytes) only as larger compressed frames arrive, so a
+ * connection whose compressed messages are all short keeps a short buffer.
  *
  * <p>Not thread-safe: instances must not be shared.
  */
@@ -68,6 +70,8 @@ public final class FrameReader {
     private static final int RSV1 = 0x40;
     /** Compressed payload is unmasked and decompressed in chunks of at most this size. */
     static final int COMPRESSED_CHUNK = 8192;
+    /** The first chunk buffer's size: enough for the short messages most connections send. */
+    static final int MIN_COMPRESSED_CHUNK = 256;
 
     private final MessageSink sink;
     private final int maxMessageSize;
@@ -351,8 +355,9 @@ public final class FrameReader {
 
     private void readCompressedPayload(ByteBuffer src, int n, int keyOffset)
             throws ProtocolException {
-        if (compressedChunk == null) {
-            compressedChunk = new byte[COMPRESSED_CHUNK];
+        if (compressedChunk == null || compressedChunk.length < n) {
+            int grown = compressedChunk == null ? MIN_COMPRESSED_CHUNK : 2 * compressedChunk.length;
+            compressedChunk = new byte[Math.min(COMPRESSED_CHUNK, Math.max(n, grown))];
         }
         src.get(compressedChunk, 0, n);
         if (frameMasked) {
