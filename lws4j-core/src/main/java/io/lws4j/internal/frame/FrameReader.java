@@ -64,6 +64,13 @@ public final class FrameReader {
     private static final int MAX_HEADER = 14;
     /** First allocation for a message buffer, unless the message is known to be smaller. */
     private static final int MIN_MESSAGE_BUFFER = 4096;
+    /**
+     * The first buffer of a compressed message, whose size is unknown until it is inflated,
+     * holds four times its first frame, at least this and at most {@link #MIN_MESSAGE_BUFFER}:
+     * short messages, which a retained text buffer would otherwise keep at 4 KiB per
+     * connection, stay short.
+     */
+    private static final int MIN_INFLATED_BUFFER = 64;
     /** A text message buffer up to this size is kept for the next message. */
     private static final int RETAINED_TEXT_BUFFER = MIN_MESSAGE_BUFFER;
     /** RSV1: set on the first frame of a compressed message (RFC 7692 §6). */
@@ -382,7 +389,13 @@ public final class FrameReader {
                     }
                     return;
                 }
-                ensureMessageCapacity(messageLength + 1);
+                if (message == null) {
+                    long guess = Math.max(MIN_INFLATED_BUFFER, 4 * frameLength);
+                    message = new byte[(int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize)];
+                    messageView = ByteBuffer.wrap(message);
+                } else {
+                    ensureMessageCapacity(messageLength + 1);
+                }
             }
             int n = decompressor.output(message, messageLength, message.length - messageLength);
             if (n == 0) {

@@ -278,4 +278,26 @@ class CompressedFrameReaderTest {
             deflater.end();
         }
     }
+
+    @Test
+    void keepsAShortTextBufferWhileCompressedTextMessagesAreShort() throws Exception {
+        FrameReader reader = serverReader(MAX);
+        int empty = reader.bufferedCapacity();
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            for (int i = 0; i < 50; i++) {
+                reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true,
+                        compress(deflater, ("pos " + i).getBytes(StandardCharsets.UTF_8)))));
+            }
+            assertThat(sink.events).hasSize(50).last().isEqualTo("text:pos 49");
+            assertThat(reader.bufferedCapacity() - empty).as("chunk and retained text buffer")
+                    .isLessThanOrEqualTo(FrameReader.MIN_COMPRESSED_CHUNK + 64);
+            String longer = "position 12345; ".repeat(1000);
+            reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true,
+                    compress(deflater, longer.getBytes(StandardCharsets.UTF_8)))));
+            assertThat(sink.events).last().isEqualTo("text:" + longer);
+        } finally {
+            deflater.end();
+        }
+    }
 }
