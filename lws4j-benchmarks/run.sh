@@ -10,6 +10,9 @@
 #   lws4j-benchmarks/run.sh quick --no-jmh --workloads stream,echo --transports wss,ws+deflate,wss+deflate
 #   lws4j-benchmarks/run.sh quick --jfr      # also record JFR profiles of the server JVMs
 #   lws4j-benchmarks/run.sh quick --no-jmh --servers lws4j,netty --workloads stream
+#   lws4j-benchmarks/run.sh workers          # sync-stream at T = 8, 32, 128 workers: the ws matrix
+#                                            # (N = 8, 64, 512; S = 32, 4096), then one ws+deflate
+#                                            # cell (N = 64, S = 4096) per T; no JMH
 #
 # Everything runs on 127.0.0.1 and every run is bounded in time. Output:
 # lws4j-benchmarks/target/bench-run/report.md (tables), report.svg (the chart), jmh.txt, logs/, jfr/.
@@ -17,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-quick}"
 shift || true
-case "$MODE" in quick|full|smoke) ;; *) echo "usage: $0 quick|full|smoke [--jfr] [--no-jmh] [harness options]" >&2; exit 2;; esac
+case "$MODE" in quick|full|smoke|workers) ;; *) echo "usage: $0 quick|full|smoke|workers [--jfr] [--no-jmh] [harness options]" >&2; exit 2;; esac
 
 JFR=""
 JMH=yes
@@ -69,8 +72,29 @@ REPORT="$OUT/report.md"
 
 EXTRA=()
 if [ -n "$JFR" ]; then EXTRA+=(--jfr "$OUT/jfr"); fi
-java -Xms256m -Xmx2g -cp "$CP" io.lws4j.benchmarks.harness.Harness --mode "$MODE" \
-  --logs "$OUT/logs" --out "$REPORT" ${EXTRA[@]+"${EXTRA[@]}"} ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
+# One harness pass; its report is appended to $REPORT. Arguments: harness mode, then options.
+harness() {
+  local mode="$1"
+  shift
+  java -Xms256m -Xmx2g -cp "$CP" io.lws4j.benchmarks.harness.Harness --mode "$mode" \
+    --logs "$OUT/logs" --out "$REPORT" ${EXTRA[@]+"${EXTRA[@]}"} "$@" \
+    ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
+}
+
+if [ "$MODE" = workers ]; then
+  # The pool sizes a later quiet pass measures: the whole ws sync-stream matrix at each T
+  # (the quick plan's N and S), then the one deflate cell at each T (the other transports take
+  # only the first T of a pass, hence one pass per T).
+  WORKERS=(8 32 128)
+  harness quick --workloads stream --transports ws --stream-t "$(IFS=,; echo "${WORKERS[*]}")" \
+    --stream-n 8,64,512 --stream-s 32,4096
+  for t in "${WORKERS[@]}"; do
+    harness quick --workloads stream --transports ws+deflate --stream-t "$t" --stream-n 64 --stream-s 4096
+  done
+  JMH=""
+else
+  harness "$MODE"
+fi
 
 # The chart at the top of BENCHMARKS.md: every server's msgs/s relative to lws4j, per cell.
 if java -cp "$CP" io.lws4j.benchmarks.report.SvgChart "$REPORT" "$OUT/report.svg"; then

@@ -38,6 +38,12 @@ import java.util.function.Predicate;
 public interface Context extends AutoCloseable {
 
     /**
+     * The default {@link Builder#compressionThreshold(int) compression threshold}, in bytes:
+     * outgoing messages shorter than this are not compressed.
+     */
+    int DEFAULT_COMPRESSION_THRESHOLD = 1024;
+
+    /**
      * Starts a builder with the defaults documented on its setters.
      *
      * @return a new builder
@@ -122,6 +128,7 @@ public interface Context extends AutoCloseable {
         private javax.net.ssl.SSLContext tls;
         private boolean listen = true;
         private boolean permessageDeflate = true;
+        private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
         private int maxConnections = 16_384;
         private boolean lendIdleLoops = true;
 
@@ -382,21 +389,60 @@ public interface Context extends AutoCloseable {
          * offers it and the connection's protocol allows it ({@link Protocol#permessageDeflate()}).
          * Default true: browsers offer it and text messages typically shrink severalfold.
          *
-         * <p>Cost: a connection that compresses holds about 300 KiB of native zlib memory
-         * (256 KiB for the compressor at window bits 15, about 40 KiB for the decompressor),
-         * each side allocated on its first compressed message and freed when the connection
-         * closes. Every non-empty message is compressed (short ones shrink most once the
-         * window holds similar earlier messages), except that a client asking for
-         * {@code server_no_context_takeover} gets messages under 64 bytes, or that did not
-         * shrink, uncompressed. The maximum message
-         * size applies to the decompressed size. java.util.zip cannot shrink its window, so
-         * offers demanding {@code server_max_window_bits} below 15 are declined.
+         * <p>Cost: a connection that compresses holds up to about 300 KiB of native zlib memory
+         * (256 KiB for the compressor, since java.util.zip always uses window bits 15 and
+         * memLevel 8, and about 40 KiB for the decompressor). Each side is allocated on its
+         * first compressed message, so a connection whose messages all stay under the
+         * {@link #compressionThreshold(int) compression threshold} allocates no compressor; a
+         * side that negotiated no context takeover holds its zlib state only while a message
+         * passes, drawing it from a small pool the context shares; everything is given back when
+         * the connection closes. The maximum message size applies to the decompressed size.
+         * java.util.zip cannot shrink its window, so offers demanding
+         * {@code server_max_window_bits} below 15 are declined (RFC 7692 §7.1.2.1), and the
+         * next offer, or none, is taken.
          *
          * @param enabled false to ignore every permessage-deflate offer
          * @return this builder
          */
         public Builder permessageDeflate(boolean enabled) {
             this.permessageDeflate = enabled;
+            return this;
+        }
+
+        /**
+         * The compression threshold of permessage-deflate connections: outgoing messages
+         * shorter than this many bytes (text counted as UTF-8) are sent uncompressed, with RSV1
+         * clear, which RFC 7692 allows message by message; longer ones are compressed. A
+         * protocol may set its own ({@link Protocol#compressionThreshold()}), which then wins
+         * for its connections; client connections take
+         * {@link io.lws4j.client.ClientOptions.Builder#compressionThreshold(int)} when set, else
+         * this. Incoming messages are decompressed whatever their size. Default
+         * {@value Context#DEFAULT_COMPRESSION_THRESHOLD}, as in Node's {@code ws}, OkHttp and
+         * Java-WebSocket.
+         *
+         * <p>The trade-off is bytes on the wire against CPU and memory. Compressing a short
+         * message costs a call into zlib, a flush and a block header, often more time than
+         * sending its few bytes, and a short message on its own barely shrinks (a handful of
+         * bytes of text may even grow). Long text shrinks severalfold and is worth the CPU on
+         * any link slower than memory. The exception is a stream of short, similar messages
+         * (tickers, positions, JSON with the same keys) with a shared window (no context
+         * takeover not negotiated): there the window holds the earlier messages and each new
+         * one shrinks to a few bytes, so on a slow or metered link a threshold of 0 can pay
+         * off, at the price of CPU per message and of a compressor per connection. Messages
+         * under the threshold never reach the compressor, so a connection that sends only
+         * those never allocates one. A message sent uncompressed is simply absent from the
+         * compressor's window, which RFC 7692 allows and every decompressor handles.
+         *
+         * @param bytes 0 to compress every non-empty message; {@link Integer#MAX_VALUE} to
+         *     compress nothing we send while still accepting compressed messages
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder compressionThreshold(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("compressionThreshold must not be negative: " + bytes);
+            }
+            this.compressionThreshold = bytes;
             return this;
         }
 
@@ -417,8 +463,8 @@ public interface Context extends AutoCloseable {
             ContextConfig config = new ContextConfig(bindAddress, port, serviceThreads,
                     new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
-                    pingInterval, originCheck, permessageDeflate, tls, listen, maxConnections,
-                    lendIdleLoops);
+                    pingInterval, originCheck, permessageDeflate, compressionThreshold, tls, listen,
+                    maxConnections, lendIdleLoops);
             return ContextImpl.start(config);
         }
 

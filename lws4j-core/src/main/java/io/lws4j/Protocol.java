@@ -107,4 +107,25 @@ public interface Protocol {
     default boolean permessageDeflate() {
         return true;
     }
+
+    /** {@link #compressionThreshold()}'s answer for "the context's threshold". */
+    int CONTEXT_COMPRESSION_THRESHOLD = -1;
+
+    /**
+     * The compression threshold of this protocol's permessage-deflate connections: outgoing
+     * messages shorter than this many bytes are sent uncompressed. Overrides the context's
+     * ({@link Context.Builder#compressionThreshold(int)}, where the trade-off is described)
+     * for connections the server accepts under this protocol; a client connection takes its
+     * threshold from its {@code io.lws4j.client.ClientOptions}. Asked during each opening
+     * handshake, on the service thread; return a constant. Default
+     * {@link #CONTEXT_COMPRESSION_THRESHOLD}: the context's threshold. Return 0 for a protocol
+     * of short, similar messages on slow links, where a shared compression window makes each
+     * one shrink to a few bytes; a large value for traffic that does not compress.
+     *
+     * @return 0 or more bytes; any negative value, such as
+     *     {@link #CONTEXT_COMPRESSION_THRESHOLD}, means the context's threshold
+     */
+    default int compressionThreshold() {
+        return CONTEXT_COMPRESSION_THRESHOLD;
+    }
 }

@@ -35,6 +35,7 @@ public final class ClientOptions {
     private final Duration handshakeTimeout;
     private final SSLContext sslContext;
     private final boolean permessageDeflate;
+    private final int compressionThreshold;
 
     private ClientOptions(Builder b) {
         this.uri = b.uri;
@@ -46,6 +47,7 @@ public final class ClientOptions {
         this.handshakeTimeout = b.handshakeTimeout;
         this.sslContext = b.sslContext;
         this.permessageDeflate = b.permessageDeflate;
+        this.compressionThreshold = b.compressionThreshold;
     }
 
     /**
@@ -105,6 +107,14 @@ public final class ClientOptions {
         return permessageDeflate;
     }
 
+    /**
+     * @return the compression threshold in bytes, or
+     *     {@link io.lws4j.Protocol#CONTEXT_COMPRESSION_THRESHOLD} for the context's
+     */
+    public int compressionThreshold() {
+        return compressionThreshold;
+    }
+
     /** @return true for a wss URI */
     public boolean isSecure() {
         return "wss".equalsIgnoreCase(uri.getScheme());
@@ -130,6 +140,7 @@ public final class ClientOptions {
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private SSLContext sslContext;
         private boolean permessageDeflate = true;
+        private int compressionThreshold = Protocol.CONTEXT_COMPRESSION_THRESHOLD;
 
         private Builder(URI uri, Protocol protocol) {
             Objects.requireNonNull(uri, "uri");
@@ -244,13 +255,37 @@ public final class ClientOptions {
          * after decompression (larger ones close the connection with 1009). A response that
          * breaks RFC 7692 fails the connect with
          * {@link WebSocketConnectException.Reason#BAD_HANDSHAKE}. Each compressing
-         * connection holds up to about 300 KiB of native zlib memory.
+         * connection holds up to about 300 KiB of native zlib memory, the compressor's part
+         * only once it has sent a message at or over the
+         * {@link #compressionThreshold(int) compression threshold}.
          *
          * @param offer false to send no extension offer, so nothing is compressed
          * @return this builder
          */
         public Builder permessageDeflate(boolean offer) {
             this.permessageDeflate = offer;
+            return this;
+        }
+
+        /**
+         * The compression threshold of this connection when permessage-deflate is agreed:
+         * messages shorter than this many bytes are sent uncompressed (RSV1 clear), longer
+         * ones compressed. Default: the context's
+         * ({@link io.lws4j.Context.Builder#compressionThreshold(int)}, which describes the
+         * trade-off, default {@value io.lws4j.Context#DEFAULT_COMPRESSION_THRESHOLD}); the
+         * protocol's {@link Protocol#compressionThreshold()} is for server connections and
+         * does not apply here.
+         *
+         * @param bytes 0 to compress every non-empty message; {@link Integer#MAX_VALUE} to
+         *     compress nothing we send
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder compressionThreshold(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("compressionThreshold must not be negative: " + bytes);
+            }
+            this.compressionThreshold = bytes;
             return this;
         }
 

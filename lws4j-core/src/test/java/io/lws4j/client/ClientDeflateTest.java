@@ -129,7 +129,7 @@ class ClientDeflateTest {
         try (RawDeflatePeer peer = new RawDeflatePeer()) {
             EchoingEvents events = new EchoingEvents();
             CompletableFuture<Connection> f = WebSocketClient.connect(clients, ClientOptions.builder(
-                    URI.create("ws://127.0.0.1:" + peer.port() + "/"), events).build());
+                    URI.create("ws://127.0.0.1:" + peer.port() + "/"), events).compressionThreshold(0).build());
             String response = "permessage-deflate"
                     + (serverNoTakeover ? "; server_no_context_takeover" : "")
                     + (clientNoTakeover ? "; client_no_context_takeover" : "");
@@ -204,6 +204,75 @@ class ClientDeflateTest {
                     .isEqualTo("plain");
             theirs.end();
         }
+    }
+
+    /** Connects to a raw peer that accepts plain permessage-deflate. */
+    private Connection connectToRawPeer(RawDeflatePeer peer, ClientOptions.Builder options)
+            throws Exception {
+        CompletableFuture<Connection> f = WebSocketClient.connect(clients, options.build());
+        peer.handshake("permessage-deflate");
+        Connection c = f.get(10, TimeUnit.SECONDS);
+        assertThat(compressing(c)).isTrue();
+        return c;
+    }
+
+    /** ASCII, so that characters and UTF-8 bytes count the same. */
+    private static String asciiText(int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; sb.length() < length; i++) {
+            sb.append("tick ").append(i % 97).append("; ");
+        }
+        return sb.substring(0, length);
+    }
+
+    private static void send(Connection c, String text) {
+        assertThat(c.execute(() -> c.writeText(text))).isTrue();
+    }
+
+    @Test
+    void sendsMessagesUnderTheThresholdUncompressedAndTheRestCompressedWithOneWindow() throws Exception {
+        clients = Context.builder().noListener().build();
+        int t = Context.DEFAULT_COMPRESSION_THRESHOLD;
+        try (RawDeflatePeer peer = new RawDeflatePeer()) {
+            Connection c = connectToRawPeer(peer, ClientOptions.builder(
+                    URI.create("ws://127.0.0.1:" + peer.port() + "/"), new ClientEvents()));
+            Inflater theirs = new Inflater(true);
+            try {
+                for (int size : new int[] {t - 1, t, 10, t + 700, t - 1, t}) {
+                    String text = asciiText(size);
+                    send(c, text);
+                    RawDeflatePeer.Frame frame = peer.read();
+                    assertThat(frame.rsv1()).as("RSV1 of %d bytes", size).isEqualTo(size >= t);
+                    byte[] payload = frame.rsv1() ? RawDeflatePeer.decompress(theirs, frame.payload())
+                            : frame.payload();
+                    assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo(text);
+                }
+            } finally {
+                theirs.end();
+            }
+        }
+    }
+
+    @Test
+    void theOptionsThresholdOverridesTheContexts_andDefaultsToIt() throws Exception {
+        clients = Context.builder().noListener().compressionThreshold(Integer.MAX_VALUE).build();
+        try (RawDeflatePeer peer = new RawDeflatePeer()) {
+            Connection c = connectToRawPeer(peer, ClientOptions.builder(
+                    URI.create("ws://127.0.0.1:" + peer.port() + "/"), new ClientEvents())
+                    .compressionThreshold(0));
+            send(c, "hi hi hi");
+            assertThat(peer.read().rsv1()).as("options threshold 0").isTrue();
+        }
+        try (RawDeflatePeer peer = new RawDeflatePeer()) {
+            Connection c = connectToRawPeer(peer, ClientOptions.builder(
+                    URI.create("ws://127.0.0.1:" + peer.port() + "/"), new ClientEvents()));
+            send(c, asciiText(100_000));
+            RawDeflatePeer.Frame frame = peer.read();
+            assertThat(frame.rsv1()).as("the context's threshold: nothing compressed").isFalse();
+            assertThat(frame.payload().length).isEqualTo(100_000);
+        }
+        assertThatThrownBy(() -> ClientOptions.builder(URI.create("ws://h/"), new ClientEvents())
+                .compressionThreshold(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -38,6 +38,7 @@ import javax.net.ssl.SSLContext;
  *      [--server-jvm "-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" (added to every server JVM)]
  *      [--io-threads 1 (selector / service threads of every stream and echo server)]
  *      [--echo-seconds 5] [--repeat 3 (median of 3 per stream/echo case)]
+ *      [--seed 42 (of the server order shuffled every round; printed; default: from the clock)]
  *      [--transports ws,wss,ws+deflate,wss+deflate]
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --external ws://127.0.0.1:7681/
  *      [--subprotocol lws-minimal] --expect M [--connections N] [--seq-step K] [--no-start]
@@ -80,6 +81,9 @@ public final class Harness {
     private final Path jfrDir;
     private final PrintStream progress;
     private int repeat = 1;
+    /** Seed of the server order of every round, printed in the report so a pass can be redone. */
+    private long seed = System.nanoTime();
+    private java.util.Random order = new java.util.Random(seed);
     /** Extra JVM options for every server process (profiling: perf maps, JIT logs). */
     private List<String> serverJvmOptions = List.of();
     /** Selector / service threads of every stream and echo server ({@code --io-threads}). */
@@ -151,6 +155,9 @@ public final class Harness {
         Path jfr = opts.containsKey("--jfr") ? Path.of(opts.get("--jfr")) : null;
         Harness h = new Harness(plan, selectors, logDir, jfr, System.err);
         h.repeat = Integer.parseInt(opts.getOrDefault("--repeat", "1"));
+        if (opts.containsKey("--seed")) {
+            h.seed(Long.parseLong(opts.get("--seed")));
+        }
         h.ioThreads(Integer.parseInt(opts.getOrDefault("--io-threads", "1")));
         if (opts.containsKey("--server-jvm")) {
             h.serverJvmOptions = Arrays.asList(opts.get("--server-jvm").trim().split("\\s+"));
@@ -192,6 +199,7 @@ public final class Harness {
         sb.append("- Selector / service threads per stream and echo server: ").append(ioThreads).append("\n");
         sb.append("- Repetitions per stream/echo case: ").append(repeat).append(repeat > 1 ? " (median by msgs/s)" : "")
                 .append("\n");
+        sb.append("- Server order: shuffled every round, seed ").append(seed).append(" (--seed to repeat it)\n");
         sb.append("- Transports: ").append(String.join(", ", transports.stream().map(Transport::label).toList()))
                 .append(certificate == null ? ""
                         : " (wss: self-signed EC P-256 certificate made by keytool for this run)")
@@ -201,6 +209,12 @@ public final class Harness {
         }
         sb.append(String.format("Pass took %.0f s.%n%n", (System.nanoTime() - t0) / 1e9));
         return sb.toString();
+    }
+
+    /** Seeds the shuffled server order of every round ({@code --seed}). */
+    void seed(long value) {
+        seed = value;
+        order = new java.util.Random(value);
     }
 
     /** Starts every stream and echo server with {@code count} selector / service threads. */
@@ -281,7 +295,7 @@ public final class Harness {
                     for (int n : connections) {
                         int m = Math.max(10, total / n);
                         StreamSpec spec = new StreamSpec(n, m, size, plan.streamTimeout());
-                        List<MeasuredStream> median = interleavedMedians(fleet.size(),
+                        List<MeasuredStream> median = interleavedMedians(fleet.names,
                                 s -> measureStream(fleet.processes.get(s), fleet.targets.get(s), spec),
                                 ms -> ms.result().exactlyOnce(), ms -> ms.result().messagesPerSecond());
                         for (int s = 0; s < fleet.size(); s++) {
@@ -297,8 +311,8 @@ public final class Harness {
             }
         }
         streamRows.addAll(rows);
-        String title = plain ? "sync-stream: one message per SYNC (or per awaited write)"
-                : "sync-stream over " + describe(transport) + ": one message per SYNC (or per awaited write)";
+        String title = plain ? "sync-stream: each message handed over (see lws4j-benchmarks/README.md), workers blocked only above the outbound bound"
+                : "sync-stream over " + describe(transport) + ": each message handed over, workers blocked only above the outbound bound";
         List<String> header = new ArrayList<>(List.of("T", "N", "S (B)", "M/conn", "server", "msgs/s", "× lws4j",
                 "gap p50 µs", "gap p99 µs", "server CPU µs/msg", "client CPU µs/msg", "exactly-once, in order"));
         if (transport.deflate()) {
@@ -473,22 +487,31 @@ public final class Harness {
     }
 
     /**
-     * Runs {@code repeat} rounds in which each of {@code servers} servers runs once, in turn,
-     * so drift of the machine during a pass weighs on all of them alike.
+     * Runs {@code repeat} rounds in which each of {@code servers} servers runs once, in an
+     * order shuffled every round (seeded, see {@link #seed}; the order is printed), so drift
+     * of the machine during a pass, and whatever one server leaves behind for the next (page
+     * cache, CPU frequency, the generator's warm state), weighs on all of them alike.
      *
      * @return per server the median run by {@code rate}, or its first run that failed
      *     {@code ok} (it then runs no more)
      */
-    private <M> List<M> interleavedMedians(int servers, Measure<M> measure, Predicate<M> ok,
+    private <M> List<M> interleavedMedians(List<String> names, Measure<M> measure, Predicate<M> ok,
                                            ToDoubleFunction<M> rate) throws IOException, InterruptedException {
+        int servers = names.size();
         List<List<M>> runs = new ArrayList<>();
         List<M> result = new ArrayList<>();
         for (int s = 0; s < servers; s++) {
             runs.add(new ArrayList<>());
             result.add(null);
         }
+        List<Integer> turn = new ArrayList<>();
+        for (int s = 0; s < servers; s++) {
+            turn.add(s);
+        }
         for (int i = 0; i < repeat; i++) {
-            for (int s = 0; s < servers; s++) {
+            java.util.Collections.shuffle(turn, order);
+            progress.println("  round " + (i + 1) + " order: " + turn.stream().map(names::get).toList());
+            for (int s : turn) {
                 if (result.get(s) == null) {
                     M m = measure.run(s);
                     if (ok.test(m)) {
@@ -583,7 +606,7 @@ public final class Harness {
             // Every server stays up for the whole pass; the repeats of a case take them in turn.
             for (int[] c : cases) {
                 EchoSpec spec = new EchoSpec(c[0], c[1], c[2], warmup, measure);
-                List<MeasuredEcho> median = interleavedMedians(fleet.size(),
+                List<MeasuredEcho> median = interleavedMedians(fleet.names,
                         s -> measureEcho(fleet.processes.get(s), fleet.targets.get(s), spec),
                         me -> me.result().ok(), me -> me.result().messagesPerSecond());
                 for (int s = 0; s < fleet.size(); s++) {

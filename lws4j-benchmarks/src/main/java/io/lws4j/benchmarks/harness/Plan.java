@@ -78,12 +78,17 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
     }
 
     /** Peers of the wss and deflate rows: lws4j, the libraries, and the floor that shows the generator's ceiling. */
-    static final List<String> VARIANT_STREAM_SERVERS = List.of("floor-batch", "lws4j", "netty", "jetty");
-    static final List<String> VARIANT_ECHO_SERVERS = List.of("floor", "lws4j", "netty", "jetty", "java-websocket");
+    static final List<String> VARIANT_STREAM_SERVERS = List.of("floor-batch", "lws4j", "netty", "netty-default",
+            "jetty");
+    static final List<String> VARIANT_ECHO_SERVERS = List.of("floor", "lws4j", "netty", "netty-default", "jetty",
+            "java-websocket");
     static final List<int[]> VARIANT_ECHO_CASES = List.of(new int[] {64, 32, 1}, new int[] {64, 4096, 1});
 
-    static final List<String> STREAM_SERVERS = List.of("floor", "floor-batch", "lws4j", "lws4j-juc", "netty", "jetty");
-    static final List<String> ECHO_SERVERS = List.of("floor", "lws4j", "netty", "jetty", "java-websocket");
+    /** netty-default: Netty at its own event-loop count (twice the cores) beside the one-loop row. */
+    static final List<String> STREAM_SERVERS = List.of("floor", "floor-batch", "lws4j", "lws4j-juc", "netty",
+            "netty-default", "jetty");
+    static final List<String> ECHO_SERVERS = List.of("floor", "lws4j", "netty", "netty-default", "jetty",
+            "java-websocket");
     static final List<String> MEMORY_SERVERS = List.of("lws4j", "netty", "jetty", "java-websocket");
     static final List<String> COLD_SERVERS = List.of("floor", "lws4j", "netty", "jetty", "java-websocket");
 
@@ -150,7 +155,8 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
             case "smoke" -> new Plan("smoke", List.of("floor", "lws4j"), List.of(2), List.of(2), List.of(32), 100,
                     Duration.ofSeconds(20), List.of("floor", "lws4j"), List.of(new int[] {2, 32, 1}),
                     Duration.ofMillis(100), Duration.ofMillis(300), List.of(), 0, List.of(), 0,
-                    new Variants(List.of(Transport.WS), List.of("floor-batch", "lws4j"), List.of(2), List.of(32),
+                    // 4096 B: over lws4j's 1 KiB compression threshold, so the deflate rows compress
+                    new Variants(List.of(Transport.WS), List.of("floor-batch", "lws4j"), List.of(2), List.of(4096),
                             List.of("floor", "lws4j"), List.of(new int[] {2, 4096, 1}), 100, Duration.ofMillis(100),
                             Duration.ofMillis(300)));
             case "quick" -> new Plan("quick", STREAM_SERVERS, List.of(3), List.of(8, 64, 512), List.of(32, 4096),

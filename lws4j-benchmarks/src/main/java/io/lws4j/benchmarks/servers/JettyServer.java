@@ -2,9 +2,11 @@ package io.lws4j.benchmarks.servers;
 
 import io.lws4j.benchmarks.Wire;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -17,10 +19,17 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * Jetty 12 websocket (Jetty API on the core server, no servlets) the way its users do
- * blocking per-connection work: a bounded executor of T threads whose workers make blocking
- * sends (send with a {@code Callback.Completable}, then wait for it). One selector, like
- * lws4j's one service thread; events are dispatched on Jetty's own thread pool. Over wss
+ * Jetty 12 websocket (Jetty API on the core server, no servlets) the way an expert does
+ * blocking per-connection work: a bounded executor of T threads whose workers hand each
+ * message over with an asynchronous {@code sendBinary} and block only while the bytes sent but
+ * not yet completed on that connection would pass {@link Handover#HIGH_WATER}: a window of
+ * outstanding sends, the same contract as lws4j's bounded outbound buffer (Jetty 12's API has
+ * no batch mode). A worker resumes as soon as completions make room, rather than at lws4j's
+ * {@link Handover#LOW_WATER}. Each outstanding send owns its buffer (taken from a small
+ * per-stream pool and given back by the send's callback). The websocket input and output
+ * buffers are {@link Handover#IO_BUFFER_BYTES}, like lws4j's read and frame buffers. One
+ * selector, like lws4j's one service thread; events are dispatched on Jetty's own thread
+ * pool. Over wss
  * the connector gets an {@link SslContextFactory.Server} with the run's PKCS#12 key (JDK
  * provider). permessage-deflate needs nothing: Jetty 12 accepts it by default when offered.
  *
@@ -57,6 +66,8 @@ final class JettyServer implements BenchServer {
             container.setMaxBinaryMessageSize(1 << 20);
             container.setMaxFrameSize(1 << 20);
             container.setIdleTimeout(java.time.Duration.ofMinutes(10));
+            container.setInputBufferSize(Handover.IO_BUFFER_BYTES);
+            container.setOutputBufferSize(Handover.IO_BUFFER_BYTES);
             container.addMapping("/", (request, response, callback) -> new Endpoint(workers));
         }));
         server.start();
@@ -112,20 +123,33 @@ final class JettyServer implements BenchServer {
         }
     }
 
+    /**
+     * Streams with a window of outstanding sends: permits are bytes, a send takes its size
+     * and its callback gives it back (a message larger than the whole window takes the whole
+     * window). A failed send ends the stream.
+     */
     private static void stream(Session s, int messages, int size) {
-        ByteBuffer buf = Wire.streamBuffer(size);
-        for (int seq = 0; seq < messages; seq++) {
-            Wire.fillStreamMessage(buf, seq, size);
-            Callback.Completable done = new Callback.Completable();
-            s.sendBinary(buf, done);
+        Semaphore window = new Semaphore(Handover.HIGH_WATER);
+        int cost = Math.min(size, Handover.HIGH_WATER);
+        ConcurrentLinkedQueue<ByteBuffer> spare = new ConcurrentLinkedQueue<>();
+        AtomicBoolean failed = new AtomicBoolean();
+        for (int seq = 0; seq < messages && !failed.get() && s.isOpen(); seq++) {
             try {
-                done.get();
-            } catch (ExecutionException e) {
-                return;
+                window.acquire(cost);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+            ByteBuffer polled = spare.poll();
+            ByteBuffer buf = polled != null ? polled : Wire.streamBuffer(size);
+            Wire.fillStreamMessage(buf, seq, size);
+            s.sendBinary(buf, Callback.from(() -> {
+                spare.offer(buf);
+                window.release(cost);
+            }, x -> {
+                failed.set(true);
+                window.release(cost);
+            }));
         }
     }
 }

@@ -37,15 +37,17 @@ final class Lws4jPoolServer implements BenchServer {
 
     /**
      * The builder both lws4j servers share: loopback, the service threads, wss with the
-     * run's key through {@link TlsContexts#fromPkcs12}, and permessage-deflate on (lws4j's
-     * default, spelled out because the deflate rows rely on it; it only takes effect when
-     * the client offers it).
+     * run's key through {@link TlsContexts#fromPkcs12}, the outbound bound every stream
+     * server shares ({@link Handover}; lws4j's default, spelled out), and permessage-deflate on
+     * (lws4j's default, spelled out because the deflate rows rely on it; it only takes effect
+     * when the client offers it).
      */
     static Context.Builder contextFor(ServerOptions o) {
         Context.Builder b = Context.builder()
                 .bindAddress("127.0.0.1")
                 .port(o.port())
                 .serviceThreads(o.ioThreads())
+                .maxOutboundBytes(Handover.HIGH_WATER)
                 .permessageDeflate(true);
         if (o.tls() != null) {
             try {

@@ -5,13 +5,14 @@ import io.lws4j.benchmarks.Wire;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -24,17 +25,26 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
- * Netty 4.2 the way its users do blocking per-connection work: the websocket codec on one
- * NIO event loop, streaming tasks on a bounded executor whose workers write to the channel
- * and wait for each write's future before producing the next message. Over wss an
+ * Netty 4.2 the way an expert does blocking per-connection work: the websocket codec on
+ * the NIO event loops, streaming tasks on a bounded executor whose workers hand each message
+ * to the channel ({@code writeAndFlush} with the void promise) and block only while the
+ * channel is not writable, that is while its outbound buffer is above the
+ * {@link Handover#HIGH_WATER} of the {@link WriteBufferWaterMark}, until
+ * {@code channelWritabilityChanged} says it drained to {@link Handover#LOW_WATER}: the same
+ * contract as lws4j's. A {@link FlushConsolidationHandler} (256 flushes, also outside reads)
+ * turns those per-message flushes into one socket write per event-loop turn, and the echo
+ * handler writes each frame and flushes once at {@code channelReadComplete}. Over wss an
  * {@link SslHandler} with the JDK's {@code SSLEngine} (no netty-tcnative) heads the
- * pipeline; with deflate a {@link WebSocketServerCompressionHandler} (its defaults:
- * level 6, context takeover) negotiates permessage-deflate.
+ * pipeline, the flush consolidation right behind it so that TLS wraps batches; with deflate a
+ * {@link WebSocketServerCompressionHandler} (its defaults: level 6, context takeover)
+ * negotiates permessage-deflate. The event-loop count is the run's {@code --io-threads}, or
+ * Netty's own default (twice the cores) for the {@code netty-default} row.
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
@@ -43,10 +53,14 @@ final class NettyServer implements BenchServer {
     private final ThreadPoolExecutor workers;
     private final Channel serverChannel;
 
-    NettyServer(ServerOptions o) throws Exception {
+    /**
+     * @param o the run's options
+     * @param eventLoops the event-loop count; 0 for Netty's default
+     */
+    NettyServer(ServerOptions o, int eventLoops) throws Exception {
         javax.net.ssl.SSLContext tls = o.tls() == null ? null : o.tls().serverContext();
         boolean deflate = o.deflate();
-        this.group = new MultiThreadIoEventLoopGroup(o.ioThreads(), NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(eventLoops, NioIoHandler.newFactory());
         this.workers = o.threads() > 0 ? Workers.bounded("netty-worker", o.threads(), o.queue()) : null;
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
@@ -59,6 +73,8 @@ final class NettyServer implements BenchServer {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(Handover.LOW_WATER, Handover.HIGH_WATER))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -67,11 +83,13 @@ final class NettyServer implements BenchServer {
                             engine.setUseClientMode(false);
                             ch.pipeline().addLast(new SslHandler(engine));
                         }
+                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536));
                         if (deflate) {
                             ch.pipeline().addLast(new WebSocketServerCompressionHandler(1 << 20));
                         }
-                        ch.pipeline().addLast(new WebSocketServerProtocolHandler(config), new Handler());
+                        ch.pipeline().addLast(new WebSocketServerProtocolHandler(config), new Handler(),
+                                new WritabilityGate());
                     }
                 });
         this.serverChannel = b.bind("127.0.0.1", o.port()).sync().channel();
@@ -93,9 +111,15 @@ final class NettyServer implements BenchServer {
 
     private final class Handler extends SimpleChannelInboundHandler<WebSocketFrame> {
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
             if (frame instanceof BinaryWebSocketFrame) {
-                ctx.writeAndFlush(new BinaryWebSocketFrame(frame.content().retain()));
+                ctx.write(new BinaryWebSocketFrame(frame.content().retain()), ctx.voidPromise());
             } else if (frame instanceof TextWebSocketFrame text) {
                 int[] cmd = Wire.parseStartCommand(text.text());
                 if (cmd != null && workers != null) {
@@ -110,15 +134,52 @@ final class NettyServer implements BenchServer {
         }
     }
 
+    /**
+     * Wakes workers waiting for their channel to become writable again, or to close. The
+     * event loop flips writability and then fires the event, which takes the monitor a
+     * waiting worker checked under, so no wake-up is lost. Thread-safe.
+     */
+    private static final class WritabilityGate extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            synchronized (this) {
+                notifyAll();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            synchronized (this) {
+                notifyAll();
+            }
+            ctx.fireChannelInactive();
+        }
+
+        /** @return false when the channel closed (or the worker was interrupted) meanwhile */
+        synchronized boolean awaitWritable(Channel ch) {
+            try {
+                while (!ch.isWritable() && ch.isActive()) {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return ch.isActive();
+        }
+    }
+
     private static void stream(Channel ch, int messages, int size) {
+        WritabilityGate gate = ch.pipeline().get(WritabilityGate.class);
         byte[] filler = Filler.bytes(Math.max(0, size - 16));
         for (int seq = 0; seq < messages; seq++) {
-            ByteBuf buf = ch.alloc().buffer(size);
-            buf.writeLong(seq).writeBytes(filler, 0, size - 16).writeLong(seq);
-            ChannelFuture f = ch.writeAndFlush(new BinaryWebSocketFrame(buf)).awaitUninterruptibly();
-            if (!f.isSuccess()) {
+            if (!ch.isActive() || !ch.isWritable() && !gate.awaitWritable(ch)) {
                 return;
             }
+            ByteBuf buf = ch.alloc().buffer(size);
+            buf.writeLong(seq).writeBytes(filler, 0, size - 16).writeLong(seq);
+            ch.writeAndFlush(new BinaryWebSocketFrame(buf), ch.voidPromise());
         }
     }
 }

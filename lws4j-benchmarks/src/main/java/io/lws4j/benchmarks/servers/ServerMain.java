@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class ServerMain {
     static final List<String> IMPLS = List.of("floor", "floor-batch", "lws4j", "lws4j-juc",
-            "netty", "jetty", "java-websocket");
+            "netty", "netty-default", "jetty", "java-websocket");
 
     private ServerMain() {
     }
@@ -48,7 +48,8 @@ public final class ServerMain {
             case "floor-batch" -> new FloorServer(o, true);
             case "lws4j" -> new Lws4jPoolServer(o);
             case "lws4j-juc" -> new Lws4jExecutorServer(o);
-            case "netty" -> new NettyServer(o);
+            case "netty" -> new NettyServer(o, o.ioThreads());
+            case "netty-default" -> new NettyServer(o, 0);
             case "jetty" -> new JettyServer(o);
             case "java-websocket" -> new JavaWebSocketBenchServer(o);
             default -> throw new IllegalArgumentException("unknown --impl " + o.impl() + ", one of " + IMPLS);

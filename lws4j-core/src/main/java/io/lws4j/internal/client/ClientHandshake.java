@@ -207,6 +207,11 @@ public final class ClientHandshake implements ClientRole {
     }
 
     @Override
+    public int compressionThreshold() {
+        return options.compressionThreshold();
+    }
+
+    @Override
     public int nextMaskKey() {
         if (maskOffset > MASK_BATCH - 4) {
             random.nextBytes(masks);

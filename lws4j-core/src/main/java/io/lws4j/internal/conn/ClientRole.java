@@ -49,6 +49,12 @@ public interface ClientRole {
     DeflateParams deflateParams();
 
     /**
+     * @return the compression threshold the client options set, or a negative value for the
+     *     context's
+     */
+    int compressionThreshold();
+
+    /**
      * @return a fresh unpredictable masking key for the next frame
      */
     int nextMaskKey();

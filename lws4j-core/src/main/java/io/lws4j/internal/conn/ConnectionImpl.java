@@ -885,8 +885,9 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         protocol = client.protocol();
         protocolName = chosen.isEmpty() ? null : chosen;
         if (client.deflateParams() != null) {
+            int threshold = client.compressionThreshold();
             deflate = PerMessageDeflate.create(client.deflateParams(), false,
-                    MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+                    threshold >= 0 ? threshold : settings.config().compressionThreshold(), settings.zlib());
         }
         frameReader = new FrameReader(this, settings.config().maxMessageSize(), false,
                 deflate == null ? null : deflate.inflater());
@@ -915,7 +916,7 @@ public final class ConnectionImpl implements ConnectionInternals, Selectable, Me
         parser = null;
         if (accept.deflate() != null) {
             deflate = PerMessageDeflate.create(accept.deflate(), true,
-                    MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+                    settings.compressionThreshold(name), settings.zlib());
         }
         frameReader = new FrameReader(this, settings.config().maxMessageSize(), true,
                 deflate == null ? null : deflate.inflater());

@@ -2,14 +2,16 @@ package io.lws4j.internal.conn;
 
 import io.lws4j.Context;
 import io.lws4j.Protocol;
+import io.lws4j.internal.deflate.ZlibPool;
 import io.lws4j.internal.http.StaticFiles;
 import io.lws4j.internal.loop.ContextConfig;
 import java.util.List;
 
 /**
  * What every connection of one service loop shares: the context, its settings, the protocol
- * names in registration order, the loop's static file server and the liveness arithmetic
- * (shared, so a connection does not carry its own copy).
+ * names in registration order, the loop's static file server, the liveness arithmetic
+ * (shared, so a connection does not carry its own copy) and the context's pool of zlib
+ * streams for permessage-deflate.
  *
  * <p>Thread-safe: immutable.
  *
@@ -18,9 +20,10 @@ import java.util.List;
  * @param protocolNames the registered protocol names; the first is the default
  * @param staticFiles the static file server of the loop
  * @param liveness the idle timeout and ping interval of {@code config}
+ * @param zlib the context's zlib streams, shared by every loop
  */
 public record ConnectionSettings(Context context, ContextConfig config,
-        List<String> protocolNames, StaticFiles staticFiles, Liveness liveness) {
+        List<String> protocolNames, StaticFiles staticFiles, Liveness liveness, ZlibPool zlib) {
 
     /**
      * Settings with the liveness arithmetic taken from {@code config}.
@@ -29,11 +32,12 @@ public record ConnectionSettings(Context context, ContextConfig config,
      * @param config the context's settings
      * @param protocolNames the registered protocol names; the first is the default
      * @param staticFiles the static file server of the loop
+     * @param zlib the context's zlib streams, shared by every loop
      */
     public ConnectionSettings(Context context, ContextConfig config, List<String> protocolNames,
-            StaticFiles staticFiles) {
+            StaticFiles staticFiles, ZlibPool zlib) {
         this(context, config, protocolNames, staticFiles, new Liveness(
-                config.idleTimeout().toNanos(), config.pingInterval().toNanos()));
+                config.idleTimeout().toNanos(), config.pingInterval().toNanos()), zlib);
     }
 
     /**
@@ -49,5 +53,18 @@ public record ConnectionSettings(Context context, ContextConfig config,
         }
         Protocol protocol = config.protocols().get(protocolName);
         return protocol != null && protocol.permessageDeflate();
+    }
+
+    /**
+     * The compression threshold of a connection served by the named protocol: the
+     * protocol's own when it sets one, else the context's.
+     *
+     * @param protocolName a registered protocol name
+     * @return 0 or more bytes
+     */
+    public int compressionThreshold(String protocolName) {
+        Protocol protocol = config.protocols().get(protocolName);
+        int own = protocol == null ? Protocol.CONTEXT_COMPRESSION_THRESHOLD : protocol.compressionThreshold();
+        return own >= 0 ? own : config.compressionThreshold();
     }
 }

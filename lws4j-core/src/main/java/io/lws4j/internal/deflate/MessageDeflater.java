@@ -4,6 +4,7 @@ import io.lws4j.internal.frame.FrameWriter;
 import io.lws4j.internal.frame.Masker;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.zip.Deflater;
 
 /**
@@ -11,33 +12,31 @@ import java.util.zip.Deflater;
  * them: raw DEFLATE flushed with SYNC_FLUSH, the trailing {@code 0x00 0x00 0xff 0xff}
  * removed, sent as one final frame with RSV1 set. Control frames are never compressed.
  *
- * <p>Small messages: a payload shorter than the threshold given at construction is sent
- * uncompressed (RSV1 clear), which RFC 7692 allows per message; so is, when the window is
- * reset per message anyway, a message that compression did not shrink. With a fresh window
- * per message the server uses {@value #DEFAULT_MIN_COMPRESS_BYTES} bytes: below about 48
- * bytes the block header and flush make text longer, not shorter (measured with zlib level
- * 6: 32 bytes of text give 34, 64 give 55). With a shared window it compresses every
- * non-empty message (see {@link PerMessageDeflate#create}), since short messages that repeat
- * earlier ones shrink most: 1000 ticker JSON messages of 44 bytes on average took 9,681
- * bytes with a shared window and 40,776 with a fresh one, against 43,782 raw.
+ * <p>Compression threshold: a payload shorter than the threshold given at construction is
+ * sent uncompressed (RSV1 clear), which RFC 7692 allows per message, whether or not the
+ * window is shared; so is, when the window is reset per message anyway, a message that
+ * compression did not shrink. A message sent uncompressed never reaches the compressor, so
+ * with a shared window the next compressed message refers only to earlier compressed ones,
+ * which is exactly what the peer's decompressor has seen: the peer inflates only messages
+ * with RSV1 set. A short message costs a zlib call, a flush and a block header to compress,
+ * and saves few bytes unless a shared window already holds the same text; see
+ * {@link io.lws4j.Context.Builder#compressionThreshold(int)} for the trade-off.
  *
  * <p>Context takeover: with {@code resetPerMessage} (our sending direction negotiated no
- * context takeover) the compressor is reset after every message. Otherwise the window
- * carries over, so every message given to {@link #encode} must really be sent, in the
- * order encoded: callers check their queue bound before queueing a message for encoding
+ * context takeover) the zlib stream is taken from the {@link ZlibPool} for one message and
+ * given back after it, so a connection holds no zlib state between messages. Otherwise the
+ * stream is taken on the first compressed message and kept until {@link #release()}, and
+ * the window carries over, so every message given to {@link #encode} must really be sent, in
+ * the order encoded: callers check their queue bound before queueing a message for encoding
  * (see {@link #maxFrameLength}) and encode queued messages in queue order.
  *
- * <p>Memory: the zlib deflate state is created on the first compressed message: with
- * window bits 15 and memLevel 8 (what {@link Deflater} uses) 256 KiB of window, hash
- * and literal buffers plus about 6 KiB of state; it is freed by {@link #release()}.
+ * <p>Memory: a zlib deflate stream (window bits 15, memLevel 8: what {@link Deflater}
+ * always uses) holds 256 KiB of window, hash and literal buffers plus about 6 KiB of state.
+ * None exists until a message at or over the threshold is compressed.
  *
  * <p>Buffers: a payload copy and deflate's output of up to {@value #REUSED_MAX} bytes are
- * reused from message to message, not allocated per message. Fresh buffers meant fresh
- * memory written and read for every message. Reusing them took sync-stream over ws+deflate
- * (4 KiB, T=3, N=8, the server pinned to one CPU) from 40,324 to 43,328 msgs/s, and from
- * 24.8 to 23.1 µs of server CPU per message (medians of 7 alternated rounds). Jetty takes
- * deflate's output from a buffer pool too. A connection keeps at most one buffer of each,
- * next to zlib's 256 KiB.
+ * reused from message to message rather than allocated per message, which would mean fresh
+ * memory written and read for every message. A connection keeps at most one buffer of each.
  *
  * <p>Not thread-safe: a connection's deflater is used by one thread at a time, the one
  * writing the connection's queued messages: the holder of its loop's service role (the
@@ -53,8 +52,11 @@ import java.util.zip.Deflater;
  */
 public final class MessageDeflater {
 
-    /** Messages shorter than this are sent uncompressed when the window is reset per message. */
-    public static final int DEFAULT_MIN_COMPRESS_BYTES = 64;
+    /**
+     * The default compression threshold: messages shorter than this go out uncompressed.
+     * Node's {@code ws}, OkHttp and Java-WebSocket do not compress under 1 KiB either.
+     */
+    public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
     /** The largest payload copy, and deflate output buffer, kept for the next message. */
     static final int REUSED_MAX = 16 * 1024;
@@ -64,6 +66,8 @@ public final class MessageDeflater {
 
     private final boolean resetPerMessage;
     private final int minCompressBytes;
+    private final ZlibPool zlib;
+    /** The zlib stream: between messages only with a shared window, see the class comment. */
     private Deflater deflater;
     /** Deflate's output for one message, kept for the next: see {@link #compress}. */
     private byte[] output;
@@ -82,11 +86,24 @@ public final class MessageDeflater {
      *     message
      */
     public MessageDeflater(boolean resetPerMessage, int minCompressBytes) {
+        this(resetPerMessage, minCompressBytes, ZlibPool.unpooled());
+    }
+
+    /**
+     * Creates a deflater whose zlib stream comes from a pool.
+     *
+     * @param resetPerMessage see {@link #MessageDeflater(boolean, int)}
+     * @param minCompressBytes the compression threshold: see
+     *     {@link #MessageDeflater(boolean, int)}
+     * @param zlib where the zlib stream is taken from and given back to
+     */
+    public MessageDeflater(boolean resetPerMessage, int minCompressBytes, ZlibPool zlib) {
         if (minCompressBytes < 0) {
             throw new IllegalArgumentException("negative minCompressBytes: " + minCompressBytes);
         }
         this.resetPerMessage = resetPerMessage;
         this.minCompressBytes = minCompressBytes;
+        this.zlib = Objects.requireNonNull(zlib, "zlib");
     }
 
     /**
@@ -126,7 +143,8 @@ public final class MessageDeflater {
         }
         ByteBuffer compressed = compress(payload.duplicate());
         if (resetPerMessage) {
-            deflater.reset();
+            zlib.giveBack(deflater);
+            deflater = null;
             // the window starts empty for the next message either way, so the raw form is
             // allowed whenever it is not longer
             if (minCompressBytes > 0 && compressed.remaining() >= length) {
@@ -167,11 +185,14 @@ public final class MessageDeflater {
         }
     }
 
-    /** Frees the native zlib state; later encodes throw. Idempotent. */
+    /**
+     * Gives the zlib stream back to the pool (which keeps or ends it); later encodes throw.
+     * Idempotent.
+     */
     public void release() {
         released = true;
         if (deflater != null) {
-            deflater.end();
+            zlib.giveBack(deflater);
             deflater = null;
         }
     }
@@ -179,7 +200,8 @@ public final class MessageDeflater {
     /**
      * Whether the native state exists, for tests of lazy allocation and release.
      *
-     * @return true between the first compressed message and {@link #release()}
+     * @return true between the first compressed message and {@link #release()} with a shared
+     *     window; false between messages when the window is reset per message
      */
     boolean hasNativeState() {
         return deflater != null;
@@ -191,7 +213,7 @@ public final class MessageDeflater {
      */
     private ByteBuffer compress(ByteBuffer input) {
         if (deflater == null) {
-            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            deflater = zlib.takeDeflater();
         }
         int length = input.remaining();
         deflater.setInput(input);

@@ -2,6 +2,7 @@ package io.lws4j.internal.deflate;
 
 import io.lws4j.internal.frame.MessageDecompressor;
 import io.lws4j.internal.frame.ProtocolException;
+import java.util.Objects;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -15,9 +16,11 @@ import java.util.zip.Inflater;
  * message; otherwise the LZ77 window carries over, as the peer's compressor expects. A
  * message ending in a block with BFINAL set also resets it, since its stream is over.
  *
- * <p>Memory: the zlib inflate state is created on the first compressed message, about 7 KiB
- * plus a 32 KiB window (window bits 15; a peer using fewer bits is decoded just the same),
- * and freed by {@link #release()}.
+ * <p>Memory: a zlib inflate stream is about 7 KiB of state plus a 32 KiB window (window
+ * bits 15; a peer using fewer bits is decoded just the same). It is taken from the
+ * {@link ZlibPool} on the first compressed message. When the inflater is reset per message
+ * it is given back at the end of every message, so a connection holds none between
+ * compressed messages; otherwise it is kept until {@link #release()} gives it back.
  *
  * <p>Not thread-safe: instances must not be shared.
  */
@@ -28,6 +31,7 @@ public final class MessageInflater implements MessageDecompressor {
     private static final int MAX_EMPTY_ROUNDS = 4;
 
     private final boolean resetPerMessage;
+    private final ZlibPool zlib;
     private Inflater inflater;
     private boolean released;
 
@@ -42,7 +46,18 @@ public final class MessageInflater implements MessageDecompressor {
      *     {@code server_no_context_takeover})
      */
     public MessageInflater(boolean resetPerMessage) {
+        this(resetPerMessage, ZlibPool.unpooled());
+    }
+
+    /**
+     * Creates an inflater whose zlib stream comes from a pool.
+     *
+     * @param resetPerMessage see {@link #MessageInflater(boolean)}
+     * @param zlib where the zlib stream is taken from and given back to
+     */
+    public MessageInflater(boolean resetPerMessage, ZlibPool zlib) {
         this.resetPerMessage = resetPerMessage;
+        this.zlib = Objects.requireNonNull(zlib, "zlib");
     }
 
     @Override
@@ -52,7 +67,7 @@ public final class MessageInflater implements MessageDecompressor {
             return; // output() reports it
         }
         if (inflater == null) {
-            inflater = new Inflater(true);
+            inflater = zlib.takeInflater();
         }
         // the reader reuses its chunk array: earlier input must be used up (or the stream
         // finished, when the rest of the message is ignored)
@@ -94,16 +109,25 @@ public final class MessageInflater implements MessageDecompressor {
     @Override
     public void messageEnd() {
         assert isConfined() : "used from two threads";
-        if (inflater != null && (resetPerMessage || inflater.finished())) {
+        if (inflater == null) {
+            return;
+        }
+        if (resetPerMessage) {
+            zlib.giveBack(inflater);
+            inflater = null;
+        } else if (inflater.finished()) {
             inflater.reset();
         }
     }
 
-    /** Frees the native zlib state; later output fails with 1011. Idempotent. */
+    /**
+     * Gives the zlib stream back to the pool (which keeps or ends it); later output fails
+     * with 1011. Idempotent.
+     */
     public void release() {
         released = true;
         if (inflater != null) {
-            inflater.end();
+            zlib.giveBack(inflater);
             inflater = null;
         }
     }
@@ -111,7 +135,8 @@ public final class MessageInflater implements MessageDecompressor {
     /**
      * Whether the native state exists, for tests of lazy allocation and release.
      *
-     * @return true between the first compressed message and {@link #release()}
+     * @return true between the first compressed message and {@link #release()}, or with a
+     *     reset per message only while a compressed message is being read
      */
     boolean hasNativeState() {
         return inflater != null;

@@ -7,19 +7,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the deflater for what we send, each configured from the negotiated parameters for its
  * direction, so the same class serves the server role and a future client role.
  *
- * <p>Memory per connection, both directions in use: about 300 KiB of native zlib memory
- * (zlib's documented formula; deflate at window bits 15 / memLevel 8:
- * {@code (1 << 17) + (1 << 17)} = 256 KiB, that is a 64 KiB sliding window, 64 KiB hash
- * chain, 64 KiB hash heads and 64 KiB literal buffer, plus about 6 KiB of state; inflate:
- * {@code 1 << 15} = 32 KiB window plus about 7 KiB of state, about 300 KiB in all), plus
- * the reader's bounded message buffer and its 8 KiB chunk buffer for compressed input. Each
- * side is allocated on its first compressed message, so a connection that never compresses
- * pays nothing, and {@link #release()} frees both; the owner must call it when the
- * connection closes.
- *
- * <p>Measured (resident-set growth over 500 instances each, JDK 17 on Linux): about 261 KiB
- * per deflater and 42 KiB per inflater once a 1 MB message has passed; about 87 KiB and
- * 9 KiB when only 100-byte messages did, since zlib's untouched pages stay unmapped.
+ * <p>Memory per connection: java.util.zip cannot choose window bits or memLevel, so a
+ * deflate stream always costs zlib's 256 KiB (window bits 15, memLevel 8: a 64 KiB sliding
+ * window, 64 KiB hash chain, 64 KiB hash heads and 64 KiB literal buffer) plus about 6 KiB
+ * of state, and an inflate stream a 32 KiB window plus about 7 KiB; pages zlib never touches
+ * stay unmapped, so short messages cost less resident memory. Memory is bounded by
+ * lifecycle instead: messages under the compression threshold never reach zlib, so a
+ * connection that sends only those never creates a deflate stream; a direction without
+ * context takeover holds its stream only during a message (see {@link ZlibPool}); and
+ * {@link #release()} gives both streams back when the connection closes, which the owner must
+ * call. Add the reader's bounded message buffer and its 8 KiB chunk buffer for compressed
+ * input.
  *
  * <p>Lending the deflater: the owner may let one thread compress without the owner's role
  * ({@link #lendDeflater()}, given back with {@link #returnDeflater()}). A {@link #release()}
@@ -64,15 +62,28 @@ public final class PerMessageDeflate {
      * @param params the negotiated parameters
      * @param server true for the server role (we send with the server's parameters and
      *     receive with the client's), false for the client role
-     * @param minCompressBytes when our window is reset per message, payloads shorter than
-     *     this are sent uncompressed; with a shared window every non-empty message is
-     *     compressed, because the window makes even short repeated messages shrink
+     * @param compressionThreshold payloads shorter than this are sent uncompressed; 0
+     *     compresses every non-empty message
+     * @return the state, whose zlib streams are not pooled
+     */
+    public static PerMessageDeflate create(DeflateParams params, boolean server, int compressionThreshold) {
+        return create(params, server, compressionThreshold, ZlibPool.unpooled());
+    }
+
+    /**
+     * Creates the state for one side of a connection, with zlib streams from a pool.
+     *
+     * @param params the negotiated parameters
+     * @param server true for the server role, false for the client role
+     * @param compressionThreshold payloads shorter than this are sent uncompressed; 0
+     *     compresses every non-empty message
+     * @param zlib the context's pool of zlib streams
      * @return the state
      */
-    public static PerMessageDeflate create(DeflateParams params, boolean server, int minCompressBytes) {
-        boolean resetOurWindow = params.noContextTakeover(server);
-        return new PerMessageDeflate(new MessageInflater(params.noContextTakeover(!server)),
-                new MessageDeflater(resetOurWindow, resetOurWindow ? minCompressBytes : 0));
+    public static PerMessageDeflate create(DeflateParams params, boolean server, int compressionThreshold,
+                                           ZlibPool zlib) {
+        return new PerMessageDeflate(new MessageInflater(params.noContextTakeover(!server), zlib),
+                new MessageDeflater(params.noContextTakeover(server), compressionThreshold, zlib));
     }
 
     /**
@@ -150,8 +161,8 @@ public final class PerMessageDeflate {
     }
 
     /**
-     * Frees the native zlib state of both directions; a lent deflater is freed by its
-     * borrower when it gives it back. Owner only. Idempotent.
+     * Gives the zlib streams of both directions back to their pool; a lent deflater is given
+     * back by its borrower when it returns it. Owner only. Idempotent.
      */
     public void release() {
         inflater.release();

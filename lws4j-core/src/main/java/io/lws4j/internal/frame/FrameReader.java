@@ -31,8 +31,10 @@ import java.util.Arrays;
  *
  * <p>Memory: at most {@code maxMessageSize} bytes for the message being assembled, grown as
  * its bytes arrive (never beyond what the headers announced), plus fixed 125-byte control and
- * 14-byte header buffers, and with a decompressor a {@value #COMPRESSED_CHUNK}-byte chunk
- * buffer allocated on the first compressed message.
+ * 14-byte header buffers, and with a decompressor a chunk buffer for compressed input, allocated
+ * on the first compressed message and grown (doubling, from {@value #MIN_COMPRESSED_CHUNK} to
+ * at most {@value #COMPRESSED_CHUNK} bytes) only as larger compressed frames arrive, so a
+ * connection whose compressed messages are all short keeps a short buffer.
  *
  * <p>Not thread-safe: instances must not be shared.
  */
@@ -62,12 +64,21 @@ public final class FrameReader {
     private static final int MAX_HEADER = 14;
     /** First allocation for a message buffer, unless the message is known to be smaller. */
     private static final int MIN_MESSAGE_BUFFER = 4096;
+    /**
+     * The first buffer of a compressed message, whose size is unknown until it is inflated,
+     * holds four times its first frame, at least this and at most {@link #MIN_MESSAGE_BUFFER}:
+     * short messages, which a retained text buffer would otherwise keep at 4 KiB per
+     * connection, stay short.
+     */
+    private static final int MIN_INFLATED_BUFFER = 64;
     /** A text message buffer up to this size is kept for the next message. */
     private static final int RETAINED_TEXT_BUFFER = MIN_MESSAGE_BUFFER;
     /** RSV1: set on the first frame of a compressed message (RFC 7692 §6). */
     private static final int RSV1 = 0x40;
     /** Compressed payload is unmasked and decompressed in chunks of at most this size. */
     static final int COMPRESSED_CHUNK = 8192;
+    /** The first chunk buffer's size: enough for the short messages most connections send. */
+    static final int MIN_COMPRESSED_CHUNK = 256;
 
     private final MessageSink sink;
     private final int maxMessageSize;
@@ -351,8 +362,9 @@ public final class FrameReader {
 
     private void readCompressedPayload(ByteBuffer src, int n, int keyOffset)
             throws ProtocolException {
-        if (compressedChunk == null) {
-            compressedChunk = new byte[COMPRESSED_CHUNK];
+        if (compressedChunk == null || compressedChunk.length < n) {
+            int grown = compressedChunk == null ? MIN_COMPRESSED_CHUNK : 2 * compressedChunk.length;
+            compressedChunk = new byte[Math.min(COMPRESSED_CHUNK, Math.max(n, grown))];
         }
         src.get(compressedChunk, 0, n);
         if (frameMasked) {
@@ -377,7 +389,13 @@ public final class FrameReader {
                     }
                     return;
                 }
-                ensureMessageCapacity(messageLength + 1);
+                if (message == null) {
+                    long guess = Math.max(MIN_INFLATED_BUFFER, 4 * frameLength);
+                    message = new byte[(int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize)];
+                    messageView = ByteBuffer.wrap(message);
+                } else {
+                    ensureMessageCapacity(messageLength + 1);
+                }
             }
             int n = decompressor.output(message, messageLength, message.length - messageLength);
             if (n == 0) {

@@ -26,6 +26,8 @@ import java.util.function.Predicate;
  * @param pingInterval websocket ping interval, zero for none
  * @param originCheck the Origin check, null for none
  * @param permessageDeflate whether permessage-deflate offers may be accepted
+ * @param compressionThreshold outgoing messages shorter than this are sent uncompressed on
+ *     permessage-deflate connections, unless the protocol or client options set their own
  * @param tls the server's TLS context (wss), null for plain ws
  * @param listen false for a context without a listening socket (clients only)
  * @param maxConnections the most connections (accepted and client) open at once; the
@@ -47,6 +49,7 @@ public record ContextConfig(
         Duration pingInterval,
         Predicate<String> originCheck,
         boolean permessageDeflate,
+        int compressionThreshold,
         javax.net.ssl.SSLContext tls,
         boolean listen,
         int maxConnections,

@@ -6,6 +6,7 @@ import io.lws4j.Context;
 import io.lws4j.Protocol;
 import io.lws4j.internal.conn.ConnectionImpl;
 import io.lws4j.internal.conn.ConnectionSettings;
+import io.lws4j.internal.deflate.ZlibPool;
 import io.lws4j.internal.http.StaticFiles;
 import io.lws4j.internal.tls.TlsEngines;
 import java.io.IOException;
@@ -69,6 +70,8 @@ public final class ContextImpl implements Context {
     private final ServiceLoop[] loops;
     /** The connection settings of each loop, by loop index. */
     private final ConnectionSettings[] perLoop;
+    /** The zlib streams of every permessage-deflate connection; closed after the loops stop. */
+    private final ZlibPool zlib = ZlibPool.forContext();
     private final AtomicInteger nextClientLoop = new AtomicInteger();
     private final int port;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -88,7 +91,7 @@ public final class ContextImpl implements Context {
         this.perLoop = new ConnectionSettings[loops.length];
         for (int i = 0; i < loops.length; i++) {
             perLoop[i] = new ConnectionSettings(this, config, names,
-                    new StaticFiles(config.mounts()));
+                    new StaticFiles(config.mounts()), zlib);
         }
     }
 
@@ -290,6 +293,16 @@ public final class ContextImpl implements Context {
         return false;
     }
 
+    /**
+     * The zlib streams of this context's permessage-deflate connections, for tests and
+     * diagnostics.
+     *
+     * @return the pool
+     */
+    public ZlibPool zlibPool() {
+        return zlib;
+    }
+
     @Override
     public void close() {
         boolean first;
@@ -367,6 +380,7 @@ public final class ContextImpl implements Context {
                 }
             }
             closeListener();
+            zlib.close();
         } finally {
             terminated.countDown();
             if (interrupted) {

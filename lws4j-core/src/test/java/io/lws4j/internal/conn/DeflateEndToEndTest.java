@@ -163,9 +163,17 @@ class DeflateEndToEndTest {
 
             client.sendText("tiny");
             WireFrame tiny = readWireFrame(client);
-            assertThat(tiny.rsv1()).as("with a shared window short messages are compressed too").isTrue();
+            assertThat(tiny.rsv1()).as("under the threshold: uncompressed even with a shared window").isFalse();
             clientReader.read(ByteBuffer.wrap(tiny.bytes()));
             assertThat(decoded.messages).last().isEqualTo("tiny");
+            // the window skipped "tiny": the next compressed echo still decodes with the
+            // shared window, and still refers back to it
+            sendCompressed(client, FrameWriter.OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
+            WireFrame after = readWireFrame(client);
+            assertThat(after.rsv1()).isTrue();
+            assertThat(after.payloadLength()).isLessThan(frames.get(0).payloadLength());
+            clientReader.read(ByteBuffer.wrap(after.bytes()));
+            assertThat(decoded.messages).last().isEqualTo(text);
 
             client.sendClose(CloseCodes.NORMAL, "");
             assertThat(client.readUntilClose().closeCode()).isEqualTo(CloseCodes.NORMAL);
@@ -174,7 +182,7 @@ class DeflateEndToEndTest {
 
     @Test
     void shouldHonourNoContextTakeoverInBothDirections() throws Exception {
-        start(Context.builder(), protocol);
+        start(Context.builder().compressionThreshold(100), protocol);
         try (RawClient client = new RawClient(context.port())) {
             String head = handshake(client,
                     "permessage-deflate; server_max_window_bits=10, "

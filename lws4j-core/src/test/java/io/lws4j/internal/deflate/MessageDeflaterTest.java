@@ -49,7 +49,7 @@ class MessageDeflaterTest {
 
     @Test
     void shouldSendSmallMessagesUncompressed() {
-        MessageDeflater deflater = new MessageDeflater(true, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        MessageDeflater deflater = new MessageDeflater(true, 64);
         assertThat(hex(encodeText(deflater, "Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
         assertThat(deflater.hasNativeState()).as("no zlib state until a message is compressed").isFalse();
         deflater.release();
@@ -59,7 +59,7 @@ class MessageDeflaterTest {
     void shouldSendIncompressibleDataRawWhenTheWindowIsResetAnyway() {
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
-        MessageDeflater deflater = new MessageDeflater(true, MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
+        MessageDeflater deflater = new MessageDeflater(true, 64);
         ByteBuffer frame = deflater.encode(FrameWriter.OP_BINARY, ByteBuffer.wrap(noise), false, 0);
         assertThat(frame.get(0) & 0xff).as("FIN, binary, RSV1 clear").isEqualTo(0x82);
         assertThat(frame.remaining()).isEqualTo(4 + noise.length);
@@ -81,16 +81,20 @@ class MessageDeflaterTest {
     }
 
     @Test
-    void shouldCompressShortMessagesWhenTheServerSharesItsWindow() {
-        PerMessageDeflate shared = PerMessageDeflate.create(new DeflateParams(false, false, 0), true,
-                MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
-        assertThat(hex(encodeText(shared.deflater(), "Hello", false, 0))).isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
-        assertThat(hex(encodeText(shared.deflater(), "Hello", false, 0))).isEqualTo("c1 05 f2 00 11 00 00");
-        shared.release();
-        PerMessageDeflate fresh = PerMessageDeflate.create(new DeflateParams(true, false, 0), true,
-                MessageDeflater.DEFAULT_MIN_COMPRESS_BYTES);
-        assertThat(hex(encodeText(fresh.deflater(), "Hello", false, 0))).isEqualTo("81 05 48 65 6c 6c 6f");
-        fresh.release();
+    void shouldCompressShortMessagesWithASharedWindowOnlyWhenTheThresholdIsZero() {
+        PerMessageDeflate everything = PerMessageDeflate.create(new DeflateParams(false, false, 0), true, 0);
+        assertThat(hex(encodeText(everything.deflater(), "Hello", false, 0))).isEqualTo("c1 07 f2 48 cd c9 c9 07 00");
+        assertThat(hex(encodeText(everything.deflater(), "Hello", false, 0))).isEqualTo("c1 05 f2 00 11 00 00");
+        everything.release();
+        for (DeflateParams params : new DeflateParams[] {new DeflateParams(false, false, 0),
+                new DeflateParams(true, false, 0)}) {
+            PerMessageDeflate byDefault = PerMessageDeflate.create(params, true,
+                    MessageDeflater.DEFAULT_COMPRESSION_THRESHOLD);
+            assertThat(hex(encodeText(byDefault.deflater(), "Hello", false, 0))).as("%s", params)
+                    .isEqualTo("81 05 48 65 6c 6c 6f");
+            assertThat(byDefault.deflater().hasNativeState()).as("no zlib state for short messages").isFalse();
+            byDefault.release();
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lws4j.internal.deflate.MessageInflater;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterEach;
@@ -251,5 +252,52 @@ class CompressedFrameReaderTest {
         inflater.release();
         assertThat(failureCode(serverReader(MAX), maskedRsv1(FrameWriter.OP_TEXT, true, hex("f2 48 cd c9 c9 07 00"))))
                 .isEqualTo(1011);
+    }
+
+    @Test
+    void keepsAShortChunkBufferWhileCompressedMessagesAreShort_andGrowsItForLongerFrames() throws Exception {
+        FrameReader reader = serverReader(MAX);
+        int empty = reader.bufferedCapacity();
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            for (int i = 0; i < 50; i++) {
+                // binary: the reader hands the message buffer over, so only the chunk stays
+                reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_BINARY, true,
+                        compress(deflater, ("pos " + i).getBytes(StandardCharsets.UTF_8)))));
+            }
+            assertThat(sink.events).hasSize(50);
+            assertThat(reader.bufferedCapacity() - empty).as("chunk buffer after short messages")
+                    .isEqualTo(FrameReader.MIN_COMPRESSED_CHUNK);
+            byte[] noise = new byte[40_000];
+            new java.util.Random(3).nextBytes(noise);
+            reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_BINARY, true, compress(deflater, noise))));
+            assertThat(sink.events).hasSize(51);
+            assertThat(reader.bufferedCapacity() - empty).as("chunk buffer after a long frame")
+                    .isEqualTo(FrameReader.COMPRESSED_CHUNK);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    @Test
+    void keepsAShortTextBufferWhileCompressedTextMessagesAreShort() throws Exception {
+        FrameReader reader = serverReader(MAX);
+        int empty = reader.bufferedCapacity();
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            for (int i = 0; i < 50; i++) {
+                reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true,
+                        compress(deflater, ("pos " + i).getBytes(StandardCharsets.UTF_8)))));
+            }
+            assertThat(sink.events).hasSize(50).last().isEqualTo("text:pos 49");
+            assertThat(reader.bufferedCapacity() - empty).as("chunk and retained text buffer")
+                    .isLessThanOrEqualTo(FrameReader.MIN_COMPRESSED_CHUNK + 64);
+            String longer = "position 12345; ".repeat(1000);
+            reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true,
+                    compress(deflater, longer.getBytes(StandardCharsets.UTF_8)))));
+            assertThat(sink.events).last().isEqualTo("text:" + longer);
+        } finally {
+            deflater.end();
+        }
     }
 }
