@@ -74,7 +74,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
                 moveTo(ConnectionState.CLOSE_FLUSH);
                 requestFlush();
             }
-            case HTTP, HTTP_RESPONSE, CLOSE_FLUSH, LINGER -> closeTransport();
+            case HTTP, HANDSHAKE, HTTP_RESPONSE, CLOSE_FLUSH, LINGER -> closeTransport();
             case CLOSED -> {
                 // done already
             }
@@ -152,6 +152,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         }
         boolean lingering = state == ConnectionState.LINGER;
         moveTo(ConnectionState.CLOSED);
+        abandonHandshake();
         if (writeInFlight == null) {
             outbound.releaseFrames(); // else the write's completion does it
         }
@@ -239,7 +240,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         userTimer = null;
         switch (state) {
             case OPEN -> startClose(CloseCodes.POLICY_VIOLATION, "timeout");
-            case HTTP, HTTP_RESPONSE -> closeTransport();
+            case HTTP, HANDSHAKE, HTTP_RESPONSE -> closeTransport();
             case CLOSE_SENT, CLOSE_FLUSH, LINGER, CLOSED -> {
                 // the close and linger timers bound these already
             }

@@ -95,6 +95,11 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
     /** How long we wait for the peer's close frame, or for our last frames to drain. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Reads pause while a deferred handshake decision waits and this many bytes the client
+     * sent after its request (it should wait for the 101) are held.
+     */
+    static final int MAX_HANDSHAKE_PENDING_INPUT = 16 * 1024;
     /** Reads pause while more control bytes than this are queued (about 130 pongs). */
     static final int MAX_CONTROL_BYTES = 16 * 1024;
     /** At most this many reads per readiness event, so one busy peer cannot hog the loop. */
@@ -129,6 +134,8 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     ConnectionState state = ConnectionState.HTTP;
     volatile boolean open;
     volatile String protocolName;
+    /** The opening request of an accepted connection, set before the handshake hook runs. */
+    volatile io.lws4j.Request request;
     /** Service thread only. */
     Protocol protocol;
     Object userData;
@@ -139,6 +146,8 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     /** Service thread only: the static file being streamed. */
     FileBody file;
     boolean keepAliveAfterResponse;
+    /** Service thread only: the decision awaited in HANDSHAKE; null in every other state. */
+    PendingHandshake handshake;
     /** Service thread only: non-null once established. */
     FrameReader frameReader;
     /**
@@ -229,7 +238,18 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     /** UpgradePhase: a server's upgrade was accepted. */
     abstract void establish(io.lws4j.internal.http.UpgradeDecision.Accept accept);
 
+    /** UpgradePhase: a complete upgrade request arrived; {@code buf} holds what follows it. */
+    abstract void onUpgradeRequest(io.lws4j.internal.http.HttpRequest request, ByteBuffer buf);
+
     // ---------------------------------------------------------------- helpers
+
+    /** Closes a pending handshake decision, if any: a later completion does nothing. */
+    void abandonHandshake() {
+        if (handshake != null) {
+            handshake.close(PendingHandshake.Outcome.ABANDONED);
+            handshake = null;
+        }
+    }
 
     /** A client still in its handshake learns that the context, not the server, ended it. */
     void noteContextClosing() {

@@ -116,7 +116,7 @@ public final class ConnectionImpl extends UpgradePhase
         }
         String why = reason == null ? "" : reason;
         switch (state) {
-            case HTTP, HTTP_RESPONSE -> closeTransport();
+            case HTTP, HANDSHAKE, HTTP_RESPONSE -> closeTransport();
             case OPEN -> startClose(code, why);
             case CLOSE_SENT, CLOSE_FLUSH, LINGER, CLOSED -> {
                 // idempotent: a close handshake is already under way or done
@@ -132,6 +132,11 @@ public final class ConnectionImpl extends UpgradePhase
     @Override
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public io.lws4j.Request request() {
+        return request;
     }
 
     @Override
@@ -244,7 +249,7 @@ public final class ConnectionImpl extends UpgradePhase
         assert loop.inServiceThread();
         noteContextClosing();
         switch (state) {
-            case HTTP, HTTP_RESPONSE -> closeTransport();
+            case HTTP, HANDSHAKE, HTTP_RESPONSE -> closeTransport();
             case OPEN -> startClose(code, reason);
             case CLOSE_SENT, CLOSE_FLUSH, LINGER, CLOSED -> {
                 // already closing; a lingering socket is bounded, and abort() ends it
@@ -361,7 +366,7 @@ public final class ConnectionImpl extends UpgradePhase
                         onHttpBytes(buf);
                     }
                 }
-                case HTTP_RESPONSE -> {
+                case HANDSHAKE, HTTP_RESPONSE -> {
                     stashPendingInput(buf);
                     return;
                 }
@@ -460,7 +465,7 @@ public final class ConnectionImpl extends UpgradePhase
                 moveTo(ConnectionState.CLOSE_FLUSH);
                 requestFlush();
             }
-            case HTTP, HTTP_RESPONSE, CLOSE_FLUSH, LINGER, CLOSED -> {
+            case HTTP, HANDSHAKE, HTTP_RESPONSE, CLOSE_FLUSH, LINGER, CLOSED -> {
                 // the reader ignores input after a close; nothing to answer
             }
         }

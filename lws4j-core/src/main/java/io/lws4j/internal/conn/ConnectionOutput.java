@@ -233,6 +233,8 @@ abstract class ConnectionOutput extends OffRoleWrites {
             return;
         }
         boolean readPaused = state == ConnectionState.HTTP_RESPONSE || inputEnded
+                || (state == ConnectionState.HANDSHAKE && pendingInput != null
+                        && pendingInput.remaining() >= MAX_HANDSHAKE_PENDING_INPUT)
                 || outbound.controlBytes() > MAX_CONTROL_BYTES;
         boolean wantWrite = transport.hasPendingOutput()
                 || ((!outbound.isEmpty() || file != null) && !transport.isHandshaking()

@@ -56,15 +56,7 @@ abstract class HttpPhase extends ConnectionClosing {
             startResponse(settings.staticFiles().respond(request), buf);
             return;
         }
-        UpgradeDecision decision = UpgradeHandshake.decide(request, settings.protocolNames(),
-                settings.config().originCheck(), settings::isDeflateAllowed);
-        if (decision instanceof UpgradeDecision.Accept accept) {
-            establish(accept);
-        } else if (decision instanceof UpgradeDecision.Reject reject) {
-            HttpResponse r = reject.response();
-            buf.position(buf.limit());
-            startResponse(new HttpResponse(r.head(), r.bodyFile(), r.bodyLength(), false), buf);
-        }
+        onUpgradeRequest(request, buf);
     }
 
     void startResponse(HttpResponse response, ByteBuffer leftover) {
