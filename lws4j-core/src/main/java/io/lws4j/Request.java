@@ -28,9 +28,9 @@ import java.util.TreeMap;
  * <p>Decoding: {@link #path()} and the query parameters are percent-decoded exactly once as
  * UTF-8 (in the query, {@code +} is a space); the raw forms stay available. A request whose
  * path or query is malformed, or that carries more than
- * {@value io.lws4j.internal.http.QueryParser#DEFAULT_MAX_PARAMS} query parameters, is
+ * 256 query parameters, is
  * refused with 400 before any upgrade; more than
- * {@value io.lws4j.internal.http.CookieParser#DEFAULT_MAX_COOKIES} cookies with 431. Its
+ * 128 cookies with 431. Its
  * whole size is bounded by {@link Context.Builder#maxHttpHeadBytes(int)}.
  *
  * <p>Header names are case-insensitive; every collection returned is unmodifiable.

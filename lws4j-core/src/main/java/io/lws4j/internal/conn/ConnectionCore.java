@@ -90,7 +90,8 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
      * Bounds: data bytes by maxOutboundBytes (writes fail past it); control bytes (pongs) by
      * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
      * without reading cannot grow us; HTTP leftovers by the loop's read buffer (reads pause
-     * while a response is written); close handshakes by CLOSE_TIMEOUT.
+     * while a response is written); input a client sends before a deferred handshake decision by
+     * MAX_HANDSHAKE_PENDING_INPUT (reads pause past it); close handshakes by CLOSE_TIMEOUT.
      */
     static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
     /** How long we wait for the peer's close frame, or for our last frames to drain. */

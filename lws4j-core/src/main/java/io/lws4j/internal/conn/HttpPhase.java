@@ -4,7 +4,6 @@ import io.lws4j.internal.http.HttpException;
 import io.lws4j.internal.http.HttpRequest;
 import io.lws4j.internal.http.HttpResponse;
 import io.lws4j.internal.http.StaticFiles;
-import io.lws4j.internal.http.UpgradeDecision;
 import io.lws4j.internal.http.UpgradeHandshake;
 import io.lws4j.internal.loop.ServiceLoop;
 import java.io.IOException;

@@ -37,7 +37,7 @@ final class PendingHandshake implements HandshakeDecision {
     private final Request request;
     /** The acceptance lws4j decided before the hook (protocol, deflate, default 101). */
     private final UpgradeDecision.Accept accept;
-    /** Posts the outcome to the owning loop; returns false when the loop has stopped. */
+    /** Posts the outcome to the owning loop (a stopped loop drops it). */
     private final Consumer<PendingHandshake> post;
     private final List<String> headers = new ArrayList<>(0);
     private String subprotocol;

@@ -279,6 +279,21 @@ class HandshakeHookTest {
     }
 
     @Test
+    void aContextClosingWhileADecisionIsPendingAbandonsIt() throws Exception {
+        start(Context.builder());
+        protocol.hook = (r, d) -> { };
+        try (RawClient raw = new RawClient(context.port())) {
+            raw.send(rawRequest("/", "").getBytes(StandardCharsets.ISO_8859_1));
+            HandshakeDecision pending = protocol.awaitDecision();
+            context.close();
+            assertThat(pending.isDecided()).isTrue();
+            assertThat(pending.accept()).isFalse();
+            assertThat(raw.isClosedByServer()).isTrue();
+        }
+        assertThat(protocol.established).isEmpty();
+    }
+
+    @Test
     void malformedOrOversizedRequestsAreRefusedBeforeTheHook() throws Exception {
         start(Context.builder());
         assertThat(rawHandshake("/a%zz", "")).startsWith("HTTP/1.1 400 ");
