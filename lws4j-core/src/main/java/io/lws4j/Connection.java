@@ -82,6 +82,15 @@ public interface Connection {
     InetSocketAddress remoteAddress();
 
     /**
+     * The opening request this connection was upgraded from: its path, query, headers,
+     * cookies and addresses (lws {@code lws_hdr_copy} and friends). Thread-safe: the request
+     * is immutable and stays readable for the connection's life, closed or not.
+     *
+     * @return the request; for a client connection opened by {@code WebSocketClient}, null
+     */
+    Request request();
+
+    /**
      * Thread-safe.
      *
      * @return the name of the protocol serving this connection

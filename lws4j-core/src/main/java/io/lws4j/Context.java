@@ -130,9 +130,58 @@ public interface Context extends AutoCloseable {
         private boolean permessageDeflate = true;
         private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
         private int maxConnections = 16_384;
+        private final Map<String, List<String>> pathBindings = new LinkedHashMap<>();
+        private final java.util.Set<String> sameOrigin = new java.util.HashSet<>();
         private boolean lendIdleLoops = true;
 
         Builder() {
+        }
+
+        /**
+         * Binds a registered protocol to a path, so that upgrades are routed by path as well
+         * as by subprotocol (Jetty's upgrade mappings, Node {@code ws}'s {@code path}).
+         * {@code pattern} is an exact path ({@code /report}) or a prefix ending in
+         * {@code /*} ({@code /chat/*} serves {@code /chat} and every path under
+         * {@code /chat/}; {@code /*} serves every path). Matching uses the decoded path
+         * ({@link Request#path()}); an exact pattern wins over a prefix, a longer prefix over
+         * a shorter one. Several protocols may be bound to one pattern: the subprotocol rules
+         * then choose among them, and the first bound serves clients that offer none of
+         * them. Once any path is bound, an upgrade to a path nothing is bound to gets 404.
+         * Default: no binding, every path is served by the subprotocol rules alone.
+         *
+         * @param pattern an exact path or a {@code /*} prefix
+         * @param protocolName the name of a protocol registered with {@link #protocol}
+         *     (before or after this call)
+         * @return this builder
+         * @throws IllegalArgumentException for a malformed pattern or a protocol bound twice
+         *     to it
+         */
+        public Builder bindPath(String pattern, String protocolName) {
+            Objects.requireNonNull(protocolName, "protocolName");
+            io.lws4j.internal.http.Endpoints.checkPattern(Objects.requireNonNull(pattern, "pattern"));
+            List<String> names = pathBindings.computeIfAbsent(pattern, k -> new ArrayList<>());
+            if (names.contains(protocolName)) {
+                throw new IllegalArgumentException(protocolName + " is bound twice to " + pattern);
+            }
+            names.add(protocolName);
+            return this;
+        }
+
+        /**
+         * Refuses (403), before {@link Protocol#onHandshake}, every upgrade to the named
+         * protocol that does not come from a page of this server
+         * ({@link Request#isSameOrigin()}: one Origin, matching the Host). This is the
+         * defence against cross-site websocket hijacking that an endpoint authenticating
+         * with cookies needs: browsers send cookies with a cross-site upgrade. Non-browser
+         * clients that send no Origin are refused too. For a list of allowed origins, use
+         * {@link Request#isOriginAllowed} in the hook, or {@link #originCheck}.
+         *
+         * @param protocolName the name of a protocol registered with {@link #protocol}
+         * @return this builder
+         */
+        public Builder requireSameOrigin(String protocolName) {
+            sameOrigin.add(Objects.requireNonNull(protocolName, "protocolName"));
+            return this;
         }
 
         /**
@@ -454,7 +503,8 @@ public interface Context extends AutoCloseable {
          * @return the running context
          * @throws java.io.UncheckedIOException when the port cannot be bound
          * @throws IllegalStateException when no protocol was registered on a listening
-         *     context, or the {@link #tls} context was not initialised
+         *     context, the {@link #tls} context was not initialised, or {@link #bindPath} or
+         *     {@link #requireSameOrigin} names a protocol that was not registered
          */
         public Context build() {
             if (protocols.isEmpty() && listen) {
@@ -464,8 +514,27 @@ public interface Context extends AutoCloseable {
                     new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
                     pingInterval, originCheck, permessageDeflate, compressionThreshold, tls, listen,
-                    maxConnections, lendIdleLoops);
+                    maxConnections, lendIdleLoops, endpoints());
             return ContextImpl.start(config);
+        }
+
+        /** The path bindings and origin requirements, each naming a registered protocol. */
+        private io.lws4j.internal.http.Endpoints endpoints() {
+            for (List<String> names : pathBindings.values()) {
+                for (String name : names) {
+                    if (!protocols.containsKey(name)) {
+                        throw new IllegalStateException("a path is bound to an unregistered "
+                                + "protocol: " + name);
+                    }
+                }
+            }
+            for (String name : sameOrigin) {
+                if (!protocols.containsKey(name)) {
+                    throw new IllegalStateException("requireSameOrigin names an unregistered "
+                            + "protocol: " + name);
+                }
+            }
+            return new io.lws4j.internal.http.Endpoints(pathBindings, sameOrigin);
         }
 
         private static boolean isTokenChar(int c) {

@@ -47,6 +47,31 @@ public interface Protocol {
     }
 
     /**
+     * A client asks to open a websocket served by this protocol (lws
+     * FILTER_PROTOCOL_CONNECTION): decide with {@code decision}, now or later. Called on the
+     * service thread that owns the connection, before the 101, once the request has passed
+     * lws4j's own checks (RFC 6455 syntax, {@link Context.Builder#originCheck},
+     * {@link Context.Builder#requireSameOrigin}, endpoint paths).
+     *
+     * <p>Decide at once by calling {@link HandshakeDecision#accept()} or
+     * {@link HandshakeDecision#refuse(int, String)} before returning; or return without
+     * deciding and complete the decision later from any thread (a threadpool task or an
+     * executor looking a token up): meanwhile the loop serves everyone else, and an
+     * undecided handshake gets 503 when the handshake timeout runs out. A hook that throws
+     * refuses with 500 and is logged. When the client leaves before a deferred decision,
+     * nothing more is called and the decision's completion returns false.
+     *
+     * <p>The default accepts every request, as before this hook existed.
+     *
+     * @param request the opening request; immutable, also {@link Connection#request()} once
+     *     the connection is established
+     * @param decision the answer to give, once
+     */
+    default void onHandshake(Request request, HandshakeDecision decision) {
+        decision.accept();
+    }
+
+    /**
      * The websocket handshake completed (lws ESTABLISHED).
      *
      * @param connection the new connection

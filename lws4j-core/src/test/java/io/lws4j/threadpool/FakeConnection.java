@@ -172,6 +172,11 @@ final class FakeConnection implements ConnectionInternals {
     }
 
     @Override
+    public io.lws4j.Request request() {
+        return null;
+    }
+
+    @Override
     public String protocolName() {
         return "test";
     }

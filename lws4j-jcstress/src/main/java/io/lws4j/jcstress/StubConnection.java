@@ -49,6 +49,11 @@ final class StubConnection implements ConnectionInternals {
     }
 
     @Override
+    public io.lws4j.Request request() {
+        return null;
+    }
+
+    @Override
     public String protocolName() {
         return "stub";
     }

@@ -83,6 +83,11 @@ final class FakeConnection implements ConnectionInternals {
     }
 
     @Override
+    public io.lws4j.Request request() {
+        return null;
+    }
+
+    @Override
     public String protocolName() {
         return "bench";
     }

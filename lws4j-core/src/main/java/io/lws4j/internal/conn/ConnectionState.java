@@ -6,9 +6,17 @@ package io.lws4j.internal.conn;
  *
  * <p>Transitions (every other one is illegal; {@link #CLOSED} is absorbing):
  * <ul>
- * <li>{@code HTTP -> HTTP_RESPONSE}: a complete non-upgrade request, a refused upgrade or a
- *     malformed request; the response is being written.</li>
- * <li>{@code HTTP -> OPEN}: an upgrade request was accepted and the 101 queued.</li>
+ * <li>{@code HTTP -> HTTP_RESPONSE}: a complete non-upgrade request, an upgrade refused by
+ *     lws4j's own checks, or a malformed request; the response is being written.</li>
+ * <li>{@code HTTP -> OPEN}: a client connection read the server's 101.</li>
+ * <li>{@code HTTP -> HANDSHAKE}: an upgrade request passed lws4j's checks (syntax, endpoint
+ *     path, origin) and the protocol's handshake hook is asked.</li>
+ * <li>{@code HANDSHAKE -> OPEN}: the hook accepted, at once or later, and the 101 is
+ *     queued.</li>
+ * <li>{@code HANDSHAKE -> HTTP_RESPONSE}: the hook refused, threw (500), or did not decide
+ *     within the handshake timeout (503).</li>
+ * <li>{@code HANDSHAKE -> CLOSED}: the client left, I/O error, {@code close()} or shutdown
+ *     while the decision was pending; a later decision does nothing.</li>
  * <li>{@code HTTP -> CLOSED}: end of stream, I/O error, handshake timeout, shutdown.</li>
  * <li>{@code HTTP_RESPONSE -> HTTP}: a keep-alive response was fully written.</li>
  * <li>{@code HTTP_RESPONSE -> LINGER}: a non-keep-alive response (an error, a refused
@@ -44,6 +52,12 @@ package io.lws4j.internal.conn;
 public enum ConnectionState {
     /** Reading an HTTP request head (the handshake timeout runs). */
     HTTP,
+    /**
+     * A websocket upgrade request passed lws4j's checks and waits for
+     * {@code Protocol.onHandshake}'s decision (at once, or later from another thread, bounded
+     * by the handshake timeout). Input that arrives meanwhile is held, bounded.
+     */
+    HANDSHAKE,
     /** Writing an HTTP response (static file or error); reading is paused. */
     HTTP_RESPONSE,
     /** A websocket connection, both directions open. */
@@ -67,7 +81,9 @@ public enum ConnectionState {
      */
     public boolean canMoveTo(ConnectionState next) {
         return switch (this) {
-            case HTTP -> next == HTTP_RESPONSE || next == OPEN || next == CLOSED;
+            case HTTP -> next == HTTP_RESPONSE || next == HANDSHAKE || next == OPEN
+                    || next == CLOSED;
+            case HANDSHAKE -> next == OPEN || next == HTTP_RESPONSE || next == CLOSED;
             case HTTP_RESPONSE -> next == HTTP || next == LINGER || next == CLOSED;
             case OPEN -> next == CLOSE_SENT || next == CLOSE_FLUSH || next == CLOSED;
             case CLOSE_SENT -> next == CLOSE_FLUSH || next == CLOSED;

@@ -23,19 +23,35 @@ public sealed interface UpgradeDecision {
      *     client chose, else the default)
      * @param deflate the accepted permessage-deflate parameters, or null when the connection
      *     runs without compression
+     * @param acceptKey the {@code Sec-WebSocket-Accept} value of {@code response}, or null
+     *     when unknown; needed to build another 101 ({@link HandshakeResponses#accept})
+     * @param subprotocol the subprotocol {@code response} names, or null when it names none
      */
-    record Accept(ByteBuffer response, String protocolName, DeflateParams deflate)
-            implements UpgradeDecision {
+    record Accept(ByteBuffer response, String protocolName, DeflateParams deflate,
+            String acceptKey, String subprotocol) implements UpgradeDecision {
         /**
          * Checks the response and protocol are present.
          *
          * @param response the 101 response
          * @param protocolName the selected protocol
          * @param deflate the deflate parameters or null
+         * @param acceptKey the accept value or null
+         * @param subprotocol the named subprotocol or null
          */
         public Accept {
             Objects.requireNonNull(response, "response");
             Objects.requireNonNull(protocolName, "protocolName");
+        }
+
+        /**
+         * An acceptance whose response cannot be rebuilt.
+         *
+         * @param response the 101 response
+         * @param protocolName the selected protocol
+         * @param deflate the deflate parameters or null
+         */
+        public Accept(ByteBuffer response, String protocolName, DeflateParams deflate) {
+            this(response, protocolName, deflate, null, null);
         }
 
         /**
@@ -45,7 +61,7 @@ public sealed interface UpgradeDecision {
          * @param protocolName the selected protocol
          */
         public Accept(ByteBuffer response, String protocolName) {
-            this(response, protocolName, null);
+            this(response, protocolName, null, null, null);
         }
     }
 

@@ -130,10 +130,11 @@ public final class UpgradeHandshake {
             return reject(403, "origin not allowed");
         }
         String offered = selectOfferedProtocol(h.listElements("Sec-WebSocket-Protocol"), protocolNames);
+        String accept = acceptKey(keys.get(0));
         ResponseHead response = ResponseHead.status(101)
                 .header("Upgrade", "websocket")
                 .header("Connection", "Upgrade")
-                .header("Sec-WebSocket-Accept", acceptKey(keys.get(0)));
+                .header("Sec-WebSocket-Accept", accept);
         if (offered != null) {
             response.header("Sec-WebSocket-Protocol", offered);
         }
@@ -143,7 +144,8 @@ public final class UpgradeHandshake {
         if (deflate != null) {
             response.header("Sec-WebSocket-Extensions", deflate.responseValue());
         }
-        return new UpgradeDecision.Accept(response.toBuffer(), selected, deflate);
+        return new UpgradeDecision.Accept(response.toBuffer(), selected, deflate,
+                accept, offered);
     }
 
     /**
@@ -205,11 +207,18 @@ public final class UpgradeHandshake {
         }
     }
 
-    private static UpgradeDecision reject(int status, String message) {
+    /**
+     * A refusal before the upgrade: a plain-text response that closes the connection.
+     *
+     * @param status the status, 4xx or 5xx
+     * @param message the reason, sent as the body
+     * @return the refusal
+     */
+    public static UpgradeDecision.Reject reject(int status, String message) {
         return reject(ResponseHead.status(status), message);
     }
 
-    private static UpgradeDecision reject(ResponseHead head, String message) {
+    private static UpgradeDecision.Reject reject(ResponseHead head, String message) {
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
         head.header("Content-Type", "text/plain; charset=utf-8")
                 .header("Content-Length", body.length)

@@ -53,7 +53,8 @@ public record ContextConfig(
         javax.net.ssl.SSLContext tls,
         boolean listen,
         int maxConnections,
-        boolean lendIdleLoops) {
+        boolean lendIdleLoops,
+        io.lws4j.internal.http.Endpoints endpoints) {
 
     /**
      * A static file mount.

@@ -3,6 +3,7 @@ package io.lws4j.internal.conn;
 import static io.lws4j.internal.conn.ConnectionState.CLOSED;
 import static io.lws4j.internal.conn.ConnectionState.CLOSE_FLUSH;
 import static io.lws4j.internal.conn.ConnectionState.CLOSE_SENT;
+import static io.lws4j.internal.conn.ConnectionState.HANDSHAKE;
 import static io.lws4j.internal.conn.ConnectionState.HTTP;
 import static io.lws4j.internal.conn.ConnectionState.HTTP_RESPONSE;
 import static io.lws4j.internal.conn.ConnectionState.LINGER;
@@ -18,7 +19,8 @@ class ConnectionStateTest {
     @Test
     void onlyTheDocumentedTransitionsAreAllowedAndClosedIsAbsorbing() {
         java.util.Map<ConnectionState, Set<ConnectionState>> documented = java.util.Map.of(
-                HTTP, EnumSet.of(HTTP_RESPONSE, OPEN, CLOSED),
+                HTTP, EnumSet.of(HTTP_RESPONSE, HANDSHAKE, OPEN, CLOSED),
+                HANDSHAKE, EnumSet.of(OPEN, HTTP_RESPONSE, CLOSED),
                 HTTP_RESPONSE, EnumSet.of(HTTP, LINGER, CLOSED),
                 OPEN, EnumSet.of(CLOSE_SENT, CLOSE_FLUSH, CLOSED),
                 CLOSE_SENT, EnumSet.of(CLOSE_FLUSH, CLOSED),

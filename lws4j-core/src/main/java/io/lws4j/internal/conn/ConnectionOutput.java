@@ -1,0 +1,268 @@
+package io.lws4j.internal.conn;
+
+import io.lws4j.internal.deflate.MessageDeflater;
+import io.lws4j.internal.frame.FrameWriter;
+import io.lws4j.internal.loop.ServiceLoop;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The write side of a connection: the websocket write API, the bounded outbound queue, the
+ * flush and the selector interest.
+ *
+ * <p>Service-thread confined.
+ */
+abstract class ConnectionOutput extends OffRoleWrites {
+
+    ConnectionOutput(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
+            ClientRole client) {
+        super(loop, channel, settings, client);
+    }
+
+    /**
+     * Binary payloads from this size up are framed in the loop's direct buffers (see
+     * FrameBuffers); smaller ones would hold an 8 KiB buffer to save a copy too small to
+     * measure.
+     */
+    static final int MIN_DIRECT_PAYLOAD = 512;
+
+    // ---------------------------------------------------------------- public Connection API
+
+    @Override
+    public boolean writeText(String text) {
+        Objects.requireNonNull(text, "text");
+        checkServiceThread();
+        if (state != ConnectionState.OPEN) {
+            return false;
+        }
+        // UTF-8 takes at most 3 bytes per char: reject before encoding when surely too big
+        if (!fitsData((long) text.length())) {
+            return false;
+        }
+        if (deflate != null) {
+            // a fresh array: it is the pending message's own copy
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            if (!fitsData(MessageDeflater.maxFrameLength(utf8.length))) {
+                return false;
+            }
+            return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(utf8));
+        }
+        return offerData(frames.text(text));
+    }
+
+    @Override
+    public boolean writeBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        checkServiceThread();
+        if (state != ConnectionState.OPEN || !fitsData(data.remaining())) {
+            return false;
+        }
+        if (deflate != null) {
+            if (!fitsData(MessageDeflater.maxFrameLength(data.remaining()))) {
+                return false; // before copying
+            }
+            // the caller may reuse its buffer once we return, and we compress later
+            return offerDeflated(FrameWriter.OP_BINARY, deflate.deflater().copyPayload(data));
+        }
+        if (frames == OutgoingFrames.SERVER && data.remaining() >= MIN_DIRECT_PAYLOAD) {
+            int length = data.remaining();
+            ByteBuffer frame = loop.frameBuffers().take(FrameWriter.headerLength(length, false) + length);
+            if (frame != null) {
+                FrameWriter.writeHeader(frame, true, FrameWriter.OP_BINARY, length, false, 0);
+                if (offerData(frame.put(data.duplicate()).flip())) {
+                    return true;
+                }
+                loop.frameBuffers().give(frame);
+                return false;
+            }
+        }
+        return offerData(frames.frame(FrameWriter.OP_BINARY, data));
+    }
+
+    /**
+     * Queues a message to compress when it is written (see "Compression without the role"),
+     * reserving its largest frame. The caller has checked that reservation against the
+     * bound (with context takeover a compressed message must go out), before copying.
+     *
+     * @param payload the message's own copy, handed over
+     * @return true
+     */
+    boolean offerDeflated(int opcode, ByteBuffer payload) {
+        outbound.addMessage(frames.toCompress(opcode, payload));
+        requestFlush();
+        return true;
+    }
+
+    boolean fitsData(long payloadBytes) {
+        long queued = outbound.dataBytes();
+        return queued == 0 || queued + payloadBytes <= settings.config().maxOutboundBytes();
+    }
+
+    boolean offerData(ByteBuffer frame) {
+        long queued = outbound.dataBytes();
+        if (queued != 0 && queued + frame.remaining() > settings.config().maxOutboundBytes()) {
+            return false;
+        }
+        outbound.addData(frame);
+        requestFlush();
+        return true;
+    }
+
+    @Override
+    public void callbackOnWritable() {
+        checkServiceThread();
+        if (state != ConnectionState.OPEN || writableRequested) {
+            return;
+        }
+        writableRequested = true;
+        requestFlush();
+    }
+
+    @Override
+    public void callbackOnWritableFromCommand() {
+        checkServiceThread();
+        if (state != ConnectionState.OPEN || writableRequested) {
+            return; // closing, or a pending onWritable already covers this request
+        }
+        if (outbound.dataBytes() > lowWaterMark()) {
+            // Too much queued: answer in the flush, after the queued data, as
+            // callbackOnWritable() does.
+            callbackOnWritable();
+            return;
+        }
+        // A command runs at the top of the cycle, outside every callback, so calling the
+        // protocol here is not re-entrant. It saves the after-I/O detour and releases a pool
+        // worker waiting in SYNC a whole step earlier; when that worker's next SYNC lands
+        // while the loop is still draining commands, it is answered here too, and the frames
+        // of all these SYNCs leave together in step 5 (one gathering write). Small data still
+        // queued does not hold the answer back: onWritable only promises room below the
+        // low-water mark, as in the flush path.
+        deliverOnWritable();
+    }
+
+    @Override
+    void requestFlush() {
+        if (!flushQueued && hasOutput()) {
+            flushQueued = true;
+            loop.runAfterIo(flushTask);
+        }
+    }
+
+    @Override
+    void flush() {
+        if (writeInFlight != null) {
+            return; // the completion of the write without the role flushes
+        }
+        if (outbound.hasPending() && !compressPending()) {
+            return;
+        }
+        try {
+            transport.flushPending();
+            outbound.writeTo(transport, loop.gatherArray());
+            if (outbound.isEmpty() && file != null && file.sendChunk(transport)) {
+                closeFile();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "write failed", e);
+            transportFailure = e;
+            closeTransport();
+            return;
+        }
+        boolean drained = outbound.isEmpty() && file == null && !transport.hasPendingOutput();
+        if (drained && state == ConnectionState.CLOSE_FLUSH) {
+            finishOutput();
+            return;
+        }
+        if (drained && state == ConnectionState.HTTP_RESPONSE) {
+            finishResponse();
+            return;
+        }
+        updateInterest();
+        if (writableRequested && state == ConnectionState.OPEN
+                && outbound.dataBytes() <= lowWaterMark()) {
+            writableRequested = false;
+            deliverOnWritable();
+        }
+    }
+
+    /**
+     * With the role and no write in flight (nothing else uses the deflater): compresses the
+     * queued messages, in order, before they are written.
+     *
+     * @return false when compression failed and the connection was closed
+     */
+    boolean compressPending() {
+        try {
+            outbound.encodePending(deflate.deflater());
+            return true;
+        } catch (RuntimeException e) {
+            transportFailure = compressionFailed(e);
+            closeTransport();
+            return false;
+        }
+    }
+
+    /** Logs a deflater's failure (a bug, or a released deflater) and makes it the write's. */
+    @Override
+    IOException compressionFailed(RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "compressing a message for " + remoteAddress
+                + " failed; closing the connection", e);
+        return new IOException("compressing a message failed", e);
+    }
+
+    void deliverOnWritable() {
+        try {
+            protocol.onWritable(this);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onWritable", t);
+        }
+    }
+
+    long lowWaterMark() {
+        return settings.config().maxOutboundBytes() / 4;
+    }
+
+    void updateInterest() {
+        if (state == ConnectionState.CLOSED || key == null || !key.isValid()) {
+            return;
+        }
+        boolean readPaused = state == ConnectionState.HTTP_RESPONSE || inputEnded
+                || (state == ConnectionState.HANDSHAKE && pendingInput != null
+                        && pendingInput.remaining() >= MAX_HANDSHAKE_PENDING_INPUT)
+                || outbound.controlBytes() > MAX_CONTROL_BYTES;
+        boolean wantWrite = transport.hasPendingOutput()
+                || ((!outbound.isEmpty() || file != null) && !transport.isHandshaking()
+                        && writeInFlight == null);
+        int ops = (readPaused ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
+        if (transport.isStalled()) {
+            ops = 0; // a TLS task runs off the loop; its resume action brings us back
+        }
+        if ((ops & SelectionKey.OP_READ) != 0 && !readAgainQueued
+                && transport.hasBufferedInput()) {
+            readAgainQueued = true;
+            loop.execute(readAgainTask);
+        }
+        if (ops != interestOps) {
+            interestOps = ops;
+            key.interestOps(ops);
+            loop.selectorChanged();
+        }
+    }
+
+    void closeFile() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a served file failed", e);
+            }
+            file = null;
+        }
+    }
+}

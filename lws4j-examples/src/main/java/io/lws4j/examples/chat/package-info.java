@@ -1,0 +1,9 @@
+/**
+ * A chat server: rooms at {@code /chat/{room}?token=T}, tokens checked in the opening
+ * handshake ({@link io.lws4j.Protocol#onHandshake}), refused with 401 before the upgrade,
+ * any other websocket path answered 404, every message relayed to the members of its room
+ * across service loops, and a small page at {@code /} to chat from a browser. Run by
+ * {@link io.lws4j.examples.chat.ChatServer#main}; with {@code --lookup-delay-ms} the token is
+ * looked up on a worker thread and the handshake decided later.
+ */
+package io.lws4j.examples.chat;
