@@ -37,6 +37,12 @@ final class DemoProcess implements AutoCloseable {
     /** Starts the demo with {@code args}. */
     static DemoProcess start(String... args) throws IOException {
         List<String> command = new ArrayList<>();
+        if (sigintIgnoredHere()) {
+            // A process started in the background by a non-interactive shell ignores SIGINT,
+            // and so would the demo (the JVM keeps an ignored SIGINT ignored). Reset it to the
+            // default on the way, so the demo's own handler is installed.
+            command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die"));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-ea");
         command.add("-cp");
@@ -77,6 +83,39 @@ final class DemoProcess implements AutoCloseable {
      */
     void terminate() {
         process.toHandle().destroy();
+    }
+
+    /** Sends SIGINT, as Ctrl-C in a terminal does, with {@code kill -INT}. */
+    void interrupt() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(process.pid()))
+                .redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -INT " + process.pid() + " failed: " + out);
+        }
+    }
+
+    /** Whether the demo process ignores SIGINT (Linux: the SigIgn mask of its status). */
+    boolean ignoresSigint() throws IOException {
+        return ignoresSigint(Path.of("/proc", String.valueOf(process.pid()), "status"));
+    }
+
+    private static boolean sigintIgnoredHere() {
+        try {
+            return ignoresSigint(Path.of("/proc/self/status"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean ignoresSigint(Path status) throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                return (mask & (1L << (2 - 1))) != 0; // SIGINT is signal 2
+            }
+        }
+        return false;
     }
 
     /** Waits for the exit and for all output; returns the exit code, or -1 on timeout. */
