@@ -135,7 +135,13 @@ public final class TlsContexts {
             throw new IOException("no PKCS#8 '" + begin + "' block in " + pem
                     + " (encrypted or PKCS#1 keys must be converted first)");
         }
-        byte[] der = Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidKeySpecException("the PKCS#8 block in " + pem
+                    + " is not valid base64: " + e.getMessage(), e);
+        }
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
         for (String algorithm : KEY_ALGORITHMS) {
             try {

@@ -22,8 +22,18 @@ import org.junit.jupiter.api.AfterEach;
  * <p>Not thread-safe: instances must not be shared.
  */
 abstract class PoolTestSupport {
-    /** A generous liveness bound: far above any expected latency, far below a sync budget. */
-    static final Duration LIVENESS = Duration.ofSeconds(5);
+    /**
+     * A generous liveness bound: far above any expected latency on a loaded shared machine,
+     * half the default 30 s sync budget.
+     */
+    static final Duration LIVENESS = Duration.ofSeconds(15);
+
+    /**
+     * The longest service-loop cycle a test accepts as "no stall". A loop that blocked on a
+     * worker would block for the sync budget (30 s by default) or for ever; a loaded 2-core
+     * machine can stretch a busy cycle (TLS handshakes, a thousand upgrades) towards a second.
+     */
+    static final Duration LOOP_STALL = Duration.ofSeconds(5);
 
     private final List<ThreadPool> pools = new ArrayList<>();
     private final List<FakeLoop> loops = new ArrayList<>();

@@ -61,7 +61,7 @@ class ThreadPoolOverTlsTest {
                 c.closed.get(60, TimeUnit.SECONDS);
             }
             assertThat(((ContextImpl) ctx).maxLoopWorkNanos()).as("a loop cycle stalled")
-                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+                    .isLessThan(PoolTestSupport.LOOP_STALL.toNanos());
             for (ThreadPoolEndToEndTest.Client c : all) {
                 ThreadPoolEndToEndTest.assertNumberedInOrderEachOnce(c.received);
                 if (c.closeAfter < 0) {
@@ -150,10 +150,10 @@ class ThreadPoolOverTlsTest {
             assertThat(serverCompressing).as("the server compresses on every connection")
                     .hasSize(clients).containsOnly(true);
             assertThat(((ContextImpl) ctx).maxLoopWorkNanos()).as("a server loop cycle stalled")
-                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+                    .isLessThan(PoolTestSupport.LOOP_STALL.toNanos());
             assertThat(((ContextImpl) clientContext).maxLoopWorkNanos())
                     .as("a client loop cycle stalled")
-                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+                    .isLessThan(PoolTestSupport.LOOP_STALL.toNanos());
             for (Receiver r : all) {
                 ThreadPoolEndToEndTest.assertNumberedInOrderEachOnce(r.received);
                 if (r.closeAfter < 0) {

@@ -314,7 +314,7 @@ class ServerLifecycleTest {
             // no-block watchdog: no loop cycle stalled while the workload ran. One cycle may
             // serve all 1000 handshakes at once, on a shared 2-core machine: the bound is
             // generous, but a blocking call (a sleep, a blocking socket op) would still show
-            assertThat(impl.maxLoopWorkNanos()).isLessThan(TimeUnit.SECONDS.toNanos(1));
+            assertThat(impl.maxLoopWorkNanos()).isLessThan(TimeUnit.SECONDS.toNanos(5));
         } finally {
             for (RawClient client : clients) {
                 client.close();

@@ -26,8 +26,7 @@ class CountJobTest {
                 assertThat(r).isEqualTo(TaskReturn.CHECKING_IN);
             }
         }
-        assertThat(synced).isEqualTo(o.expectedPositions(100))
-                .containsExactly(0L, 300_000L, 500_000L, 800_000L, 1_000_000L);
+        assertThat(synced).containsExactly(0L, 300_000L, 500_000L, 800_000L, 1_000_000L);
     }
 
     @Test

@@ -13,13 +13,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * Holds the Autobahn|Testsuite report that the {@code autobahn-fuzzingclient} execution has
  * just written (its {@code index.json}) to {@code autobahn-expected.txt}: every case ran, every
- * case not listed there is OK, every listed case has one of its listed behaviours, and no
+ * case not listed there is OK with a closing behaviour of OK, every listed case has one of its listed behaviours, and no
  * listed case is missing from the report. Prints the result table.
  *
  * <p>Not thread-safe: instances must not be shared.
@@ -40,6 +42,10 @@ class AutobahnReportIT {
     /** A case's result as index.json records it. */
     record CaseResult(String id, String behavior, String behaviorClose, long durationMs,
             String reportFile) {
+        /** The pair the expectations are written in. */
+        AutobahnExpectations.Outcome outcome() {
+            return new AutobahnExpectations.Outcome(behavior, behaviorClose);
+        }
     }
 
     @Test
@@ -68,8 +74,9 @@ class AutobahnReportIT {
     }
 
     /**
-     * What in a report differs from the expectations: a case whose behaviour its line (or
-     * OK) does not allow, and, when every case ran, a listed case missing from the report.
+     * What in a report differs from the expectations: a case whose behaviour and closing
+     * behaviour (a wrong close code, an unclean or missing closing handshake) its line (or
+     * OK/OK) does not allow, and, when every case ran, a listed case missing from the report.
      *
      * @param fullRun whether every case was meant to run (no {@code -Dautobahn.cases})
      * @return one line per difference, empty when the report matches
@@ -80,10 +87,11 @@ class AutobahnReportIT {
         Map<String, CaseResult> byId = new TreeMap<>();
         for (CaseResult result : results) {
             byId.put(result.id(), result);
-            if (!expectations.allowed(result.id()).contains(result.behavior())) {
-                problems.add(result.id() + ": " + result.behavior() + " (close: "
-                        + result.behaviorClose() + "), expected "
-                        + String.join("|", expectations.allowed(result.id()))
+            Set<AutobahnExpectations.Outcome> allowed = expectations.allowed(result.id());
+            if (!allowed.contains(result.outcome())) {
+                problems.add(result.id() + ": " + result.outcome() + " (behaviour/close), expected "
+                        + allowed.stream().map(Object::toString).sorted()
+                                .collect(Collectors.joining("|"))
                         + "; see " + reportDir.resolve(result.reportFile()).toString()
                                 .replace(".json", ".html"));
             }
@@ -144,7 +152,7 @@ class AutobahnReportIT {
         results.stream().sorted(Comparator.comparingLong(CaseResult::durationMs).reversed())
                 .limit(5).forEach(r -> sb.append(String.format("  slow: %-8s %6.1f s%n", r.id(),
                         r.durationMs() / 1000.0)));
-        results.stream().filter(r -> !r.behavior().equals("OK"))
+        results.stream().filter(r -> !r.outcome().equals(AutobahnExpectations.Outcome.OK))
                 .forEach(r -> sb.append("  not OK: ").append(r.id()).append(' ')
                         .append(r.behavior()).append(" (close ").append(r.behaviorClose())
                         .append(")\n"));

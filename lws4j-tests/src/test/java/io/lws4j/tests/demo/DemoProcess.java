@@ -79,6 +79,36 @@ final class DemoProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** Sends SIGINT, as Ctrl-C in a terminal does, with {@code kill -INT}. */
+    void interrupt() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(process.pid()))
+                .redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -INT " + process.pid() + " failed: " + out);
+        }
+    }
+
+    /**
+     * Whether the demo process ignores SIGINT (Linux: the SigIgn mask of its status). A JVM
+     * whose SIGINT was ignored at start keeps it ignored and never sees Ctrl-C; checked:
+     * Maven started as a background job of a non-interactive shell (SIGINT ignored) still
+     * gives the demo a default SIGINT.
+     */
+    boolean ignoresSigint() throws IOException {
+        return ignoresSigint(Path.of("/proc", String.valueOf(process.pid()), "status"));
+    }
+
+    private static boolean ignoresSigint(Path status) throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                return (mask & (1L << (2 - 1))) != 0; // SIGINT is signal 2
+            }
+        }
+        return false;
+    }
+
     /** Waits for the exit and for all output; returns the exit code, or -1 on timeout. */
     int awaitExit(Duration limit) throws InterruptedException {
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -39,10 +39,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ThreadPoolDemoBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    /** 3 workers, queue 8; each task takes about 3 s and sends 11 positions. */
+    /**
+     * 3 workers, queue 8; each task sleeps 30 x 400 ms (12 s at the least) and sends 11
+     * positions. The first wave must still run while the browser opens all 16 connections:
+     * 12 s leaves a loaded machine room for that, and 4 waves keep the test under a minute.
+     */
     private static final String[] FAST_FLAGS = {"--port", "0", "--bind", "127.0.0.1",
         "--threads", "3", "--queue", "8", "--end", "3000000", "--step", "100000",
-        "--sleep-ms", "100", "--sync-every", "300000", "--quiet"};
+        "--sleep-ms", "400", "--sync-every", "300000", "--quiet"};
 
     /**
      * Selenium warns on every start that it has no CDP bindings for this Chromium version;
@@ -84,12 +88,13 @@ class ThreadPoolDemoBrowserTest {
 
     @Test
     void admittedBarsReachTheEndWithEveryPositionOnceAndSurplusIsRefused() throws Exception {
-        DemoOptions options = DemoOptions.parse(FAST_FLAGS);
-        List<Long> expected = options.expectedPositions(1000);
+        // --end 3,000,000 in steps of 100,000, a position every 300,000: the start and ten more.
+        List<Long> expected = List.of(0L, 300_000L, 600_000L, 900_000L, 1_200_000L, 1_500_000L,
+                1_800_000L, 2_100_000L, 2_400_000L, 2_700_000L, 3_000_000L);
         browser.get("http://127.0.0.1:" + demo.port() + "/");
 
         // The page opens 8 at once; open 8 more while the first tasks still run (each takes
-        // about 3 s), so 3 run + 8 wait and the 5 beyond that are refused.
+        // 12 s at the least), so 3 run + 8 wait and the 5 beyond that are refused.
         waitUntil(Duration.ofSeconds(20), "the first 8 connections to open",
                 () -> count("return lws4jDemo.connections.length") == 8
                         && countStates("connecting") == 0);
@@ -100,7 +105,7 @@ class ThreadPoolDemoBrowserTest {
                 () -> count("return lws4jDemo.connections.length") == 16
                         && countStates("connecting") == 0);
         // While the first wave runs, the panel shows a full pool: 3 of 3 busy, 8 of 8 waiting.
-        waitUntil(Duration.ofSeconds(5), "the pool panel to show 3 busy and 8 waiting",
+        waitUntil(Duration.ofSeconds(20), "the pool panel to show 3 busy and 8 waiting",
                 () -> text("pool-ongoing").equals("3") && text("pool-queue").equals("8"));
         assertThat(text("pool-possible")).isEqualTo("3");
         assertThat(text("pool-max-queue")).isEqualTo("8");
@@ -109,7 +114,7 @@ class ThreadPoolDemoBrowserTest {
         assertThat(countStates("refused")).isEqualTo(5);
         screenshot("threadpool-demo-running.png");
 
-        waitUntil(Duration.ofSeconds(90), "every connection to settle",
+        waitUntil(Duration.ofSeconds(240), "every connection to settle",
                 () -> Boolean.TRUE.equals(js("return lws4jDemo.allSettled()")));
 
         List<Map<String, Object>> conns = connections();
@@ -145,7 +150,7 @@ class ThreadPoolDemoBrowserTest {
         assertThat(finishedIndexes).hasSize(11);
 
         // The panel, once the pool is idle again: its numbers and the demo's counters.
-        waitUntil(Duration.ofSeconds(10), "the pool panel to show the idle pool",
+        waitUntil(Duration.ofSeconds(30), "the pool panel to show the idle pool",
                 () -> text("pool-ongoing").equals("0") && text("stat-finished").equals("11"));
         assertThat(browser.findElement(By.id("pool")).getDomAttribute("data-live")).isEqualTo("true");
         assertThat(text("pool-possible")).isEqualTo("3");

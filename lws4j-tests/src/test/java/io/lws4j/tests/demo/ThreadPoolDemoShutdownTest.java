@@ -24,12 +24,13 @@ class ThreadPoolDemoShutdownTest {
     void sigtermMidRunClosesEveryClientWith1001AndExitsZero() throws Exception {
         ExternalTools.requireNodeModules(NodeScripts.directory());
         int port = freePort();
-        // 3 workers for 6 clients: 3 tasks run (~5 s each) and 3 wait when SIGTERM comes.
+        // 3 workers for 6 clients: 3 tasks run and 3 wait when SIGTERM comes. Each task
+        // sleeps 100 x 300 ms (30 s at the least), far longer than the clients take to connect.
         // Positions grow by 100,000 per message; the stream client checks each arrives once
         // and in order.
         try (DemoProcess demo = DemoProcess.start("--port", String.valueOf(port),
                 "--bind", "127.0.0.1", "--threads", "3", "--queue", "8",
-                "--end", "10000000", "--step", "100000", "--sleep-ms", "50",
+                "--end", "10000000", "--step", "100000", "--sleep-ms", "300",
                 "--sync-every", "100000")) {
             assertThat(demo.awaitLine(l -> l.startsWith("lws4j threadpool demo: http://"),
                     Duration.ofSeconds(30))).as(demo::output).isNotNull();
