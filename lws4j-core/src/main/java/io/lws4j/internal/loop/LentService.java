@@ -120,6 +120,7 @@ final class LentService {
         if (fatal != null) {
             if (writes != null) {
                 writeWithoutRole(writes);
+                loop.wakeup(); // their completions are served commands; no borrower is left
             }
             throw fatal;
         }
