@@ -97,8 +97,8 @@ public final class PoolCore {
     private PoolCore(String name, CreateArgs args) {
         this.name = name;
         this.args = args;
-        this.syncBudgetNanos = args.syncBudget().toNanos();
-        this.syncTryNanos = Math.min(args.syncRetryInterval().toNanos(), syncBudgetNanos);
+        this.syncBudgetNanos = WaitNanos.of(args.syncBudget());
+        this.syncTryNanos = Math.min(WaitNanos.of(args.syncRetryInterval()), syncBudgetNanos);
         this.watchdog = new SyncWatchdog(args.threads());
     }
 
@@ -439,7 +439,7 @@ public final class PoolCore {
         long triesInBudget = (syncBudgetNanos + syncTryNanos - 1) / syncTryNanos;
         long triesCounted = 0;
         for (;;) {
-            long tryEnd = Math.min(nextTry, deadline);
+            long tryEnd = nextTry - deadline < 0 ? nextTry : deadline;
             if (t.state.awaitSyncEnd(tryEnd, watchdog, w.index)) {
                 break;
             }
@@ -459,8 +459,10 @@ public final class PoolCore {
                 countLateTries(t, expired - triesCounted);
                 triesCounted = expired;
                 nextTry = start + (expired + 1) * syncTryNanos;
+                // Until the acknowledgement, whoever looked: a status() elsewhere, or an
+                // onWritable that could not write yet, must not leave the SYNC unasked.
                 ConnectionInternals bound = t.boundConnection();
-                if (bound != null && t.reportedGeneration != gen) {
+                if (bound != null) {
                     notifyServiceFromWorker(t, bound, gen);
                 }
             }
@@ -477,7 +479,7 @@ public final class PoolCore {
     /** Worker only: {@code TaskRecord.lateSyncs} has a single writer, the task's worker. */
     private void countLateTries(TaskRecord<?> t, long tries) {
         if (tries > 0) {
-            t.lateSyncs += (int) tries;
+            t.lateSyncs = (int) Math.min(Integer.MAX_VALUE, t.lateSyncs + tries);
             lateSyncs.add(tries);
         }
     }
@@ -545,8 +547,7 @@ public final class PoolCore {
         int s = t.state.get();
         boolean wanted = gen < 0
                 ? TaskState.isTerminal(s) && !t.isReleased()
-                : s == TaskState.SYNCING && t.syncGeneration == gen
-                        && t.reportedGeneration != gen;
+                : t.state.isSyncing(gen);
         if (wanted) {
             try {
                 c.callbackOnWritableFromCommand(); // we run as a command: see its javadoc
@@ -559,16 +560,16 @@ public final class PoolCore {
 
     /**
      * {@code Task.status()}: reports the state, reaping a terminal task (cleanup with the
-     * live connection when called on its service thread, else with null).
+     * live connection when called on its service thread, else with null). A SYNCING state is
+     * recorded as observed, which lets a later {@link #sync} acknowledge that SYNC; nothing
+     * else changes, so the SYNC still asks for writable until it is acknowledged.
      *
      * @param t the task
      * @return the status
      */
     public TaskStatus status(TaskRecord<?> t) {
-        int s = t.state.get();
-        if (s == TaskState.SYNCING) {
-            t.reportedGeneration = t.syncGeneration;
-        } else if (TaskState.isTerminal(s) && !t.isReleased()) {
+        int s = t.state.observe();
+        if (TaskState.isTerminal(s) && !t.isReleased()) {
             release(t, liveConnectionForCaller(t));
         }
         return TaskRecord.toStatus(s);
@@ -587,15 +588,28 @@ public final class PoolCore {
      * write after its wait ends, whatever ended it; an acknowledgement that loses to a stop
      * takes the write back and runs it itself, so it runs exactly once.
      *
+     * <p>{@code sync(false)} acknowledges only the SYNC that a status query observed
+     * ({@link TaskState#observedSync()}): a late or stray acknowledgement, made without a
+     * query that saw the SYNC now waiting, is ignored (logged at DEBUG), so it cannot release
+     * a SYNC whose output nobody has consumed.
+     *
      * @param t the task
      * @param stop true to stop the task
      */
     public void sync(TaskRecord<?> t, boolean stop) {
         if (!stop) {
+            long gen = t.state.observedSync();
+            if (gen < 0) {
+                if (t.state.get() == TaskState.SYNCING) {
+                    LOG.log(Level.DEBUG, "task {0}: sync(false) ignored: no status query has"
+                            + " seen the SYNC now waiting (a late or stray acknowledgement)",
+                            t.name);
+                }
+                return;
+            }
             ConnectionInternals c = t.boundConnection();
             Runnable handed = null;
-            if (c != null && t.state.get() == TaskState.SYNCING
-                    && !t.state.isWorker(Thread.currentThread()) && c.inServiceThread()) {
+            if (c != null && !t.state.isWorker(Thread.currentThread()) && c.inServiceThread()) {
                 // The worker would only produce its next message while we compress this
                 // one, and run ahead until the queue's bound holds it: give it the work.
                 handed = c.claimWriteForSyncingWorker();
@@ -603,7 +617,7 @@ public final class PoolCore {
                     t.handedWrite = handed;
                 }
             }
-            Thread worker = t.state.acknowledgeDeferred();
+            Thread worker = t.state.acknowledgeDeferred(gen);
             if (worker != null) {
                 if (c == null || !c.unparkAfterService(worker)) {
                     LockSupport.unpark(worker);
@@ -830,7 +844,7 @@ public final class PoolCore {
             lock.unlock();
         }
         List<String> stuck = new ArrayList<>();
-        if (!joinWorkers(args.shutdownGrace().toNanos())) {
+        if (!joinWorkers(WaitNanos.of(args.shutdownGrace()))) {
             List<TaskRecord<?>> busy = new ArrayList<>();
             lock.lock();
             try {
@@ -922,7 +936,7 @@ public final class PoolCore {
      * @throws InterruptedException when interrupted while waiting
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
+        long left = WaitNanos.of(timeout);
         lock.lock();
         try {
             while (liveWorkers > 0 && !onlyCallerLeft()) {
