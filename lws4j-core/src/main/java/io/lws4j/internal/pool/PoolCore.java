@@ -94,7 +94,8 @@ public final class PoolCore {
     private final LongAdder abandonedSyncs = new LongAdder();
     private final LongAdder completed = new LongAdder();
 
-    private PoolCore(String name, CreateArgs args) {
+    /** Made by {@link #start} (or, with no worker started, by {@link StressTestPools}). */
+    PoolCore(String name, CreateArgs args) {
         this.name = name;
         this.args = args;
         this.syncBudgetNanos = WaitNanos.of(args.syncBudget());
@@ -129,13 +130,7 @@ public final class PoolCore {
                 t.setName(name + "-" + i);
                 w.thread = t;
                 pool.watchdog.register(i, t);
-                pool.lock.lock();
-                try {
-                    pool.workers.add(w);
-                    pool.liveWorkers++;
-                } finally {
-                    pool.lock.unlock();
-                }
+                pool.addWorker(w);
                 t.start();
             } catch (RuntimeException | Error e) {
                 pool.lock.lock();
@@ -154,6 +149,17 @@ public final class PoolCore {
         }
         pool.watchdog.start(name + "-sync-watchdog");
         return pool;
+    }
+
+    /** Counts a worker as live before its thread starts. */
+    void addWorker(Worker w) {
+        lock.lock();
+        try {
+            workers.add(w);
+            liveWorkers++;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -293,7 +299,8 @@ public final class PoolCore {
         }
     }
 
-    private TaskRecord<?> take(Worker w) {
+    /** Worker {@code w} takes the oldest queued task, waiting for one; null when finishing. */
+    TaskRecord<?> take(Worker w) {
         lock.lock();
         try {
             for (;;) {
@@ -467,10 +474,7 @@ public final class PoolCore {
                 }
             }
         }
-        Runnable handed = t.handedWrite == null ? null : t.takeHandedWrite();
-        if (handed != null) {
-            handed.run(); // our own message, compressed and written by us: see sync()
-        }
+        t.runHandedWrite(); // our own message, compressed and written by us: see sync()
         long end = System.nanoTime();
         t.syncNanos += end - start;
         t.stateSinceNanos = end;

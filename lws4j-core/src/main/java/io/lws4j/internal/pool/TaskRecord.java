@@ -377,6 +377,18 @@ public final class TaskRecord<U> {
     }
 
     /**
+     * The worker's step after its SYNC wait ended, whatever ended it: runs the write handed
+     * to it by the answer ({@link #handedWrite}), unless there is none or the answerer took it
+     * back. Worker only (public for the jcstress test of the hand-off).
+     */
+    public void runHandedWrite() {
+        Runnable handed = handedWrite == null ? null : takeHandedWrite();
+        if (handed != null) {
+            handed.run();
+        }
+    }
+
+    /**
      * Takes the handed write, exactly once between the worker and an answerer whose
      * acknowledgement lost to a stop: whoever gets it runs it. The worker looks at
      * {@link #handedWrite} first, so the lock is taken only when a write was handed.
