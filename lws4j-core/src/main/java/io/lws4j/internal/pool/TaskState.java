@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TaskState {
     /*
-     * Transitions (every one is a CAS on `state`; terminal states are absorbing):
+     * Transitions (every one is a CAS on `word`; terminal states are absorbing):
      *
      *   QUEUED   -> RUNNING   acquire(): a worker takes the task (under the pool lock)
      *   QUEUED   -> STOPPED   cancelQueued(): dequeue, stop, close or finish of a waiting
@@ -50,8 +50,9 @@ public final class TaskState {
      *
      * Generations. The state and the generation share one word, so "SYNCING for generation
      * g" is a single value: sync(false) CASes exactly (g, SYNCING) -> (g, RUNNING) for the g
-     * that observe() recorded, and a late or stray acknowledgement, whose caller saw an
-     * earlier SYNC (or none), fails the CAS instead of releasing a SYNC whose output nobody
+     * that observe() recorded. A late or stray acknowledgement, whose caller saw an earlier
+     * SYNC (or none), finds no observation of the waiting one (observedSync()), or loses the
+     * CAS when the next SYNC began meanwhile, instead of releasing a SYNC whose output nobody
      * has consumed. Looking does not end anything: observe() only records the generation
      * (raising `observed`, never lowering it), so a status query outside the onWritable that
      * answers leaves the SYNC waiting, and asking for writable again, until it is
