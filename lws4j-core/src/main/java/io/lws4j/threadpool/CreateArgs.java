@@ -10,6 +10,10 @@ import java.util.concurrent.ThreadFactory;
  * <p>{@code new CreateArgs(threads, maxQueueDepth)} takes the defaults for everything else;
  * the {@code with...} methods return a copy with one setting changed.
  *
+ * <p>Every positive duration is accepted. The pool measures them on
+ * {@link System#nanoTime()}, so one longer than about 73 years (2^61 ns) counts as that long:
+ * in practice, never.
+ *
  * <p>Instances are immutable.
  *
  * <p>Thread-safe: any method may be called from any thread.

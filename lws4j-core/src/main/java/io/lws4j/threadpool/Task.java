@@ -21,12 +21,21 @@ import io.lws4j.internal.pool.TaskRecord;
  * <li>The task function returns {@link TaskReturn#SYNC}: the task enters
  *   {@link TaskStatus#SYNCING} and its worker parks; the connection's service thread is
  *   asked for a writable callback.</li>
- * <li>In {@code onWritable}, {@link #status()} reports {@code SYNCING} (once per SYNC); the
- *   protocol writes the task's output and calls {@code sync(false)} to resume the task or
- *   {@code sync(true)} to stop it.</li>
- * <li>{@code sync} leaves {@code SYNCING} at once, so the same SYNC is never reported again,
- *   and wakes the worker, which calls the task function again with {@code RUNNING}.</li>
+ * <li>In {@code onWritable}, {@link #status()} (or {@link #statusNoReap()}) reports
+ *   {@code SYNCING}; the protocol writes the task's output and calls {@code sync(false)} to
+ *   resume the task or {@code sync(true)} to stop it.</li>
+ * <li>{@code sync} leaves {@code SYNCING} at once, so the same SYNC is never reported again
+ *   after its acknowledgement, and wakes the worker, which calls the task function again
+ *   with {@code RUNNING}.</li>
  * </ol>
+ * <p>Only the acknowledgement ends a SYNC. Looking at the status does not: a query in another
+ * callback (say {@code onText}), or an {@code onWritable} that sees {@code SYNCING} but
+ * cannot write yet, leaves the SYNC waiting, and it asks for a writable callback again at
+ * each retry interval ({@link CreateArgs#syncRetryInterval()}) until acknowledged.
+ * {@code sync(false)} resumes only a SYNC that a status query has seen {@code SYNCING}: a
+ * late or stray acknowledgement, made without such a query of the SYNC now waiting, is
+ * ignored (and logged at DEBUG), so it cannot release the task's next output before anyone
+ * consumed it.
  * <p>A SYNC that nobody acknowledges within the pool's sync budget
  * ({@link CreateArgs#syncBudget()}) ends the task {@code STOPPED} without another call.
  * When the task ends, the service thread is asked once more for a writable callback, in
@@ -108,7 +117,9 @@ public final class Task<U> {
      * The task's state, reaping it when terminal (lws {@code lws_threadpool_task_status}):
      * the first call that sees {@link TaskStatus#FINISHED} or {@link TaskStatus#STOPPED}
      * detaches the task and runs its cleanup, with the live connection when called on the
-     * connection's service thread, else with null. Non-terminal states have no side effects.
+     * connection's service thread, else with null. Non-terminal states have no side effects:
+     * a {@link TaskStatus#SYNCING} answer is only remembered as seen, which entitles a later
+     * {@code sync(false)} to acknowledge that SYNC (see {@link #sync(boolean)}).
      *
      * @return the state
      */
@@ -117,7 +128,9 @@ public final class Task<U> {
     }
 
     /**
-     * The task's state without side effects (lws {@code lws_threadpool_task_status_noreap}).
+     * The task's state, without reaping it (lws {@code lws_threadpool_task_status_noreap}).
+     * Like {@link #status()}, a {@link TaskStatus#SYNCING} answer is remembered as seen, so
+     * {@code sync(false)} may acknowledge that SYNC afterwards.
      *
      * @return the state
      */
@@ -127,8 +140,11 @@ public final class Task<U> {
 
     /**
      * Acknowledges a SYNC (lws {@code lws_threadpool_task_sync}). With {@code stop == false}
-     * a {@link TaskStatus#SYNCING} task resumes; on a task that is not syncing it has no
-     * effect (acknowledgements are not banked). With {@code stop == true} a syncing or
+     * a {@link TaskStatus#SYNCING} task resumes, provided {@link #status()} or
+     * {@link #statusNoReap()} has reported {@code SYNCING} for the SYNC now waiting; without
+     * such a report (a late or stray acknowledgement of an earlier SYNC) it is ignored and
+     * logged at DEBUG. On a task that is not syncing it has no effect (acknowledgements are
+     * not banked). With {@code stop == true} a syncing or
      * running task ends {@link TaskStatus#STOPPED} without another call, and a queued task
      * is stopped without ever being called; on a stopping or terminal task it has no effect.
      *

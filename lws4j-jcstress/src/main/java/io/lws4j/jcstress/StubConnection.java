@@ -5,16 +5,34 @@ import io.lws4j.internal.conn.ConnectionInternals;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The least connection a {@link io.lws4j.internal.pool.TaskRecord} can be bound to: a task
- * slot and nothing else. The state-protocol tests never write or close it.
+ * slot and nothing else; or, made with a write to hand over, a connection whose every caller
+ * holds the service role and whose acknowledgements hand that write to the syncing worker
+ * ({@link #claimWriteForSyncingWorker()}). The state-protocol tests never write or close it.
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
 final class StubConnection implements ConnectionInternals {
     private final AtomicReference<Object> slot = new AtomicReference<>();
+    private final Runnable handedWrite;
+    private final AtomicInteger claims = new AtomicInteger();
+
+    /** A connection no caller serves: acknowledgements hand nothing over. */
+    StubConnection() {
+        this(null);
+    }
+
+    /**
+     * @param handedWrite what {@link #claimWriteForSyncingWorker()} returns, or null; when
+     *     set, {@link #inServiceThread()} is true for every caller
+     */
+    StubConnection(Runnable handedWrite) {
+        this.handedWrite = handedWrite;
+    }
 
     @Override
     public boolean writeText(String text) {
@@ -74,7 +92,18 @@ final class StubConnection implements ConnectionInternals {
 
     @Override
     public boolean inServiceThread() {
-        return false;
+        return handedWrite != null;
+    }
+
+    @Override
+    public Runnable claimWriteForSyncingWorker() {
+        claims.incrementAndGet();
+        return handedWrite;
+    }
+
+    /** How many times an acknowledgement claimed the write. */
+    int claims() {
+        return claims.get();
     }
 
     @Override

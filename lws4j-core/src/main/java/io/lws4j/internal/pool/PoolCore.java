@@ -99,11 +99,12 @@ public final class PoolCore {
     private final LongAdder abandonedSyncs = new LongAdder();
     private final LongAdder completed = new LongAdder();
 
-    private PoolCore(String name, CreateArgs args) {
+    /** Made by {@link #start} (or, with no worker started, by {@link StressTestPools}). */
+    PoolCore(String name, CreateArgs args) {
         this.name = name;
         this.args = args;
-        this.syncBudgetNanos = args.syncBudget().toNanos();
-        this.syncTryNanos = Math.min(args.syncRetryInterval().toNanos(), syncBudgetNanos);
+        this.syncBudgetNanos = WaitNanos.of(args.syncBudget());
+        this.syncTryNanos = Math.min(WaitNanos.of(args.syncRetryInterval()), syncBudgetNanos);
         this.watchdog = new SyncWatchdog(args.threads());
     }
 
@@ -144,13 +145,7 @@ public final class PoolCore {
                 }
                 w.thread = t;
                 pool.watchdog.register(i, t);
-                pool.lock.lock();
-                try {
-                    pool.workers.add(w);
-                    pool.liveWorkers++;
-                } finally {
-                    pool.lock.unlock();
-                }
+                pool.addWorker(w);
                 t.start();
             } catch (RuntimeException | Error e) {
                 pool.lock.lock();
@@ -181,6 +176,17 @@ public final class PoolCore {
         finish();
         if (!joinWorkers(TimeUnit.SECONDS.toNanos(5))) {
             LOG.log(Level.WARNING, "pool {0}: started workers did not exit within 5 s", name);
+        }
+    }
+
+    /** Counts a worker as live before its thread starts. */
+    void addWorker(Worker w) {
+        lock.lock();
+        try {
+            workers.add(w);
+            liveWorkers++;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -321,7 +327,8 @@ public final class PoolCore {
         }
     }
 
-    private TaskRecord<?> take(Worker w) {
+    /** Worker {@code w} takes the oldest queued task, waiting for one; null when finishing. */
+    TaskRecord<?> take(Worker w) {
         lock.lock();
         try {
             for (;;) {
@@ -532,7 +539,7 @@ public final class PoolCore {
         long triesInBudget = (syncBudgetNanos + syncTryNanos - 1) / syncTryNanos;
         long triesCounted = 0;
         for (;;) {
-            long tryEnd = Math.min(nextTry, deadline);
+            long tryEnd = nextTry - deadline < 0 ? nextTry : deadline;
             if (t.state.awaitSyncEnd(tryEnd, watchdog, w.index)) {
                 break;
             }
@@ -552,16 +559,15 @@ public final class PoolCore {
                 countLateTries(t, expired - triesCounted);
                 triesCounted = expired;
                 nextTry = start + (expired + 1) * syncTryNanos;
+                // Until the acknowledgement, whoever looked: a status() elsewhere, or an
+                // onWritable that could not write yet, must not leave the SYNC unasked.
                 ConnectionInternals bound = t.boundConnection();
-                if (bound != null && t.reportedGeneration != gen) {
+                if (bound != null) {
                     notifyServiceFromWorker(t, bound, gen);
                 }
             }
         }
-        Runnable handed = t.handedWrite == null ? null : t.takeHandedWrite();
-        if (handed != null) {
-            handed.run(); // our own message, compressed and written by us: see sync()
-        }
+        t.runHandedWrite(); // our own message, compressed and written by us: see sync()
         long end = System.nanoTime();
         t.syncNanos += end - start;
         t.stateSinceNanos = end;
@@ -570,7 +576,7 @@ public final class PoolCore {
     /** Worker only: {@code TaskRecord.lateSyncs} has a single writer, the task's worker. */
     private void countLateTries(TaskRecord<?> t, long tries) {
         if (tries > 0) {
-            t.lateSyncs += (int) tries;
+            t.lateSyncs = (int) Math.min(Integer.MAX_VALUE, t.lateSyncs + tries);
             lateSyncs.add(tries);
         }
     }
@@ -644,8 +650,7 @@ public final class PoolCore {
         int s = t.state.get();
         boolean wanted = gen < 0
                 ? TaskState.isTerminal(s) && !t.isReleased()
-                : s == TaskState.SYNCING && t.syncGeneration == gen
-                        && t.reportedGeneration != gen;
+                : t.state.isSyncing(gen);
         if (wanted) {
             try {
                 c.callbackOnWritableFromCommand(); // we run as a command: see its javadoc
@@ -658,16 +663,16 @@ public final class PoolCore {
 
     /**
      * {@code Task.status()}: reports the state, reaping a terminal task (cleanup with the
-     * live connection when called on its service thread, else with null).
+     * live connection when called on its service thread, else with null). A SYNCING state is
+     * recorded as observed, which lets a later {@link #sync} acknowledge that SYNC; nothing
+     * else changes, so the SYNC still asks for writable until it is acknowledged.
      *
      * @param t the task
      * @return the status
      */
     public TaskStatus status(TaskRecord<?> t) {
-        int s = t.state.get();
-        if (s == TaskState.SYNCING) {
-            t.reportedGeneration = t.syncGeneration;
-        } else if (TaskState.isTerminal(s) && !t.isReleased()) {
+        int s = t.state.observe();
+        if (TaskState.isTerminal(s) && !t.isReleased()) {
             release(t, liveConnectionForCaller(t));
         }
         return TaskRecord.toStatus(s);
@@ -686,15 +691,28 @@ public final class PoolCore {
      * write after its wait ends, whatever ended it; an acknowledgement that loses to a stop
      * takes the write back and runs it itself, so it runs exactly once.
      *
+     * <p>{@code sync(false)} acknowledges only the SYNC that a status query observed
+     * ({@link TaskState#observedSync()}): a late or stray acknowledgement, made without a
+     * query that saw the SYNC now waiting, is ignored (logged at DEBUG), so it cannot release
+     * a SYNC whose output nobody has consumed.
+     *
      * @param t the task
      * @param stop true to stop the task
      */
     public void sync(TaskRecord<?> t, boolean stop) {
         if (!stop) {
+            long gen = t.state.observedSync();
+            if (gen < 0) {
+                if (t.state.get() == TaskState.SYNCING) {
+                    LOG.log(Level.DEBUG, "task {0}: sync(false) ignored: no status query has"
+                            + " seen the SYNC now waiting (a late or stray acknowledgement)",
+                            t.name);
+                }
+                return;
+            }
             ConnectionInternals c = t.boundConnection();
             Runnable handed = null;
-            if (c != null && t.state.get() == TaskState.SYNCING
-                    && !t.state.isWorker(Thread.currentThread()) && c.inServiceThread()) {
+            if (c != null && !t.state.isWorker(Thread.currentThread()) && c.inServiceThread()) {
                 // The worker would only produce its next message while we compress this
                 // one, and run ahead until the queue's bound holds it: give it the work.
                 handed = c.claimWriteForSyncingWorker();
@@ -702,7 +720,7 @@ public final class PoolCore {
                     t.handedWrite = handed;
                 }
             }
-            Thread worker = t.state.acknowledgeDeferred();
+            Thread worker = t.state.acknowledgeDeferred(gen);
             if (worker != null) {
                 if (c == null || !c.unparkAfterService(worker)) {
                     LockSupport.unpark(worker);
@@ -947,7 +965,7 @@ public final class PoolCore {
             lock.unlock();
         }
         if (!first) {
-            joinWorkers(args.shutdownGrace().toNanos());
+            joinWorkers(WaitNanos.of(args.shutdownGrace()));
             return List.of();
         }
         try {
@@ -976,7 +994,7 @@ public final class PoolCore {
     /** The first destroy() call's work, after the run state became DESTROYED. */
     private List<String> destroyWorkers() {
         List<String> stuck = new ArrayList<>();
-        if (!joinWorkers(args.shutdownGrace().toNanos())) {
+        if (!joinWorkers(WaitNanos.of(args.shutdownGrace()))) {
             List<TaskRecord<?>> busy = new ArrayList<>();
             lock.lock();
             try {
@@ -1068,7 +1086,7 @@ public final class PoolCore {
      * @throws InterruptedException when interrupted while waiting
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
+        long left = WaitNanos.of(timeout);
         lock.lock();
         try {
             while (liveWorkers > 0 && !onlyCallerLeft()) {

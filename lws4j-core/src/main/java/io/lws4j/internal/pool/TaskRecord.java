@@ -33,9 +33,11 @@ public final class TaskRecord<U> {
      * reads the state. Both are volatile, so at least one of them sees the other's write and
      * releases (the CAS keeps it to one).
      *
-     * SYNC generation: the worker increments `syncGeneration` before entering SYNCING; a
-     * status() that observes SYNCING records the generation in `reportedGeneration`, which
-     * stops the worker from re-requesting writable for it (no second report of one SYNC).
+     * SYNC generation: entering SYNCING increments the generation held in the state word
+     * (TaskState). A status query that sees SYNCING records the generation as observed; only
+     * an acknowledgement of that observed generation ends the wait (PoolCore.sync). Looking
+     * stops nothing: until the acknowledgement, the worker keeps asking for writable at each
+     * try, so a query outside the answering onWritable cannot stall the SYNC.
      */
 
     private static final VarHandle CONNECTION;
@@ -75,10 +77,6 @@ public final class TaskRecord<U> {
     volatile boolean outlive;
     /** Dequeue of an OUTLIVE task: the next call is with STOPPING. */
     volatile boolean stopCallRequested;
-    /** Worker writes before SYNCING. */
-    volatile long syncGeneration;
-    /** Service thread writes when status() sees SYNCING. */
-    volatile long reportedGeneration = -1;
     volatile Throwable failure;
 
     volatile long acquiredNanos;
@@ -175,12 +173,13 @@ public final class TaskRecord<U> {
     }
 
     /**
-     * The current state, without side effects.
+     * The current state, without reaping; a SYNCING state is recorded as observed, so that
+     * the caller may acknowledge it ({@link TaskState#observe()}).
      *
      * @return the public status
      */
     public TaskStatus statusNoReap() {
-        return toStatus(state.get());
+        return toStatus(state.observe());
     }
 
     /**
@@ -267,9 +266,8 @@ public final class TaskRecord<U> {
         if (connection == null || stopCallRequested || !poolRunning.getAsBoolean()) {
             return -1;
         }
-        long gen = syncGeneration + 1;
-        syncGeneration = gen;
-        if (!state.enterSync()) {
+        long gen = state.enterSync();
+        if (gen < 0) {
             return -1; // a stop arrived during the call
         }
         if (connection == null || stopCallRequested || !poolRunning.getAsBoolean()) {
@@ -376,6 +374,18 @@ public final class TaskRecord<U> {
     @Override
     public String toString() {
         return summary();
+    }
+
+    /**
+     * The worker's step after its SYNC wait ended, whatever ended it: runs the write handed
+     * to it by the answer ({@link #handedWrite}), unless there is none or the answerer took it
+     * back. Worker only (public for the jcstress test of the hand-off).
+     */
+    public void runHandedWrite() {
+        Runnable handed = handedWrite == null ? null : takeHandedWrite();
+        if (handed != null) {
+            handed.run();
+        }
     }
 
     /**

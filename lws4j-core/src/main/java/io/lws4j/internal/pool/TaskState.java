@@ -6,9 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The state word of one threadpool task and the SYNC handshake built on it: a
- * {@code volatile int} changed only by compare-and-set, plus the worker thread to unpark.
- * The constants follow {@link io.lws4j.threadpool.TaskStatus} order so that "terminal" is a
- * single {@code >= FINISHED} check.
+ * {@code volatile long} holding the state and the generation of the task's latest SYNC,
+ * changed only by compare-and-set, plus the worker thread to unpark and the latest SYNC
+ * generation a status query observed. The state constants follow
+ * {@link io.lws4j.threadpool.TaskStatus} order so that "terminal" is a single
+ * {@code >= FINISHED} check.
  *
  * <p>Memory consistency effects: every transition is a volatile compare-and-set, so actions
  * of the thread that makes a transition happen-before the actions of any thread that reads
@@ -19,14 +21,18 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TaskState {
     /*
-     * Transitions (every one is a CAS on `state`; terminal states are absorbing):
+     * Transitions (every one is a CAS on `word`; terminal states are absorbing):
      *
      *   QUEUED   -> RUNNING   acquire(): a worker takes the task (under the pool lock)
      *   QUEUED   -> STOPPED   cancelQueued(): dequeue, stop, close or finish of a waiting
      *                         task (under the pool lock, which also unlinks it)
-     *   RUNNING  -> SYNCING   enterSync(): worker, after the task returned SYNC
-     *   SYNCING  -> RUNNING   acknowledge(): sync(false) on any thread, or the worker itself
-     *                         when it finds the connection gone right after enterSync()
+     *   RUNNING  -> SYNCING   enterSync(): worker, after the task returned SYNC; the same
+     *                         CAS increments the generation
+     *   SYNCING  -> RUNNING   acknowledgeDeferred(gen): sync(false), only for the generation
+     *                         a status query observed (observe()); acknowledge(): internal
+     *                         paths that end whatever SYNC waits (close under the CONTINUE
+     *                         policy, dequeue of an OUTLIVE task, the worker itself when it
+     *                         finds the connection gone right after enterSync())
      *   RUNNING  -> STOPPING  requestStop(): sync(true), dequeue, or the worker at the top of
      *                         an iteration (connection gone, pool finishing)
      *   SYNCING  -> STOPPING  requestStop(), or abandonSync() when the budget ran out
@@ -41,6 +47,16 @@ public final class TaskState {
      * next park consumes as a spurious wake-up. Because leaving SYNCING is a CAS, an
      * acknowledgement and a stop cannot both win, and after either no reader can see SYNCING
      * again for the same wait: at most one SYNCING report per SYNC.
+     *
+     * Generations. The state and the generation share one word, so "SYNCING for generation
+     * g" is a single value: sync(false) CASes exactly (g, SYNCING) -> (g, RUNNING) for the g
+     * that observe() recorded. A late or stray acknowledgement, whose caller saw an earlier
+     * SYNC (or none), finds no observation of the waiting one (observedSync()), or loses the
+     * CAS when the next SYNC began meanwhile, instead of releasing a SYNC whose output nobody
+     * has consumed. Looking does not end anything: observe() only records the generation
+     * (raising `observed`, never lowering it), so a status query outside the onWritable that
+     * answers leaves the SYNC waiting, and asking for writable again, until it is
+     * acknowledged. The generation has 61 bits: it never wraps.
      *
      * `worker` is written by the acquiring worker before the task can first reach SYNCING
      * and read by wakers after their CAS; a waker that reads it unset races a task that has
@@ -69,17 +85,26 @@ public final class TaskState {
     /** Terminal: stopped. */
     public static final int STOPPED = 5;
 
-    private static final VarHandle STATE;
+    private static final int STATE_BITS = 3;
+    private static final long STATE_MASK = (1L << STATE_BITS) - 1;
+
+    private static final VarHandle WORD;
+    private static final VarHandle OBSERVED;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(TaskState.class, "state", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WORD = l.findVarHandle(TaskState.class, "word", long.class);
+            OBSERVED = l.findVarHandle(TaskState.class, "observed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private volatile int state = QUEUED;
+    /** {@code generation << STATE_BITS | state}; generation 0 until the first SYNC. */
+    private volatile long word = QUEUED;
+    /** The highest SYNC generation a status query saw SYNCING; -1 before any. */
+    private volatile long observed = -1;
     private volatile Thread worker;
 
     /** Creates a state word in {@link #QUEUED}. */
@@ -92,7 +117,35 @@ public final class TaskState {
      * @return one of the constants of this class
      */
     public int get() {
-        return state;
+        return stateOf(word);
+    }
+
+    /**
+     * The generation of the waiting SYNC while {@link #SYNCING}, else of the latest one (0
+     * before the first).
+     *
+     * @return the generation
+     */
+    public long generation() {
+        return word >>> STATE_BITS;
+    }
+
+    /**
+     * Tells whether SYNC {@code gen} is the one waiting.
+     *
+     * @param gen a generation returned by {@link #enterSync()}
+     * @return true while that SYNC waits for its acknowledgement
+     */
+    public boolean isSyncing(long gen) {
+        return word == syncingWord(gen);
+    }
+
+    private static int stateOf(long w) {
+        return (int) (w & STATE_MASK);
+    }
+
+    private static long syncingWord(long gen) {
+        return gen << STATE_BITS | SYNCING;
     }
 
     /**
@@ -105,8 +158,17 @@ public final class TaskState {
         return s >= FINISHED;
     }
 
+    /** {@code expected -> update}, keeping the generation. */
     private boolean cas(int expected, int update) {
-        return STATE.compareAndSet(this, expected, update);
+        for (;;) {
+            long w = word;
+            if (stateOf(w) != expected) {
+                return false;
+            }
+            if (WORD.compareAndSet(this, w, (w & ~STATE_MASK) | update)) {
+                return true;
+            }
+        }
     }
 
     /**
@@ -129,12 +191,55 @@ public final class TaskState {
     }
 
     /**
-     * RUNNING → SYNCING. Worker only.
+     * RUNNING → SYNCING for a new generation. Worker only.
      *
-     * @return false when a stop was requested meanwhile
+     * @return the generation of this SYNC (1 for the first), or -1 when a stop was requested
+     *     meanwhile
      */
-    public boolean enterSync() {
-        return cas(RUNNING, SYNCING);
+    public long enterSync() {
+        for (;;) {
+            long w = word;
+            if (stateOf(w) != RUNNING) {
+                return -1;
+            }
+            long gen = (w >>> STATE_BITS) + 1;
+            if (WORD.compareAndSet(this, w, syncingWord(gen))) {
+                return gen;
+            }
+        }
+    }
+
+    /**
+     * The state, recording a SYNCING one as observed: the query a service thread makes
+     * before it consumes a SYNC's output and acknowledges it (status() and statusNoReap()).
+     * Changes nothing else; safe from any thread.
+     *
+     * @return the current state
+     */
+    public int observe() {
+        long w = word;
+        int s = stateOf(w);
+        if (s == SYNCING) {
+            long gen = w >>> STATE_BITS;
+            for (;;) {
+                long o = observed;
+                if (o >= gen || OBSERVED.compareAndSet(this, o, gen)) {
+                    break;
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The generation of the SYNC that waits now, if a status query has observed it.
+     *
+     * @return that generation, or -1 when the task is not syncing or nobody has observed the
+     *     waiting SYNC yet
+     */
+    public long observedSync() {
+        long gen = observed;
+        return gen > 0 && word == syncingWord(gen) ? gen : -1;
     }
 
     /**
@@ -160,13 +265,17 @@ public final class TaskState {
     }
 
     /**
-     * SYNCING → RUNNING without unparking: the caller wakes the returned worker itself.
+     * SYNCING → RUNNING for SYNC {@code gen} only, without unparking: the caller wakes the
+     * returned worker itself.
      *
-     * @return the worker to unpark, or null when the task was not syncing or nobody needs
-     *     waking (the caller is the worker)
+     * @param gen the generation being acknowledged (see {@link #observedSync()})
+     * @return the worker to unpark, or null when SYNC {@code gen} was not waiting (a stop
+     *     or another acknowledgement ended it) or nobody needs waking (the caller is the
+     *     worker)
      */
-    public Thread acknowledgeDeferred() {
-        if (!cas(SYNCING, RUNNING)) {
+    public Thread acknowledgeDeferred(long gen) {
+        long syncing = syncingWord(gen);
+        if (!WORD.compareAndSet(this, syncing, (syncing & ~STATE_MASK) | RUNNING)) {
             return null;
         }
         Thread w = worker;
@@ -181,7 +290,7 @@ public final class TaskState {
      */
     public int requestStop() {
         for (;;) {
-            int s = state;
+            int s = get();
             if (s != RUNNING && s != SYNCING) {
                 return s;
             }
@@ -212,7 +321,7 @@ public final class TaskState {
     public int complete(int terminal) {
         assert terminal == FINISHED || terminal == STOPPED : terminal;
         for (;;) {
-            int s = state;
+            int s = get();
             if (isTerminal(s)) {
                 return s;
             }
@@ -235,7 +344,7 @@ public final class TaskState {
         boolean interrupted = false;
         try {
             for (;;) {
-                if (state != SYNCING) {
+                if (get() != SYNCING) {
                     return true;
                 }
                 long left = deadlineNanos - System.nanoTime();
@@ -272,14 +381,14 @@ public final class TaskState {
         watchdog.arm(slot, tryEndNanos);
         try {
             for (;;) {
-                if (state != SYNCING) {
+                if (get() != SYNCING) {
                     return true;
                 }
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     interrupted = true;
                 }
-                if (state != SYNCING) {
+                if (get() != SYNCING) {
                     return true;
                 }
                 if (System.nanoTime() - tryEndNanos >= 0) {
@@ -310,16 +419,16 @@ public final class TaskState {
      */
     private boolean spinWhileSyncing() {
         if (!MULTI_CORE) {
-            return state != SYNCING;
+            return get() != SYNCING;
         }
         long start = System.nanoTime();
         for (int i = 1; ; i++) {
-            if (state != SYNCING) {
+            if (get() != SYNCING) {
                 return true;
             }
             Thread.onSpinWait();
             if ((i & 31) == 0 && System.nanoTime() - start > SPIN_NANOS) {
-                return state != SYNCING;
+                return get() != SYNCING;
             }
         }
     }
