@@ -31,15 +31,18 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The chat example's page in headless Chromium, one window per person: two people in the
  * same room each see both messages (their own and the other's) in the order the room relayed
  * them, a person in another room sees neither (and they never see hers), and a wrong token
- * shows the refusal on the page. The server runs in this JVM on an ephemeral port with two
- * service loops, so the members of a room are spread over both. Saves screenshots under
- * {@code target/screenshots/}.
+ * shows the refusal on the page, also when tokens are looked up on a worker thread and the
+ * handshake decided from there; switching rooms leaves the first and keeps the page usable.
+ * The server runs in this JVM on an ephemeral port with two service loops, so the members of
+ * a room may be on different loops. Saves screenshots under {@code target/screenshots/}.
  */
 class ChatPageChromiumTest {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String TOKEN = "s3cret-token";
     /** Liveness bound for anything the page waits on; generous for a loaded 2-core machine. */
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** The simulated duration of a token lookup in the deferred-decision test. */
+    private static final long LOOKUP_DELAY_MILLIS = 300;
 
     /** Selenium warns on every start that it has no CDP bindings for this Chromium version. */
     private static final List<java.util.logging.Logger> QUIET_LOGGERS = List.of(
@@ -176,6 +179,25 @@ class ChatPageChromiumTest {
         alice.awaitMessages("alice: in the garden");
         assertThat(browser.findElements(By.cssSelector("#log .notice"))).extracting(WebElement::getText)
                 .containsExactly("joined room hall", "left room hall", "joined room garden");
+    }
+
+    @Test
+    void withTokensLookedUpOnAWorkerThePageJoinsAndShowsRefusalsAlike() {
+        // Decisions completed later from the lookup thread, while the loops serve the rest.
+        server.close();
+        server = ChatServer.start("127.0.0.1", 0, Set.of(TOKEN), 2, LOOKUP_DELAY_MILLIS);
+        Window alice = Window.first(this, "alice");
+        Window mallory = Window.open(this, "mallory");
+        alice.join("lobby", TOKEN);
+        mallory.fill("room", "lobby");
+        mallory.fill("token", "not-the-token");
+        browser.findElement(By.id("join-button")).click();
+        waitUntil("the page to show the refusal", () -> mallory.status().equals(
+                "could not join room lobby: connection refused by server (wrong token?)"));
+        alice.say("looked up");
+        alice.awaitMessages("alice: looked up");
+        assertThat(mallory.messages()).isEmpty();
+        assertThat(server.members("lobby")).isEqualTo(1);
     }
 
     /** One person's window on the chat page. */
