@@ -319,6 +319,7 @@ public final class ConnectionImpl extends UpgradePhase
      * proxy we expect, and answering would tell a scanner what listens here.
      */
     private void onProxyHeaderBytes(ByteBuffer buf) {
+        assert loop.inServiceThread();
         io.lws4j.internal.proxy.ProxyProtocolResult result = proxyHeader.decode(buf);
         if (result instanceof io.lws4j.internal.proxy.ProxyProtocolResult.Failed failed) {
             LOG.log(System.Logger.Level.DEBUG, () -> "dropping " + socketPeerAddress
