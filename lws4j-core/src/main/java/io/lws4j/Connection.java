@@ -75,9 +75,13 @@ public interface Connection {
     Context context();
 
     /**
-     * Thread-safe.
+     * The peer's address (lws_get_peer_simple): the TCP peer, or, on a listener built with
+     * {@link Context.Builder#proxyProtocol(boolean)}, the source address its PROXY header
+     * named (as Jetty's PROXY protocol support reports it); the load balancer itself is
+     * then {@link Request#socketPeerAddress()}. Behind a reverse proxy that sends
+     * forwarding headers, the client is {@link Request#clientAddress()}. Thread-safe.
      *
-     * @return the peer's address (lws_get_peer_simple)
+     * @return the peer's address; null when the socket could not tell it
      */
     InetSocketAddress remoteAddress();
 

@@ -133,6 +133,8 @@ public interface Context extends AutoCloseable {
         private final Map<String, List<String>> pathBindings = new LinkedHashMap<>();
         private final java.util.Set<String> sameOrigin = new java.util.HashSet<>();
         private boolean lendIdleLoops = true;
+        private TrustedProxies trustedProxies = TrustedProxies.none();
+        private boolean proxyProtocol;
 
         Builder() {
         }
@@ -422,6 +424,52 @@ public interface Context extends AutoCloseable {
         }
 
         /**
+         * The reverse proxies and load balancers in front of this server whose word about the
+         * client is believed. A request whose peer is one of them may name the real client
+         * and scheme in {@code Forwarded} (RFC 7239) or {@code X-Forwarded-For} and
+         * {@code X-Forwarded-Proto}: they become {@link Request#clientAddress()} and
+         * {@link Request#scheme()}. From any other peer those headers are ignored, so a
+         * client cannot choose its own address. With {@link #proxyProtocol(boolean)}, only
+         * these peers may send a PROXY header. Default {@link TrustedProxies#none()}.
+         * libwebsockets has no counterpart; it reports the TCP peer
+         * ({@code lws_get_peer_simple}).
+         *
+         * @param proxies the trusted addresses and ranges
+         * @return this builder
+         */
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+            return this;
+        }
+
+        /**
+         * Expects the HAProxy PROXY protocol (version 1 text or version 2 binary) on the
+         * listener: every accepted connection must start with a PROXY header, sent by a load
+         * balancer such as HAProxy ({@code send-proxy}, {@code send-proxy-v2}), nginx
+         * ({@code proxy_protocol on} in a {@code stream} block) or AWS NLB. The header comes
+         * before anything else, TLS included; its source address becomes the connection's
+         * peer: {@link Connection#remoteAddress()}, {@link Request#peerAddress()}, and the
+         * peer that {@link #trustedProxies} checks before reading forwarding headers. The
+         * socket's own peer (the load balancer) stays available as
+         * {@link Request#socketPeerAddress()}. A header with no address (a v2 LOCAL health check,
+         * v1 {@code UNKNOWN}) keeps the socket's peer.
+         *
+         * <p>A connection without a valid header, or from a peer outside a non-empty
+         * {@link #trustedProxies} set, is closed without a response (the reason is logged at
+         * DEBUG); the header must arrive within the {@link #handshakeTimeout}. Only enable
+         * this when every client reaches the port through such a proxy: a direct client's
+         * request does not start with a PROXY header and is dropped. Default false.
+         * libwebsockets has no counterpart.
+         *
+         * @param enabled true to require the header
+         * @return this builder
+         */
+        public Builder proxyProtocol(boolean enabled) {
+            this.proxyProtocol = enabled;
+            return this;
+        }
+
+        /**
          * Builds a context without a listening socket, for websocket clients only
          * ({@link io.lws4j.client.WebSocketClient}); {@link Context#port()} then returns -1
          * and no protocol need be registered. Default: the context listens.
@@ -514,7 +562,10 @@ public interface Context extends AutoCloseable {
                     new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
                     pingInterval, originCheck, permessageDeflate, compressionThreshold, tls, listen,
-                    maxConnections, lendIdleLoops, endpoints());
+                    maxConnections, lendIdleLoops, endpoints(),
+                    new io.lws4j.internal.proxy.ProxySettings(
+                            io.lws4j.internal.proxy.CidrSet.parse(trustedProxies.ranges()),
+                            proxyProtocol));
             return ContextImpl.start(config);
         }
 

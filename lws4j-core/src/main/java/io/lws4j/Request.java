@@ -52,6 +52,7 @@ public final class Request {
     private final List<String> extensions;
     private final InetSocketAddress peerAddress;
     private final InetSocketAddress clientAddress;
+    private final InetSocketAddress socketPeerAddress;
     private final boolean tls;
     private final boolean secure;
 
@@ -69,6 +70,8 @@ public final class Request {
         this.extensions = listElements(headers.get("Sec-WebSocket-Extensions"));
         this.peerAddress = b.peerAddress;
         this.clientAddress = b.clientAddress != null ? b.clientAddress : b.peerAddress;
+        this.socketPeerAddress = b.socketPeerAddress != null ? b.socketPeerAddress
+                : b.peerAddress;
         this.tls = b.tls;
         this.secure = b.secure != null ? b.secure : b.tls;
     }
@@ -271,7 +274,8 @@ public final class Request {
     /**
      * The scheme the client used, as far as this server can trust it: {@code wss} over TLS,
      * else {@code ws}. A trusted proxy that terminates TLS in front of lws4j may make this
-     * {@code wss} on a plain connection.
+     * {@code wss} on a plain connection ({@code Forwarded: proto=https} or
+     * {@code X-Forwarded-Proto: https}; see {@link Context.Builder#trustedProxies}).
      *
      * @return {@code ws} or {@code wss}
      */
@@ -280,18 +284,34 @@ public final class Request {
     }
 
     /**
-     * lws {@code lws_get_peer_simple}.
+     * lws {@code lws_get_peer_simple}: the peer this connection came from, the same address
+     * as {@link Connection#remoteAddress()}. Normally the TCP peer (a proxy, when there is
+     * one); on a listener with {@link Context.Builder#proxyProtocol(boolean)}, the source
+     * address of the PROXY header, the load balancer itself being
+     * {@link #socketPeerAddress()}.
      *
-     * @return the address of the TCP peer (a proxy, when there is one); null when the
-     *     socket could no longer tell it
+     * @return the peer's address; null when the socket could no longer tell it
      */
     public InetSocketAddress peerAddress() {
         return peerAddress;
     }
 
     /**
-     * The client's address as far as this server can trust it: the peer's, unless a trusted
-     * proxy in front of lws4j tells the address of the client it serves.
+     * The socket's own peer: equal to {@link #peerAddress()} except on a listener with
+     * {@link Context.Builder#proxyProtocol(boolean)}, where it is the load balancer that
+     * sent the PROXY header.
+     *
+     * @return the address at the other end of the TCP connection; null when unknown
+     */
+    public InetSocketAddress socketPeerAddress() {
+        return socketPeerAddress;
+    }
+
+    /**
+     * The client's address as far as this server can trust it: the {@link #peerAddress()},
+     * unless that peer is one of the {@link Context.Builder#trustedProxies trusted proxies}
+     * and names the client it serves in {@code Forwarded} or {@code X-Forwarded-For} (the
+     * port is 0 when the header gave none).
      *
      * @return the effective client address; null when unknown
      */
@@ -373,6 +393,7 @@ public final class Request {
         private final List<String[]> fields = new ArrayList<>();
         private InetSocketAddress peerAddress;
         private InetSocketAddress clientAddress;
+        private InetSocketAddress socketPeerAddress;
         private boolean tls;
         private Boolean secure;
 
@@ -418,6 +439,16 @@ public final class Request {
          */
         public Builder peerAddress(InetSocketAddress address) {
             this.peerAddress = address;
+            return this;
+        }
+
+        /**
+         * @param address the socket's own peer when a PROXY header named another
+         *     {@link #peerAddress(InetSocketAddress)}; by default the peer's
+         * @return this builder
+         */
+        public Builder socketPeerAddress(InetSocketAddress address) {
+            this.socketPeerAddress = address;
             return this;
         }
 

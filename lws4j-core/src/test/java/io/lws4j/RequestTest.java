@@ -79,6 +79,17 @@ class RequestTest {
     }
 
     @Test
+    void theSocketPeerDefaultsToThePeer_andStaysApartWhenAProxyHeaderNamedAnother() {
+        InetSocketAddress balancer = new InetSocketAddress("10.0.0.2", 41000);
+        InetSocketAddress source = new InetSocketAddress("203.0.113.7", 51234);
+        assertThat(get("/").peerAddress(balancer).build().socketPeerAddress()).isEqualTo(balancer);
+        Request viaProxyHeader = get("/").peerAddress(source).socketPeerAddress(balancer).build();
+        assertThat(viaProxyHeader.peerAddress()).isEqualTo(source);
+        assertThat(viaProxyHeader.socketPeerAddress()).isEqualTo(balancer);
+        assertThat(viaProxyHeader.clientAddress()).isEqualTo(source);
+    }
+
+    @Test
     void malformedTargetsAndTooManyCookiesAreRefusedWithTheirStatusAsCause() {
         assertThatThrownBy(() -> get("/%e9").build()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("UTF-8");

@@ -40,7 +40,7 @@ class RecipesTest {
     @BeforeAll
     static void compileTheRecipes() throws Exception {
         loader = MarkdownSnippets.compile("docs/recipes.md", work,
-                "ReportStream", "PemServer", "ReconnectingClient");
+                "ReportStream", "PemServer", "ReconnectingClient", "BehindProxy");
     }
 
     @Test
@@ -55,6 +55,52 @@ class RecipesTest {
             assertThat(client.next()).isEqualTo("end of report");
             client.send("report please");
             assertThat(client.next()).isEqualTo("close 1008 expected: report N");
+        }
+    }
+
+    @Test
+    void behindProxyGreetsTheForwardedClientFromATrustedPeerOnly() throws Exception {
+        Class<?> recipe = loader.loadClass("BehindProxy");
+        for (String trusted : new String[] {"127.0.0.1", "10.0.0.0/8"}) {
+            try (Context ctx = (Context) recipe.getMethod("start", int.class, String[].class)
+                    .invoke(null, 0, new String[] {trusted})) {
+                JdkClient client = new JdkClient();
+                client.ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                        .header("X-Forwarded-For", "192.0.2.44")
+                        .header("X-Forwarded-Proto", "https").subprotocols("greet")
+                        .buildAsync(URI.create("ws://127.0.0.1:" + ctx.port() + "/"), client)
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(client.next()).isEqualTo(trusted.equals("127.0.0.1")
+                        ? "hello 192.0.2.44 over wss" : "hello 127.0.0.1 over ws");
+            }
+        }
+    }
+
+    @Test
+    void behindProxyWithTheProxyProtocolGreetsTheHeadersSource() throws Exception {
+        try (Context ctx = (Context) loader.loadClass("BehindProxy")
+                .getMethod("startWithProxyProtocol", int.class, String[].class)
+                .invoke(null, 0, new String[] {"127.0.0.1"});
+                java.net.Socket raw = new java.net.Socket("127.0.0.1", ctx.port())) {
+            raw.setSoTimeout(10_000);
+            raw.getOutputStream().write(("PROXY TCP4 198.51.100.3 192.0.2.1 50000 443\r\n"
+                    + "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: greet\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = raw.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertThat(b).as("the response head before the end of stream").isNotNegative();
+                head.append((char) b);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            byte[] frameHead = in.readNBytes(2);
+            assertThat(frameHead[0] & 0xff).isEqualTo(0x81); // a final text frame
+            byte[] text = in.readNBytes(frameHead[1] & 0x7f);
+            assertThat(new String(text, StandardCharsets.UTF_8))
+                    .isEqualTo("hello 198.51.100.3 over ws");
         }
     }
 

@@ -134,7 +134,19 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     /** Service thread only: why the transport failed, reported to a client's connect. */
     IOException transportFailure;
     final ConnectionSettings settings;
-    final InetSocketAddress remoteAddress;
+    /**
+     * The peer: the TCP peer, or the source a PROXY protocol header named. Written by the
+     * service thread only, once, while the header is read (before any callback or request
+     * exists); volatile for {@link io.lws4j.Connection#remoteAddress()} on other threads.
+     */
+    volatile InetSocketAddress remoteAddress;
+    /** The TCP peer, null when the socket could not tell it. */
+    final InetSocketAddress socketPeerAddress;
+    /**
+     * Service thread only: non-null while an accepted connection on a PROXY protocol
+     * listener waits for its PROXY header (state HTTP, before TLS and HTTP bytes).
+     */
+    io.lws4j.internal.proxy.ProxyProtocolDecoder proxyHeader;
     final OutboundQueue outbound;
     final Runnable flushTask = this::runQueuedFlush;
     final AtomicReference<Object> taskSlot = new AtomicReference<>();
@@ -193,7 +205,8 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
         this.loop = loop;
         this.channel = channel;
         this.settings = settings;
-        this.remoteAddress = remoteAddressOf(channel);
+        this.socketPeerAddress = remoteAddressOf(channel);
+        this.remoteAddress = socketPeerAddress;
         this.client = client;
         this.frames = client == null ? OutgoingFrames.SERVER : new OutgoingFrames(client);
         this.outbound = new OutboundQueue(loop.frameBuffers());
@@ -254,6 +267,22 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     abstract void onUpgradeRequest(io.lws4j.internal.http.HttpRequest request, ByteBuffer buf);
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * The public view of a request this connection received, with its peer (after any PROXY
+     * header) and the effective client the trusted proxies' forwarding headers name.
+     *
+     * @param httpRequest the parsed request head
+     * @return the request
+     * @throws io.lws4j.internal.http.HttpException 400 or 431 for a malformed target or
+     *     too many parameters or cookies
+     */
+    io.lws4j.Request requestOf(io.lws4j.internal.http.HttpRequest httpRequest)
+            throws io.lws4j.internal.http.HttpException {
+        return io.lws4j.internal.http.HandshakeRequests.from(httpRequest, remoteAddress,
+                socketPeerAddress, settings.config().tls() != null,
+                settings.config().proxies().trusted());
+    }
 
     /** Closes a pending handshake decision, if any: a later completion does nothing. */
     void abandonHandshake() {

@@ -10,6 +10,7 @@ import io.lws4j.internal.http.HttpRequestParser;
 import io.lws4j.internal.loop.Selectable;
 import io.lws4j.internal.loop.ServiceLoop;
 import io.lws4j.internal.tls.TlsEngines;
+import io.lws4j.internal.tls.TlsTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -45,18 +46,33 @@ public final class ConnectionImpl extends UpgradePhase
      * Takes over an accepted channel on its loop: registers it and starts reading the HTTP
      * request (with the handshake timeout armed). Must run on {@code loop}'s thread.
      *
+     * <p>On a PROXY protocol listener, the PROXY header is read first, from the plain
+     * socket, and bounded by the same handshake timeout; a wss connection gets its TLS
+     * transport once the header is read ({@link #onProxyHeaderBytes}). A peer outside a
+     * non-empty trusted set may not send one: its connection is closed at once.
+     *
      * @param loop the owning loop
      * @param channel an accepted, non-blocking channel
      * @param settings the shared settings
-     * @return the connection, or null when the channel could not be registered (then closed)
+     * @return the connection, or null when the channel could not be registered or its peer
+     *     may not send a PROXY header (then closed)
      */
     public static ConnectionImpl accept(ServiceLoop loop, SocketChannel channel,
             ConnectionSettings settings) {
         assert loop.inServiceThread();
         ConnectionImpl c = new ConnectionImpl(loop, channel, settings, null);
-        c.transport = settings.config().tls() == null ? new PlainTransport(channel)
-                : TlsEngines.serverTransport(settings.config().tls(), channel, loop,
-                        c::resumeTransport);
+        io.lws4j.internal.proxy.ProxySettings proxies = settings.config().proxies();
+        if (proxies.proxyProtocol()) {
+            if (!proxies.mayProxy(c.socketPeerAddress)) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "dropping " + c.socketPeerAddress
+                        + ": not a trusted proxy, and this listener expects a PROXY header");
+                closeQuietly(channel);
+                return null;
+            }
+            c.proxyHeader = new io.lws4j.internal.proxy.ProxyProtocolDecoder();
+        }
+        c.transport = settings.config().tls() == null || c.proxyHeader != null
+                ? new PlainTransport(channel) : c.tlsTransport();
         try {
             c.key = loop.register(channel, SelectionKey.OP_READ, c);
         } catch (IOException e) {
@@ -290,6 +306,45 @@ public final class ConnectionImpl extends UpgradePhase
         updateInterest();
     }
 
+    private Transport tlsTransport() {
+        return TlsEngines.serverTransport(settings.config().tls(), channel, loop,
+                this::resumeTransport);
+    }
+
+    /**
+     * State HTTP on a PROXY protocol listener: the header's bytes. Once it is read, its
+     * source (if it names one) becomes the peer, and what follows it in {@code buf} is the
+     * HTTP request or, on wss, the start of the TLS stream, handed to the new TLS transport.
+     * A malformed header closes the connection without a response: the peer is not the
+     * proxy we expect, and answering would tell a scanner what listens here.
+     */
+    private void onProxyHeaderBytes(ByteBuffer buf) {
+        assert loop.inServiceThread();
+        io.lws4j.internal.proxy.ProxyProtocolResult result = proxyHeader.decode(buf);
+        if (result instanceof io.lws4j.internal.proxy.ProxyProtocolResult.Failed failed) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropping " + socketPeerAddress
+                    + ": bad PROXY protocol header: " + failed.reason());
+            buf.position(buf.limit());
+            proxyHeader = null;
+            closeTransport();
+            return;
+        }
+        if (!(result instanceof io.lws4j.internal.proxy.ProxyProtocolResult.Proxied proxied)) {
+            return; // NEED_MORE: all of buf was consumed
+        }
+        proxyHeader = null;
+        if (proxied.source() != null) {
+            remoteAddress = proxied.source();
+        }
+        LOG.log(System.Logger.Level.TRACE, () -> "PROXY v" + proxied.version() + " from "
+                + socketPeerAddress + ": peer " + remoteAddress);
+        if (settings.config().tls() != null) {
+            TlsTransport tls = (TlsTransport) tlsTransport();
+            transport = tls;
+            tls.addEarlierInput(buf); // the ClientHello's start, read from the socket
+        }
+    }
+
     /** The transport's off-loop task is done: retry reading and writing. */
     private void resumeTransport() {
         assert loop.inServiceThread();
@@ -362,6 +417,8 @@ public final class ConnectionImpl extends UpgradePhase
                 case HTTP -> {
                     if (client != null) {
                         onClientResponseBytes(buf);
+                    } else if (proxyHeader != null) {
+                        onProxyHeaderBytes(buf);
                     } else {
                         onHttpBytes(buf);
                     }

@@ -5,7 +5,6 @@ import io.lws4j.internal.frame.FrameReader;
 import io.lws4j.Protocol;
 import io.lws4j.Request;
 import io.lws4j.internal.http.Endpoints;
-import io.lws4j.internal.http.HandshakeRequests;
 import io.lws4j.internal.http.HandshakeResponses;
 import io.lws4j.internal.http.HttpException;
 import io.lws4j.internal.http.HttpRequest;
@@ -23,7 +22,8 @@ import java.nio.channels.SocketChannel;
  * handshake, and a client's read of the server's response, each moving the connection to
  * OPEN.
  *
- * <p>Server order: the request becomes a {@link Request} (malformed path or query, too many
+ * <p>Server order: the request becomes a {@link Request} ({@link #requestOf}: the peer and
+ * the client the trusted proxies name; malformed path or query, too many
  * parameters: 400; too many cookies: 431); its path picks the candidate protocols
  * ({@link Endpoints}: 404 when paths are bound and none matches); RFC 6455 checks, the
  * context's origin check, subprotocol and deflate negotiation ({@link UpgradeHandshake});
@@ -45,7 +45,7 @@ abstract class UpgradePhase extends HttpPhase {
     void onUpgradeRequest(HttpRequest httpRequest, ByteBuffer buf) {
         Request req;
         try {
-            req = HandshakeRequests.from(httpRequest, remoteAddress, settings.config().tls() != null);
+            req = requestOf(httpRequest);
         } catch (HttpException e) {
             refuseBeforeHook(UpgradeHandshake.reject(e.status(), e.getMessage()), buf);
             return;

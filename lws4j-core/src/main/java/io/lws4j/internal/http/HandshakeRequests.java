@@ -1,6 +1,9 @@
 package io.lws4j.internal.http;
 
 import io.lws4j.Request;
+import io.lws4j.internal.proxy.CidrSet;
+import io.lws4j.internal.proxy.ForwardedClient;
+import io.lws4j.internal.proxy.ForwardedHeaders;
 import java.net.InetSocketAddress;
 
 /**
@@ -30,18 +33,21 @@ public final class HandshakeRequests {
      * Builds the request.
      *
      * @param req the parsed request head
-     * @param peer the TCP peer's address, null when unknown
+     * @param peer the connection's peer: the PROXY header's source when there was one,
+     *     else the TCP peer; null when unknown
+     * @param socketPeer the TCP peer, null when unknown
      * @param tls whether the connection runs over TLS
+     * @param trusted the trusted proxies, whose forwarding headers are believed
      * @return the request
      * @throws HttpException 400 for a malformed path or query or too many query parameters,
      *     431 for too many cookies
      */
-    public static Request from(HttpRequest req, InetSocketAddress peer, boolean tls)
-            throws HttpException {
-        EffectiveClient client = resolveClient(req, peer, tls);
+    public static Request from(HttpRequest req, InetSocketAddress peer,
+            InetSocketAddress socketPeer, boolean tls, CidrSet trusted) throws HttpException {
+        EffectiveClient client = resolveClient(req, peer, tls, trusted);
         Request.Builder b = Request.builder().method(req.method()).target(req.target())
-                .peerAddress(peer).clientAddress(client.address()).tls(tls)
-                .secure(client.secure());
+                .peerAddress(peer).socketPeerAddress(socketPeer)
+                .clientAddress(client.address()).tls(tls).secure(client.secure());
         for (String name : req.headers().names()) {
             for (String value : req.headers().all(name)) {
                 b.header(name, value);
@@ -58,17 +64,25 @@ public final class HandshakeRequests {
     }
 
     /**
-     * The one place where the effective client address and scheme are decided: today the
-     * TCP peer and the connection's own TLS. Trusted proxies ({@code Forwarded},
-     * {@code X-Forwarded-For}, the PROXY protocol) plug in here.
+     * The one place where the effective client address and scheme are decided: the peer
+     * and the connection's own TLS, unless the peer is a trusted proxy whose
+     * {@code Forwarded} or {@code X-Forwarded-For} and {@code X-Forwarded-Proto} headers
+     * name the client ({@link ForwardedHeaders#resolve}; never throws on their content).
      *
      * @param req the parsed request head
-     * @param peer the TCP peer's address
+     * @param peer the connection's peer (after any PROXY header), null when unknown: then
+     *     no header is believed
      * @param tls whether the connection runs over TLS
+     * @param trusted the trusted proxies
      * @return the effective client
      */
     public static EffectiveClient resolveClient(HttpRequest req, InetSocketAddress peer,
-            boolean tls) {
-        return new EffectiveClient(peer, tls);
+            boolean tls, CidrSet trusted) {
+        if (peer == null || trusted.isEmpty()) {
+            return new EffectiveClient(peer, tls);
+        }
+        HttpHeaders headers = req.headers();
+        ForwardedClient client = ForwardedHeaders.resolve(peer, tls, headers::all, trusted);
+        return new EffectiveClient(client.address(), client.secure());
     }
 }

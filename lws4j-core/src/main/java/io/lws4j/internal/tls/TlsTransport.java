@@ -114,6 +114,23 @@ public final class TlsTransport implements Transport {
     }
 
     /**
+     * Takes bytes the connection read from the socket before this transport existed, which
+     * are the start of the TLS stream (what followed a PROXY protocol header in the same
+     * read). Service thread only, before the first {@link #read}; the bytes are at most
+     * one read of the loop's buffer, so netIn grows to at most that size. They count as
+     * buffered input, so the connection reads them without waiting for the socket.
+     *
+     * @param bytes the received bytes, consumed entirely
+     */
+    public void addEarlierInput(ByteBuffer bytes) {
+        assert loop.inServiceThread();
+        if (netIn.remaining() < bytes.remaining()) {
+            netIn = grow(netIn, netIn.position() + bytes.remaining());
+        }
+        netIn.put(bytes);
+    }
+
+    /**
      * @return the engine (for its session after the handshake)
      */
     public SSLEngine engine() {
