@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's {@code java} code blocks compile against the current lws4j-core (with the
  * project's {@code -Xlint:all -Werror}) and do what the README says: the echo server echoes,
- * and the threadpool example answers each text message from a pool worker through SYNC.
+ * the threadpool example answers each text message from a pool worker through SYNC, and the
+ * handshake example admits a known token on a chat path and refuses the rest.
  * Each block has a {@code start(int port)} method, which the test calls with port 0.
  *
  * <p>Threading: JUnit's thread only; the servers run on their own service threads.
@@ -31,12 +32,12 @@ class ReadmeSnippetsTest {
 
     @BeforeAll
     static void compileTheReadme() throws Exception {
-        loader = MarkdownSnippets.compile("README.md", work, "Echo", "Lookup");
+        loader = MarkdownSnippets.compile("README.md", work, "Echo", "Lookup", "Rooms");
     }
 
     @Test
     void everySnippetIsAProgramWithMainAndStart() throws Exception {
-        for (String name : List.of("Echo", "Lookup")) {
+        for (String name : List.of("Echo", "Lookup", "Rooms")) {
             Class<?> type = loader.loadClass(name);
             Method main = type.getMethod("main", String[].class);
             assertThat(Modifier.isStatic(main.getModifiers())).as(name + ".main").isTrue();
@@ -71,6 +72,30 @@ class ReadmeSnippetsTest {
             assertThat(Thread.getAllStackTraces().keySet())
                     .as("the example's pool workers").anyMatch(t -> t.getName().startsWith("lookups-"));
         }
+    }
+
+    @Test
+    void handshakeExampleAdmitsAKnownTokenAndRefusesTheRest() throws Exception {
+        try (Context ctx = start("Rooms")) {
+            String base = "ws://127.0.0.1:" + ctx.port();
+            JdkClient client = JdkClient.connect(base + "/chat/lobby?token=t1", "chat");
+            client.send("hi");
+            assertThat(client.next()).isEqualTo("lobby: hi");
+            assertThat(refusal(base + "/chat/lobby?token=nope")).isEqualTo(401);
+            assertThat(refusal(base + "/chat/lobby")).isEqualTo(401);
+            assertThat(refusal(base + "/elsewhere?token=t1")).isEqualTo(404);
+        }
+    }
+
+    /** The HTTP status of a refused upgrade, as the JDK client reports it. */
+    private static int refusal(String uri) throws Exception {
+        try {
+            JdkClient.connect(uri, "chat");
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+            return ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+        }
+        throw new AssertionError("the upgrade to " + uri + " was accepted");
     }
 
     private static Context start(String className) throws Exception {
