@@ -160,6 +160,11 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     boolean keepAliveAfterResponse;
     /** Service thread only: the decision awaited in HANDSHAKE; null in every other state. */
     PendingHandshake handshake;
+    /**
+     * Service thread only: the dynamic HTTP exchange whose response is not completely queued
+     * and written yet (HTTP_RESPONSE); null in every other state.
+     */
+    HttpExchangeImpl exchange;
     /** Service thread only: non-null once established. */
     FrameReader frameReader;
     /**
@@ -250,6 +255,15 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     /** UpgradePhase: a server's upgrade was accepted. */
     abstract void establish(io.lws4j.internal.http.UpgradeDecision.Accept accept);
 
+    /** HandlerPhase: a complete non-upgrade request arrived; {@code buf} holds what follows. */
+    abstract void onPlainRequest(io.lws4j.internal.http.HttpRequest request, ByteBuffer buf);
+
+    /** HandlerPhase: a handler's request body is being read (HTTP). */
+    abstract boolean readingBody();
+
+    /** HandlerPhase: bytes of the request body being read. */
+    abstract void onBodyBytes(ByteBuffer buf);
+
     /** UpgradePhase: a complete upgrade request arrived; {@code buf} holds what follows it. */
     abstract void onUpgradeRequest(io.lws4j.internal.http.HttpRequest request, ByteBuffer buf);
 
@@ -260,6 +274,15 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
         if (handshake != null) {
             handshake.close(PendingHandshake.Outcome.ABANDONED);
             handshake = null;
+        }
+    }
+
+    /** Closes a pending or streaming HTTP exchange, if any: a later completion does nothing. */
+    void abandonExchange() {
+        if (exchange != null) {
+            exchange.close();
+            exchange.release();
+            exchange = null;
         }
     }
 

@@ -34,6 +34,8 @@ import java.util.function.Predicate;
  *     listener stops accepting at this count
  * @param lendIdleLoops whether a loop idle in select lends its service role to a threadpool
  *     worker answering its own SYNC (see {@link ServiceLoop})
+ * @param endpoints the websocket path bindings and same-origin requirements
+ * @param httpRoutes the dynamic HTTP handlers by path and their request body bound
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -54,7 +56,8 @@ public record ContextConfig(
         boolean listen,
         int maxConnections,
         boolean lendIdleLoops,
-        io.lws4j.internal.http.Endpoints endpoints) {
+        io.lws4j.internal.http.Endpoints endpoints,
+        io.lws4j.internal.http.HttpRoutes httpRoutes) {
 
     /**
      * A static file mount.
