@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * and with one job: {@link OffRoleWrites} (writes without the loop's role),
  * {@link ConnectionOutput} (queueing and flushing, the websocket's write side),
  * {@link ConnectionClosing} (the close handshake, lingering close and timers),
- * {@link HttpPhase} (HTTP requests and responses before an upgrade), {@link UpgradePhase}
+ * {@link HttpPhase} (HTTP requests and responses before an upgrade), {@link HandlerPhase}
+ * (dynamic HTTP handlers: routing, bounded bodies, responses from any thread),
+ * {@link UpgradePhase}
  * (the websocket upgrade, server and client) and {@link ConnectionImpl} (creation, the public
  * API, reading, and the websocket's receive side). The layers share these fields; a method
  * one layer calls in a later one is declared abstract here.
@@ -102,7 +104,10 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
      * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
      * without reading cannot grow us; HTTP leftovers by the loop's read buffer (reads pause
      * while a response is written); input a client sends before a deferred handshake decision by
-     * MAX_HANDSHAKE_PENDING_INPUT (reads pause past it); close handshakes by CLOSE_TIMEOUT.
+     * MAX_HANDSHAKE_PENDING_INPUT (reads pause past it), and so is input arriving while a
+     * handler's response is pending or streaming; a handler's request body by the context's
+     * maxHttpBodyBytes (413 before reading); a streamed response by one write beyond the
+     * low-water mark (HttpExchangeImpl); close handshakes by CLOSE_TIMEOUT.
      */
     static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
     /** How long we wait for the peer's close frame, or for our last frames to drain. */

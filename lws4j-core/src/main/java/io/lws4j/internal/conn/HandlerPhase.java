@@ -156,12 +156,22 @@ abstract class HandlerPhase extends HttpPhase {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.WARNING, "HttpHandler threw for " + req
-                    + "; answering 500", t);
-            if (exchange == ex) {
-                failExchange(ex, 500, "internal error");
+            if (exchange != ex) {
+                LOG.log(System.Logger.Level.WARNING, "HttpHandler threw for " + req, t);
+                return; // and closed the connection under it
             }
-            return;
+            HttpExchangeImpl.Phase phase = ex.phase();
+            if (phase == HttpExchangeImpl.Phase.PENDING
+                    || phase == HttpExchangeImpl.Phase.STREAMING) {
+                LOG.log(System.Logger.Level.WARNING, "HttpHandler threw for " + req + "; "
+                        + (phase == HttpExchangeImpl.Phase.PENDING ? "answering 500"
+                                : "closing its streamed response"), t);
+                failExchange(ex, 500, "internal error");
+                return;
+            }
+            // the response was given in full before the throw: it still goes out
+            LOG.log(System.Logger.Level.WARNING, "HttpHandler threw for " + req
+                    + " after its response", t);
         }
         if (exchange != ex || state != ConnectionState.HTTP_RESPONSE) {
             return; // the connection closed under the handler

@@ -252,6 +252,11 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
         return taken;
     }
 
+    /** @return the phase now */
+    synchronized Phase phase() {
+        return phase;
+    }
+
     /** Service thread: nothing was given yet (a 500 or 503 may still be sent). */
     synchronized boolean isPending() {
         return phase == Phase.PENDING;

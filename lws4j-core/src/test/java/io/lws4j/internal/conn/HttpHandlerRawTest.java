@@ -36,6 +36,10 @@ class HttpHandlerRawTest {
                     HttpExchange.HttpBodyStream sink = ex.stream(200, "text/plain");
                     sink.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
                 })
+                .http("/late-throw", (req, ex) -> {
+                    ex.respond(200, "text/plain", "given");
+                    throw new IllegalStateException("thrown after responding, on purpose");
+                })
                 .http("/chat", (req, ex) -> ex.respond(200, "text/plain", "not the websocket"))
                 .build();
     }
@@ -132,6 +136,16 @@ class HttpHandlerRawTest {
             assertThat(head).startsWith("HTTP/1.1 200").contains("Connection: close")
                     .doesNotContain("Transfer-Encoding");
             assertThat(new String(c.readBytes(5), StandardCharsets.US_ASCII)).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void aHandlerThrowingAfterItsResponseStillSendsIt() throws Exception {
+        start();
+        try (RawClient c = new RawClient(context.port())) {
+            c.send(ascii("GET /late-throw HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+            assertThat(c.readHead()).startsWith("HTTP/1.1 200");
+            assertThat(new String(c.readBytes(5), StandardCharsets.US_ASCII)).isEqualTo("given");
         }
     }
 
