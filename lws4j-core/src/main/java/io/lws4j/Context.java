@@ -194,7 +194,8 @@ public interface Context extends AutoCloseable {
          */
         public Builder http(String pattern, HttpHandler handler) {
             Objects.requireNonNull(handler, "handler");
-            io.lws4j.internal.http.Endpoints.checkPattern(Objects.requireNonNull(pattern, "pattern"));
+            Objects.requireNonNull(pattern, "pattern");
+            io.lws4j.internal.http.Endpoints.checkPattern(pattern);
             if (httpHandlers.putIfAbsent(pattern, handler) != null) {
                 throw new IllegalArgumentException("a handler is registered for " + pattern);
             }

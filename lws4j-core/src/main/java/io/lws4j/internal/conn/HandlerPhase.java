@@ -58,6 +58,7 @@ abstract class HandlerPhase extends HttpPhase {
 
     @Override
     void onPlainRequest(HttpRequest head, ByteBuffer buf) {
+        assert loop.inServiceThread();
         HttpRoutes routes = settings.config().httpRoutes();
         if (routes.isEmpty()) {
             cancelHandshakeTimer();
@@ -141,6 +142,7 @@ abstract class HandlerPhase extends HttpPhase {
 
     private void dispatch(HttpHandler handler, Request req, HttpRequest head, byte[] content,
             ByteBuffer buf) {
+        assert loop.inServiceThread() && exchange == null;
         moveTo(ConnectionState.HTTP_RESPONSE);
         if (buf.hasRemaining()) {
             stashPendingInput(buf); // a pipelined request: served after this response
@@ -200,6 +202,7 @@ abstract class HandlerPhase extends HttpPhase {
 
     /** Queues what the exchange recorded, in order. */
     private void applyActions(HttpExchangeImpl ex) {
+        assert loop.inServiceThread() && exchange == ex;
         for (HttpExchangeImpl.Action a : ex.takeActions()) {
             switch (a.kind()) {
                 case COMPLETE, HEAD -> {

@@ -113,7 +113,6 @@ public final class DynamicResponses {
         for (int i = 0; i + 1 < extra.size(); i += 2) {
             head.header(extra.get(i), extra.get(i + 1));
         }
-        head.header("Cache-Control", "no-store");
         if (!keepAlive) {
             head.header("Connection", "close");
         }

@@ -108,7 +108,8 @@ class HttpHandlerTest {
         HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/api/items%20x?q=a%26b"))
                 .POST(HttpRequest.BodyPublishers.ofString("hello")));
         assertThat(post.statusCode()).isEqualTo(200);
-        assertThat(post.body()).isEqualTo("{\"path\":\"/api/items x\",\"q\":\"a&b\",\"body\":\"hello\"}");
+        assertThat(post.body())
+                .isEqualTo("{\"path\":\"/api/items x\",\"q\":\"a&b\",\"body\":\"hello\"}");
     }
 
     @Test
@@ -166,7 +167,8 @@ class HttpHandlerTest {
     void aLargeStreamedResponseWaitsForTheClient() throws Exception {
         start();
         HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri("/big"))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                .timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         try (InputStream in = r.body()) {
             // not reading: the writer must stall well before the whole body is queued
