@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,14 +19,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Dynamic HTTP handlers against raw sockets: malformed and hostile requests, framing. */
 class HttpHandlerRawTest {
     private final BlockingQueue<HttpExchange> parked = new LinkedBlockingQueue<>();
     private Context context;
+    @TempDir
+    Path www;
 
-    private void start(Duration responseTimeout) {
+    private void start(Duration responseTimeout) throws IOException {
+        Files.createDirectories(www.resolve("api"));
+        Files.writeString(www.resolve("api/x"), "static api");
+        Files.writeString(www.resolve("file.txt"), "static file");
         context = Context.builder().bindAddress("127.0.0.1").port(0)
+                .mount("/", www)
                 .protocol("echo", new RecordingProtocol())
                 .handshakeTimeout(responseTimeout)
                 .maxHttpBodyBytes(1024)
@@ -44,7 +53,7 @@ class HttpHandlerRawTest {
                 .build();
     }
 
-    private void start() {
+    private void start() throws IOException {
         start(Duration.ofSeconds(10));
     }
 
@@ -146,6 +155,23 @@ class HttpHandlerRawTest {
             c.send(ascii("GET /late-throw HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
             assertThat(c.readHead()).startsWith("HTTP/1.1 200");
             assertThat(new String(c.readBytes(5), StandardCharsets.US_ASCII)).isEqualTo("given");
+        }
+    }
+
+    @Test
+    void handlersComeBeforeTheMountsAndTheMountsServeTheRest() throws Exception {
+        start();
+        try (RawClient c = new RawClient(context.port())) {
+            c.send(ascii("GET /api/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /file.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+            assertThat(c.readHead()).startsWith("HTTP/1.1 200").contains("Content-Length: 0");
+            assertThat(c.readHead()).startsWith("HTTP/1.1 200").contains("Content-Length: 11");
+            assertThat(new String(c.readBytes(11), StandardCharsets.US_ASCII))
+                    .isEqualTo("static file");
+            // a body for the mounts is refused: only handlers read bodies
+            c.send(ascii("POST /file.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3"
+                    + "\r\n\r\nabc"));
+            assertThat(c.readHead()).startsWith("HTTP/1.1 413");
         }
     }
 
