@@ -28,8 +28,8 @@ import java.util.List;
  * {@code Transfer-Encoding} (chunked bodies are not read), or a POST with neither
  * {@code Content-Length} nor {@code Transfer-Encoding}, gets 411; a {@code Content-Length}
  * above the bound gets 413 at once and the connection closes without reading the body.
- * A body is read in HTTP, under the request's timeout (the handshake timeout); then
- * HTTP_RESPONSE and the handler. An upgrade request never comes here.
+ * A body is read in HTTP, under the request's timeout (the handshake timeout), after a
+ * {@code 100 Continue} when the client asked for one; then HTTP_RESPONSE and the handler. An upgrade request never comes here.
  *
  * <p>The exchange ({@link HttpExchangeImpl}) delivers as {@link PendingHandshake} does: what
  * is completed during the handler is applied when it returns, later completions are posted
@@ -43,6 +43,8 @@ import java.util.List;
 abstract class HandlerPhase extends HttpPhase {
 
     private static final String ALLOWED = "GET, HEAD, POST";
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
 
     /** Service thread only: the handler whose request body is being read, or null. */
     private HttpHandler bodyHandler;
@@ -102,6 +104,12 @@ abstract class HandlerPhase extends HttpPhase {
         if (length > routes.maxBodyBytes()) {
             refuse(413, "the request body exceeds " + routes.maxBodyBytes() + " bytes", buf);
             return;
+        }
+        if (length > 0 && head.isHttp11OrLater()
+                && head.headers().containsToken("Expect", "100-continue")) {
+            // the client waits for this before sending the body (RFC 9110 10.1.1)
+            outbound.addData(ByteBuffer.wrap(CONTINUE.clone()));
+            requestFlush();
         }
         bodyHandler = handler;
         bodyRequest = req;

@@ -130,6 +130,19 @@ class HttpHandlerRawTest {
     }
 
     @Test
+    void aClientExpectingContinueGetsItBeforeSendingTheBody() throws Exception {
+        start();
+        try (RawClient c = new RawClient(context.port())) {
+            c.send(ascii("POST /api/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n"
+                    + "Expect: 100-continue\r\n\r\n"));
+            assertThat(c.readHead()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            c.send(ascii("body"));
+            assertThat(c.readHead()).startsWith("HTTP/1.1 200").contains("Content-Length: 4");
+            assertThat(new String(c.readBytes(4), StandardCharsets.US_ASCII)).isEqualTo("body");
+        }
+    }
+
+    @Test
     void streamsAreChunkedForHttp11AndCloseDelimitedForHttp10() throws Exception {
         start();
         try (RawClient c = new RawClient(context.port())) {
