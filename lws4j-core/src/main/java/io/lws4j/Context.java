@@ -135,6 +135,8 @@ public interface Context extends AutoCloseable {
         private boolean lendIdleLoops = true;
         private TrustedProxies trustedProxies = TrustedProxies.none();
         private boolean proxyProtocol;
+        private final Map<String, HttpHandler> httpHandlers = new LinkedHashMap<>();
+        private int maxHttpBodyBytes = io.lws4j.internal.http.HttpRoutes.DEFAULT_MAX_BODY_BYTES;
 
         Builder() {
         }
@@ -166,6 +168,55 @@ public interface Context extends AutoCloseable {
                 throw new IllegalArgumentException(protocolName + " is bound twice to " + pattern);
             }
             names.add(protocolName);
+            return this;
+        }
+
+        /**
+         * Serves plain HTTP requests to a path with a handler (lws {@code LWS_CALLBACK_HTTP}
+         * on a mount whose origin protocol is {@code LWSMPRO_CALLBACK}), beside the static
+         * {@link #mount}s: {@code /health}, a small JSON API, {@code /metrics}. The pattern
+         * is matched as in {@link #bindPath} (an exact path or a {@code /*} prefix, against
+         * the decoded path; exact wins, then the longest prefix).
+         *
+         * <p>Precedence: a websocket upgrade request ({@code Upgrade: websocket}) always
+         * goes to the websocket path logic, even on a handler's path; any other request
+         * goes to the matching handler, and only when none matches to the static mounts.
+         * GET, HEAD and POST reach the handler (HEAD gets the head of its response, without
+         * a body); other methods get {@code 405} with {@code Allow}. A request body needs a
+         * {@code Content-Length} ({@code 411} for a chunked body, or a POST without one),
+         * is read completely before the handler runs and is bounded by
+         * {@link #maxHttpBodyBytes} ({@code 413}, and the connection closes, beyond it).
+         * Once a handler is registered, a request with malformed percent-encoding in its
+         * path or query gets {@code 400}, whatever it is for.
+         *
+         * @param pattern an exact path or a {@code /*} prefix
+         * @param handler called on the service thread for each request to the path
+         * @return this builder
+         * @throws IllegalArgumentException for a malformed pattern, or one already handled
+         */
+        public Builder http(String pattern, HttpHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(pattern, "pattern");
+            io.lws4j.internal.http.Endpoints.checkPattern(pattern);
+            if (httpHandlers.putIfAbsent(pattern, handler) != null) {
+                throw new IllegalArgumentException("a handler is registered for " + pattern);
+            }
+            return this;
+        }
+
+        /**
+         * The largest request body read for an {@link #http} handler; a longer one is
+         * refused with {@code 413} before any of it is read. Default 1 MiB.
+         *
+         * @param bytes at least 0 (0 accepts no body)
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder maxHttpBodyBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxHttpBodyBytes must be >= 0: " + bytes);
+            }
+            this.maxHttpBodyBytes = bytes;
             return this;
         }
 
@@ -565,7 +616,8 @@ public interface Context extends AutoCloseable {
                     maxConnections, lendIdleLoops, endpoints(),
                     new io.lws4j.internal.proxy.ProxySettings(
                             io.lws4j.internal.proxy.CidrSet.parse(trustedProxies.ranges()),
-                            proxyProtocol));
+                            proxyProtocol),
+                    new io.lws4j.internal.http.HttpRoutes(httpHandlers, maxHttpBodyBytes));
             return ContextImpl.start(config);
         }
 

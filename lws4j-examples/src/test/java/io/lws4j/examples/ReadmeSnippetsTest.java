@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's {@code java} code blocks compile against the current lws4j-core (with the
  * project's {@code -Xlint:all -Werror}) and do what the README says: the echo server echoes,
  * the threadpool example answers each text message from a pool worker through SYNC, and the
- * handshake example admits a known token on a chat path and refuses the rest.
+ * handshake example admits a known token on a chat path and refuses the rest, and the HTTP
+ * example answers on the loop and from a worker.
  * Each block has a {@code start(int port)} method, which the test calls with port 0.
  *
  * <p>Threading: JUnit's thread only; the servers run on their own service threads.
@@ -32,12 +33,12 @@ class ReadmeSnippetsTest {
 
     @BeforeAll
     static void compileTheReadme() throws Exception {
-        loader = MarkdownSnippets.compile("README.md", work, "Echo", "Lookup", "Rooms");
+        loader = MarkdownSnippets.compile("README.md", work, "Echo", "Lookup", "Rooms", "Health");
     }
 
     @Test
     void everySnippetIsAProgramWithMainAndStart() throws Exception {
-        for (String name : List.of("Echo", "Lookup", "Rooms")) {
+        for (String name : List.of("Echo", "Lookup", "Rooms", "Health")) {
             Class<?> type = loader.loadClass(name);
             Method main = type.getMethod("main", String[].class);
             assertThat(Modifier.isStatic(main.getModifiers())).as(name + ".main").isTrue();
@@ -84,6 +85,24 @@ class ReadmeSnippetsTest {
             assertThat(refusal(base + "/chat/lobby?token=nope")).isEqualTo(401);
             assertThat(refusal(base + "/chat/lobby")).isEqualTo(401);
             assertThat(refusal(base + "/elsewhere?token=t1")).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void httpExampleAnswersOnTheLoopAndFromAWorker() throws Exception {
+        try (Context ctx = start("Health")) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + ctx.port();
+            java.net.http.HttpResponse<String> health = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+            java.net.http.HttpResponse<String> api = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/users/7")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).isEqualTo(200);
+            assertThat(api.body()).isEqualTo("looked up /api/users/7");
         }
     }
 

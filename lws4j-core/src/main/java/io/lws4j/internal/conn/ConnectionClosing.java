@@ -153,6 +153,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         boolean lingering = state == ConnectionState.LINGER;
         moveTo(ConnectionState.CLOSED);
         abandonHandshake();
+        abandonExchange();
         if (writeInFlight == null) {
             outbound.releaseFrames(); // else the write's completion does it
         }

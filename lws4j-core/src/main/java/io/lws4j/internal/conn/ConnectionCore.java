@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * and with one job: {@link OffRoleWrites} (writes without the loop's role),
  * {@link ConnectionOutput} (queueing and flushing, the websocket's write side),
  * {@link ConnectionClosing} (the close handshake, lingering close and timers),
- * {@link HttpPhase} (HTTP requests and responses before an upgrade), {@link UpgradePhase}
+ * {@link HttpPhase} (HTTP requests and responses before an upgrade), {@link HandlerPhase}
+ * (dynamic HTTP handlers: routing, bounded bodies, responses from any thread),
+ * {@link UpgradePhase}
  * (the websocket upgrade, server and client) and {@link ConnectionImpl} (creation, the public
  * API, reading, and the websocket's receive side). The layers share these fields; a method
  * one layer calls in a later one is declared abstract here.
@@ -102,7 +104,10 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
      * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
      * without reading cannot grow us; HTTP leftovers by the loop's read buffer (reads pause
      * while a response is written); input a client sends before a deferred handshake decision by
-     * MAX_HANDSHAKE_PENDING_INPUT (reads pause past it); close handshakes by CLOSE_TIMEOUT.
+     * MAX_HANDSHAKE_PENDING_INPUT (reads pause past it), and so is input arriving while a
+     * handler's response is pending or streaming; a handler's request body by the context's
+     * maxHttpBodyBytes (413 before reading); a streamed response by one write beyond the
+     * low-water mark (HttpExchangeImpl); close handshakes by CLOSE_TIMEOUT.
      */
     static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
     /** How long we wait for the peer's close frame, or for our last frames to drain. */
@@ -172,6 +177,11 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     boolean keepAliveAfterResponse;
     /** Service thread only: the decision awaited in HANDSHAKE; null in every other state. */
     PendingHandshake handshake;
+    /**
+     * Service thread only: the dynamic HTTP exchange whose response is not completely queued
+     * and written yet (HTTP_RESPONSE); null in every other state.
+     */
+    HttpExchangeImpl exchange;
     /** Service thread only: non-null once established. */
     FrameReader frameReader;
     /**
@@ -263,6 +273,15 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     /** UpgradePhase: a server's upgrade was accepted. */
     abstract void establish(io.lws4j.internal.http.UpgradeDecision.Accept accept);
 
+    /** HandlerPhase: a complete non-upgrade request arrived; {@code buf} holds what follows. */
+    abstract void onPlainRequest(io.lws4j.internal.http.HttpRequest request, ByteBuffer buf);
+
+    /** HandlerPhase: a handler's request body is being read (HTTP). */
+    abstract boolean readingBody();
+
+    /** HandlerPhase: bytes of the request body being read. */
+    abstract void onBodyBytes(ByteBuffer buf);
+
     /** UpgradePhase: a complete upgrade request arrived; {@code buf} holds what follows it. */
     abstract void onUpgradeRequest(io.lws4j.internal.http.HttpRequest request, ByteBuffer buf);
 
@@ -289,6 +308,15 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
         if (handshake != null) {
             handshake.close(PendingHandshake.Outcome.ABANDONED);
             handshake = null;
+        }
+    }
+
+    /** Closes a pending or streaming HTTP exchange, if any: a later completion does nothing. */
+    void abandonExchange() {
+        if (exchange != null) {
+            exchange.close();
+            exchange.release();
+            exchange = null;
         }
     }
 

@@ -82,7 +82,8 @@ public final class ConnectionImpl extends UpgradePhase
         }
         c.interestOps = SelectionKey.OP_READ;
         loop.addConnections(1);
-        c.parser = new HttpRequestParser(settings.config().maxHttpHeadBytes());
+        c.parser = new HttpRequestParser(settings.config().maxHttpHeadBytes(),
+                HttpRequestParser.DEFAULT_MAX_HEADERS, !settings.config().httpRoutes().isEmpty());
         c.armHandshakeTimer();
         return c;
     }

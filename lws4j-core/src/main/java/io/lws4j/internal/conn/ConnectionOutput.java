@@ -232,7 +232,12 @@ abstract class ConnectionOutput extends OffRoleWrites {
         if (state == ConnectionState.CLOSED || key == null || !key.isValid()) {
             return;
         }
-        boolean readPaused = state == ConnectionState.HTTP_RESPONSE || inputEnded
+        // while a handler's response is pending or streaming, reads go on (bounded, as in
+        // HANDSHAKE) so that a client leaving is noticed and the exchange closed
+        boolean readPaused = (state == ConnectionState.HTTP_RESPONSE && (exchange == null
+                        || (pendingInput != null
+                                && pendingInput.remaining() >= MAX_HANDSHAKE_PENDING_INPUT)))
+                || inputEnded
                 || (state == ConnectionState.HANDSHAKE && pendingInput != null
                         && pendingInput.remaining() >= MAX_HANDSHAKE_PENDING_INPUT)
                 || outbound.controlBytes() > MAX_CONTROL_BYTES;

@@ -6,8 +6,9 @@ package io.lws4j.internal.conn;
  *
  * <p>Transitions (every other one is illegal; {@link #CLOSED} is absorbing):
  * <ul>
- * <li>{@code HTTP -> HTTP_RESPONSE}: a complete non-upgrade request, an upgrade refused by
- *     lws4j's own checks, or a malformed request; the response is being written.</li>
+ * <li>{@code HTTP -> HTTP_RESPONSE}: a complete non-upgrade request (for a handler: with
+ *     its body read), an upgrade refused by lws4j's own checks, or a malformed request; the
+ *     response is being written, or a handler's response is awaited.</li>
  * <li>{@code HTTP -> OPEN}: a client connection read the server's 101.</li>
  * <li>{@code HTTP -> HANDSHAKE}: an upgrade request passed lws4j's checks (syntax, endpoint
  *     path, origin) and the protocol's handshake hook is asked.</li>
@@ -21,7 +22,9 @@ package io.lws4j.internal.conn;
  * <li>{@code HTTP_RESPONSE -> HTTP}: a keep-alive response was fully written.</li>
  * <li>{@code HTTP_RESPONSE -> LINGER}: a non-keep-alive response (an error, a refused
  *     upgrade) was written completely.</li>
- * <li>{@code HTTP_RESPONSE -> CLOSED}: the transport failed, {@code close()}, or shutdown.</li>
+ * <li>{@code HTTP_RESPONSE -> CLOSED}: the transport failed, {@code close()}, shutdown, the
+ *     client left while a handler's response was pending, or a handler failed after its
+ *     streamed response started.</li>
  * <li>{@code OPEN -> CLOSE_SENT}: we queued our close frame (after queued data) and wait,
  *     bounded, for the peer's.</li>
  * <li>{@code OPEN -> CLOSE_FLUSH}: the peer's close arrived and our reply is queued, or the
@@ -58,7 +61,11 @@ public enum ConnectionState {
      * by the handshake timeout). Input that arrives meanwhile is held, bounded.
      */
     HANDSHAKE,
-    /** Writing an HTTP response (static file or error); reading is paused. */
+    /**
+     * Writing an HTTP response (static file, error, or a handler's); reading is paused,
+     * except while a handler's response is pending or streaming: then input is held,
+     * bounded, so that a client leaving is noticed.
+     */
     HTTP_RESPONSE,
     /** A websocket connection, both directions open. */
     OPEN,

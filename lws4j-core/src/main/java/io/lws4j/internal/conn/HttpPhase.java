@@ -36,6 +36,10 @@ abstract class HttpPhase extends ConnectionClosing {
     // ---------------------------------------------------------------- HTTP
 
     void onHttpBytes(ByteBuffer buf) {
+        if (readingBody()) {
+            onBodyBytes(buf);
+            return;
+        }
         HttpRequest request;
         try {
             request = parser.parse(buf);
@@ -50,9 +54,13 @@ abstract class HttpPhase extends ConnectionClosing {
             buf.position(buf.limit());
             return;
         }
-        cancelHandshakeTimer();
         if (!UpgradeHandshake.isUpgradeRequest(request)) {
-            startResponse(settings.staticFiles().respond(request), buf);
+            onPlainRequest(request, buf); // a handler's body may still come: timer runs
+            return;
+        }
+        cancelHandshakeTimer();
+        if (request.announcesBody()) {
+            startResponse(StaticFiles.error(413, "an upgrade request has no body", false), buf);
             return;
         }
         onUpgradeRequest(request, buf);

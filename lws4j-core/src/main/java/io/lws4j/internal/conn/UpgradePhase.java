@@ -34,7 +34,7 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Service-thread confined; {@link #postDecision} is the one entry from other threads.
  */
-abstract class UpgradePhase extends HttpPhase {
+abstract class UpgradePhase extends HandlerPhase {
 
     UpgradePhase(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
             ClientRole client) {

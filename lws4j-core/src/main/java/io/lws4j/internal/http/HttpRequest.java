@@ -86,6 +86,37 @@ public record HttpRequest(String method, String target, String version, HttpHead
         return isHttp11OrLater() || headers.containsToken("Connection", "keep-alive");
     }
 
+    /**
+     * The request body's length as the head announces it (the parser checked that every
+     * {@code Content-Length} is digits and that they agree).
+     *
+     * @return -1 for {@code Transfer-Encoding} (a body of unknown length), -2 when the head
+     *     announces no body at all, else the {@code Content-Length}
+     *     ({@link Long#MAX_VALUE} when it does not fit a long)
+     */
+    public long announcedBodyLength() {
+        if (headers.count("Transfer-Encoding") > 0) {
+            return -1;
+        }
+        String length = headers.first("Content-Length");
+        if (length == null) {
+            return -2;
+        }
+        int comma = length.indexOf(',');
+        String digits = (comma < 0 ? length : length.substring(0, comma)).trim();
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // digits the parser accepted, too many of them
+        }
+    }
+
+    /** @return true when the head announces a body that is not empty */
+    public boolean announcesBody() {
+        long length = announcedBodyLength();
+        return length == -1 || length > 0;
+    }
+
     /** Where the path starts in the target: 0 normally, -1 for an absolute-form without a path. */
     private int pathStart() {
         if (target.isEmpty() || target.charAt(0) == '/' || target.equals("*")) {

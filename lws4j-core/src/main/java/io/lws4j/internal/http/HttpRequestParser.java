@@ -27,7 +27,9 @@ import java.util.List;
  *       (400); values are decoded as ISO-8859-1;</li>
  *   <li>exactly one valid Host for HTTP/1.1, at most one for HTTP/1.0 (400);</li>
  *   <li>no request body: {@code Transfer-Encoding} or a {@code Content-Length} above zero
- *       is a 413 (a malformed or conflicting Content-Length is a 400).</li>
+ *       is a 413 (a malformed or conflicting Content-Length is a 400), unless the parser
+ *       was built to accept bodies: then the caller reads or refuses the body
+ *       ({@link HttpRequest#announcedBodyLength()}) and the parser stops at the head.</li>
  * </ul>
  *
  * <p>States (int constants; {@code FAILED} is absorbing, since the position in the
@@ -56,6 +58,7 @@ public final class HttpRequestParser {
 
     private final int maxHeadBytes;
     private final int maxHeaders;
+    private final boolean acceptBodies;
 
     private int state = REQUEST_LINE;
     /** Bytes of the current head consumed so far, including line ends. */
@@ -90,6 +93,18 @@ public final class HttpRequestParser {
      * @param maxHeaders the most header fields accepted, at least 1
      */
     public HttpRequestParser(int maxHeadBytes, int maxHeaders) {
+        this(maxHeadBytes, maxHeaders, false);
+    }
+
+    /**
+     * A parser that may leave announced bodies to its caller.
+     *
+     * @param maxHeadBytes the largest request head accepted, in bytes, at least 16
+     * @param maxHeaders the most header fields accepted, at least 1
+     * @param acceptBodies false: a request announcing a body fails with 413; true: the
+     *     request is returned and the caller reads or refuses its body
+     */
+    public HttpRequestParser(int maxHeadBytes, int maxHeaders, boolean acceptBodies) {
         if (maxHeadBytes < 16) {
             throw new IllegalArgumentException("maxHeadBytes must be at least 16: " + maxHeadBytes);
         }
@@ -98,6 +113,7 @@ public final class HttpRequestParser {
         }
         this.maxHeadBytes = maxHeadBytes;
         this.maxHeaders = maxHeaders;
+        this.acceptBodies = acceptBodies;
         this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, maxHeadBytes)];
         this.headers = new HttpHeaders.Builder();
     }
@@ -198,7 +214,7 @@ public final class HttpRequestParser {
             return null;
         }
         HttpRequest request = new HttpRequest(method, target, version, headers.build());
-        validate(request);
+        validate(request, acceptBodies);
         state = DONE;
         return request;
     }
@@ -307,7 +323,8 @@ public final class HttpRequestParser {
                 new String(line, nameEnd + 1, length - nameEnd - 1, StandardCharsets.ISO_8859_1));
     }
 
-    private static void validate(HttpRequest request) throws HttpException {
+    private static void validate(HttpRequest request, boolean acceptBodies)
+            throws HttpException {
         HttpHeaders h = request.headers();
         int hosts = h.count("Host");
         if (hosts > 1) {
@@ -319,7 +336,7 @@ public final class HttpRequestParser {
         if (hosts == 1 && !HttpSyntax.isHostValue(h.first("Host"))) {
             throw new HttpException(400, "malformed Host header");
         }
-        if (h.count("Transfer-Encoding") > 0) {
+        if (h.count("Transfer-Encoding") > 0 && !acceptBodies) {
             throw new HttpException(413, "request bodies are not accepted (Transfer-Encoding)");
         }
         String contentLength = null;
@@ -329,7 +346,7 @@ public final class HttpRequestParser {
             }
             contentLength = element;
         }
-        if (contentLength != null && !isZero(contentLength)) {
+        if (contentLength != null && !isZero(contentLength) && !acceptBodies) {
             throw new HttpException(413, "request bodies are not accepted (Content-Length)");
         }
     }

@@ -34,8 +34,9 @@ import java.util.function.Predicate;
  *     listener stops accepting at this count
  * @param lendIdleLoops whether a loop idle in select lends its service role to a threadpool
  *     worker answering its own SYNC (see {@link ServiceLoop})
- * @param endpoints the path bindings and same-origin requirements
+ * @param endpoints the websocket path bindings and same-origin requirements
  * @param proxies the trusted proxies and whether the listener expects a PROXY header
+ * @param httpRoutes the dynamic HTTP handlers by path and their request body bound
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -57,7 +58,8 @@ public record ContextConfig(
         int maxConnections,
         boolean lendIdleLoops,
         io.lws4j.internal.http.Endpoints endpoints,
-        io.lws4j.internal.proxy.ProxySettings proxies) {
+        io.lws4j.internal.proxy.ProxySettings proxies,
+        io.lws4j.internal.http.HttpRoutes httpRoutes) {
 
     /**
      * A static file mount.

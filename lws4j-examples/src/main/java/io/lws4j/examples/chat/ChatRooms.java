@@ -78,6 +78,13 @@ final class ChatRooms {
         return members == null ? 0 : members.size();
     }
 
+    /**
+     * @return how many rooms have members now
+     */
+    int roomCount() {
+        return rooms.size();
+    }
+
     /** On the member's service thread. */
     private static void deliver(Connection member, String text) {
         if (member.isOpen() && !member.writeText(text)) {

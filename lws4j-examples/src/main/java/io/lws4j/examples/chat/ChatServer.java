@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * token is refused with 401 before the upgrade, any other websocket path with 404, and every
  * text message is relayed unchanged to every member of its room, the sender included, and to
  * no other room, whichever service loop each member is on. {@code http://HOST:PORT/} serves
- * a small page to chat from a browser.
+ * a small page to chat from a browser, and {@code /health} answers
+ * {@code {"status":"ok","rooms":N}} from a dynamic HTTP handler.
  *
  * <p>Command line: {@code ChatServer [--port N] [--bind HOST] [--tokens t1,t2,...]
  * [--service-threads N] [--lookup-delay-ms N]} (defaults 7682, 127.0.0.1, {@code demo}, 2,
@@ -77,6 +78,11 @@ public final class ChatServer implements AutoCloseable {
                     .serviceThreads(serviceThreads)
                     .protocol("chat", new ChatProtocol(tokens, rooms, lookups, lookupDelayMillis))
                     .bindPath("/chat/*", "chat")
+                    // a probe for load balancers: answered on the service thread, beside
+                    // the static page and the websocket paths
+                    .http("/health", (request, exchange) -> exchange.respond(200,
+                            "application/json", "{\"status\":\"ok\",\"rooms\":"
+                                    + rooms.roomCount() + "}"))
                     .mount("/", page)
                     .build();
             return new ChatServer(context, page, lookups, rooms);

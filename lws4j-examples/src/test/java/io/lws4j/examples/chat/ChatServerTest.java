@@ -145,4 +145,17 @@ class ChatServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(js.body()).contains("/chat/");
     }
+
+    @Test
+    void healthAnswersWithTheRoomCount() throws Exception {
+        server = ChatServer.start("127.0.0.1", 0, Set.of("t1"), 1, 0);
+        join("/chat/lobby?token=t1");
+        awaitMembers("lobby", 1);
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"rooms\":1}");
+    }
 }
