@@ -1,6 +1,7 @@
 package io.lws4j.internal.pool;
 
 import io.lws4j.internal.conn.ConnectionInternals;
+import io.lws4j.internal.util.WaitNanos;
 import io.lws4j.threadpool.Cleanup;
 import io.lws4j.threadpool.CreateArgs;
 import io.lws4j.threadpool.Diagnosis;

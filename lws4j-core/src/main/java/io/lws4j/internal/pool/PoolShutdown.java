@@ -1,5 +1,6 @@
 package io.lws4j.internal.pool;
 
+import io.lws4j.internal.util.WaitNanos;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
