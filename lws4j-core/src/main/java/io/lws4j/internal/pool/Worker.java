@@ -22,9 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Happens-before: a task taken from the queue was published by {@code enqueue} under the
  * pool lock, which {@link #take} acquires; the SYNC wait ends through the task's state word
- * (a volatile CAS by the acknowledging thread, then an unpark); {@link #complete} puts the
- * task in the done list under the lock before it counts the completion and notifies the
- * service thread, so whoever sees either also sees the task off its worker.
+ * (a volatile CAS by the acknowledging thread, then an unpark); {@link #complete} takes the
+ * task off this worker and puts it in the done list under the lock before it counts the
+ * completion, so a {@code diagnose()} (which reads under the lock) that sees the count also
+ * sees that, and before it posts the service thread's notification (a loop command).
  */
 final class Worker implements Runnable {
     private static final Logger LOG = PoolCore.LOG;
@@ -57,8 +58,15 @@ final class Worker implements Runnable {
         }
     }
 
+    /** Whether the caller is this worker's thread (any thread for a slot with none). */
+    private boolean onOwnThread() {
+        Thread own = thread;
+        return own == null || own == Thread.currentThread();
+    }
+
     /** Takes the oldest queued task, waiting for one; null when finishing. */
     TaskRecord<?> take() {
+        assert onOwnThread() : "worker " + index + " taking on " + Thread.currentThread();
         lock.lock();
         try {
             for (;;) {
@@ -293,6 +301,7 @@ final class Worker implements Runnable {
     }
 
     private void complete(TaskRecord<?> t, int terminal) {
+        assert onOwnThread() : "worker " + index + " completing on " + Thread.currentThread();
         int fin = t.state.complete(terminal);
         long now = System.nanoTime();
         t.doneNanos = now;
