@@ -40,7 +40,7 @@ public enum TaskReturn {
      *     task and are returned unchanged
      */
     public TaskReturn withOutlive() {
-        // not a switch: on an enum it compiles to a synthetic class of its own (437 bytes of jar)
+        // not a switch: on an enum it compiles to a synthetic class of its own in the jar
         return this == CHECKING_IN ? CHECKING_IN_OUTLIVE : this == SYNC ? SYNC_OUTLIVE : this;
     }
 }

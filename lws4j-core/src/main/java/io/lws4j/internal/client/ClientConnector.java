@@ -31,8 +31,8 @@ import javax.net.ssl.SSLEngine;
 /**
  * Opens one client connection up to the TCP connect: the host name lookup and, for wss, the
  * start of the TLS engine (both off the loop, on {@link OffLoopExecutor}: the engine builds
- * its ClientHello and key shares inside {@code beginHandshake}, measured at tens of
- * milliseconds per connection on a loaded machine), the non-blocking connect on the chosen
+ * its ClientHello and key shares inside {@code beginHandshake}, work too long to run on a
+ * service loop that serves other connections), the non-blocking connect on the chosen
  * service loop, the connect timeout; then hands the channel, its key and the engine to
  * {@link ConnectionImpl#startClient}, which does the TLS and websocket handshakes.
  *

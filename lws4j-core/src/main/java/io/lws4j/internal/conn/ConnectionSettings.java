@@ -5,6 +5,7 @@ import io.lws4j.Protocol;
 import io.lws4j.internal.deflate.ZlibPool;
 import io.lws4j.internal.http.StaticFiles;
 import io.lws4j.internal.loop.ContextConfig;
+import io.lws4j.internal.util.WaitNanos;
 import java.util.List;
 
 /**
@@ -26,7 +27,9 @@ public record ConnectionSettings(Context context, ContextConfig config,
         List<String> protocolNames, StaticFiles staticFiles, Liveness liveness, ZlibPool zlib) {
 
     /**
-     * Settings with the liveness arithmetic taken from {@code config}.
+     * Settings with the liveness arithmetic taken from {@code config}. The idle timeout and
+     * ping interval saturate ({@link WaitNanos}): any valid setting, however long, gives
+     * nanoTime deadlines that neither overflow nor wrap.
      *
      * @param context the owning context
      * @param config the context's settings
@@ -37,7 +40,7 @@ public record ConnectionSettings(Context context, ContextConfig config,
     public ConnectionSettings(Context context, ContextConfig config, List<String> protocolNames,
             StaticFiles staticFiles, ZlibPool zlib) {
         this(context, config, protocolNames, staticFiles, new Liveness(
-                config.idleTimeout().toNanos(), config.pingInterval().toNanos()), zlib);
+                WaitNanos.of(config.idleTimeout()), WaitNanos.of(config.pingInterval())), zlib);
     }
 
     /**

@@ -58,9 +58,9 @@ abstract class OffRoleWrites extends ConnectionCore {
      * writeWithoutRole and posts the completion (runHandedWrite), so it compresses its own
      * message before it produces the next. Otherwise the worker, released while the holder
      * compressed for it, ran ahead to the low-water mark, and the backlog was compressed by
-     * one thread while the worker waited: a core stood idle 13-15 % of the time (vmstat), and
-     * Jetty, whose senders compress their own messages, led by 16 %. TLS keeps the holder's
-     * batches: a write per message seals a record per message (0.86x when it did not).
+     * one thread while the worker waited, leaving a core idle; a sender that compresses its
+     * own messages keeps both cores busy. TLS keeps the holder's batches: a write per message
+     * would seal a record per message, which costs more than the compression it moves.
      */
 
     OffRoleWrites(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
@@ -71,9 +71,8 @@ abstract class OffRoleWrites extends ConnectionCore {
     /**
      * A SYNC's answer hands its worker the write only from this many queued bytes (counting
      * uncompressed messages at their reservation): below it, a write per message costs more
-     * than the compression it moves. Sync-stream over ws+deflate, T=3, alternated medians of
-     * 3: 32 B at N=64 lost 22 % when every answer handed its write over, and gained 10 %
-     * with this floor; 4 KiB at N=8 gained 8-18 %.
+     * than the compression it moves, so small messages stay with the holder's batches and
+     * only a backlog worth compressing on another core is handed over.
      */
     static final int MIN_HANDED_BYTES = 1024;
     /**

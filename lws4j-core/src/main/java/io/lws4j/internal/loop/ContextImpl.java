@@ -9,6 +9,7 @@ import io.lws4j.internal.conn.ConnectionSettings;
 import io.lws4j.internal.deflate.ZlibPool;
 import io.lws4j.internal.http.StaticFiles;
 import io.lws4j.internal.tls.TlsEngines;
+import io.lws4j.internal.util.WaitNanos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -421,7 +422,7 @@ public final class ContextImpl implements Context {
      * @return true when interrupted (the wait then ended early)
      */
     private boolean awaitConnectionsClosed(Duration limit, boolean lingeringToo) {
-        long deadline = System.nanoTime() + limit.toNanos();
+        long deadline = System.nanoTime() + WaitNanos.of(limit);
         while (System.nanoTime() - deadline < 0) {
             boolean none = true;
             for (ServiceLoop loop : loops) {

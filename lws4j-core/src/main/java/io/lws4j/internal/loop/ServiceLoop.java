@@ -1,5 +1,6 @@
 package io.lws4j.internal.loop;
 
+import io.lws4j.internal.util.WaitNanos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -352,13 +353,13 @@ public final class ServiceLoop {
     /**
      * Runs {@code action} on the service thread after {@code delay}.
      *
-     * @param delay the delay on the nanoTime clock
+     * @param delay the delay on the nanoTime clock; saturated ({@link WaitNanos}), 0 when negative
      * @param action what to run
      * @return the timer, which cancels the action; already cancelled when the loop stopped
      */
     public Timer schedule(Duration delay, Runnable action) {
         Objects.requireNonNull(action, "action");
-        long nanos = saturatedNanos(delay);
+        long nanos = WaitNanos.of(delay);
         long deadline = System.nanoTime() + nanos;
         if (isLoopThread()) { // a borrower's timer goes through execute: it wakes the select
             return timers.add(deadline, action);
@@ -368,14 +369,6 @@ public final class ServiceLoop {
             timer.cancel();
         }
         return timer;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return Math.max(0, d.toNanos());
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? 0 : Long.MAX_VALUE / 4;
-        }
     }
 
     /**
@@ -515,7 +508,7 @@ public final class ServiceLoop {
         if (inServiceThread()) { // the loop's thread, or a borrower the loop waits for
             return true;
         }
-        thread.join(Math.max(1, timeout.toMillis()));
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(WaitNanos.of(timeout))));
         return !thread.isAlive();
     }
 

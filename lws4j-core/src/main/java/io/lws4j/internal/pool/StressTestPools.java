@@ -36,14 +36,14 @@ public final class StressTestPools {
      */
     public static TakenTask withTakenTask(CreateArgs args, ConnectionInternals connection) {
         PoolCore pool = new PoolCore("stress", args);
-        PoolCore.Worker slot = new PoolCore.Worker(pool, 0);
+        Worker slot = new Worker(pool, 0);
         pool.addWorker(slot);
         for (int i = 1; i < args.threads(); i++) {
-            pool.addWorker(new PoolCore.Worker(pool, i));
+            pool.addWorker(new Worker(pool, i));
         }
         TaskRecord<Object> task = pool.enqueue(connection, "stress", null,
                 (u, s) -> TaskReturn.FINISHED, (c, u) -> { }, r -> r);
-        TaskRecord<?> taken = pool.take(slot);
+        TaskRecord<?> taken = slot.take();
         assert taken == task : taken;
         return new TakenTask(pool, task);
     }

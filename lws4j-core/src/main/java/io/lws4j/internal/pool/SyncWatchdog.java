@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
  * One thread per pool that wakes syncing workers at their try boundary, so a worker can
  * wait for a SYNC acknowledgement with an untimed park. A timed park per SYNC arms and
  * cancels a kernel timer each time; one watchdog sleeping until the earliest boundary of
- * all workers does that once per retry interval at most (see BENCHMARKS.md, "Fix 6").
+ * * all workers does that once per retry interval at most.
  *
  * <p>Each worker owns one slot: {@link #arm} publishes the worker's try boundary before
  * it parks, {@link #disarm} clears it after the wait. The watchdog unparks a worker once per

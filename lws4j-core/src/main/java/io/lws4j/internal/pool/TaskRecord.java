@@ -26,7 +26,7 @@ public final class TaskRecord<U> {
      * again.
      *
      * Release. `released` goes 0 -> 1 exactly once (CAS); the winner runs `cleanup`. Every
-     * path that ends a task's life calls PoolCore.release, so cleanup runs exactly once.
+     * path that ends a task's life calls TaskReaper.release, so cleanup runs exactly once.
      *
      * The Dekker pairs that guarantee someone releases a terminal task: the worker writes the
      * terminal state, then reads `connection`; a detacher writes `connection = null`, then
@@ -35,7 +35,7 @@ public final class TaskRecord<U> {
      *
      * SYNC generation: entering SYNCING increments the generation held in the state word
      * (TaskState). A status query that sees SYNCING records the generation as observed; only
-     * an acknowledgement of that observed generation ends the wait (PoolCore.sync). Looking
+     * an acknowledgement of that observed generation ends the wait (SyncHandshake.sync). Looking
      * stops nothing: until the acknowledgement, the worker keeps asking for writable at each
      * try, so a query outside the answering onWritable cannot stall the SYNC.
      */

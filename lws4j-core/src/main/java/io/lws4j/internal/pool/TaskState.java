@@ -72,9 +72,9 @@ public final class TaskState {
     /**
      * How long a worker spins for its SYNC's answer before it parks. Another worker holding
      * the loop's lent role answers within microseconds; catching that answer spinning saves
-     * the park, the unpark system call and two context switches. 20 us: sync-stream at T=3,
-     * 300,000 messages, median of 3, 32 B: 214k-193k msgs/s without spinning, 250k-205k at
-     * 5 us, 312k-345k at 20 us (N=8..512, BENCHMARKS.md, "Fix 8"). Never on one CPU.
+     * the park, the unpark system call and two context switches. The spin is long enough to
+     * catch such an answer and short enough to cost little when none comes. Never on one CPU,
+     * where the answering thread cannot run while this one spins.
      */
     static final long SPIN_NANOS = 20_000;
     static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;

@@ -45,7 +45,7 @@ public final class TlsEngines {
      * {@code Context}), instead of in the first accept on a service loop: the first engine of
      * a context loads the provider's handshake classes and works out the protocol and cipher
      * suite lists, and the first handshake context computes the suites its constraints allow.
-     * Measured on a loaded 2-core machine, that first accept took 144 to 649 ms on the loop.
+     * That set-up is slow enough to stall every other connection of the loop it runs on.
      * The engine is dropped without any record leaving it.
      *
      * @param context the server's context (key material)

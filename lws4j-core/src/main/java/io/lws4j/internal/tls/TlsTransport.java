@@ -48,9 +48,9 @@ public final class TlsTransport implements Transport {
      * What stays on the loop: the JDK runs the handshake's heavy steps (ClientHello and
      * ServerHello processing, certificates, signatures, key agreement) as delegated tasks,
      * but consumes Finished, NewSessionTicket and KeyUpdate inside unwrap itself, so the
-     * server's unwrap of the client's Finished also builds the session ticket. Measured with
-     * TlsHandshakeBurst (test sources), those cost one to two milliseconds of loop time per
-     * handshake once warm on a loaded machine, too little to pay for another hand-off. The
+     * server's unwrap of the client's Finished also builds the session ticket. Those steps
+     * are short once warm, too short to pay for another hand-off (TlsHandshakeBurst in the
+     * test sources exercises them). The
      * client's ClientHello, built inside beginHandshake, is kept off the loop by
      * TlsEngines.startClientEngine.
      *

@@ -1,10 +1,12 @@
-package io.lws4j.internal.pool;
+package io.lws4j.internal.util;
 
 import java.time.Duration;
 
 /**
- * Converts the pool's waits (sync budget, retry interval, shutdown grace, termination wait)
- * to nanoseconds for {@link System#nanoTime()} arithmetic, saturating instead of failing.
+ * Converts user-given waits (the pool's sync budget, retry interval, shutdown grace and
+ * termination wait; a connection's idle timeout, ping interval, handshake timeout and user
+ * timeout; loop timers and joins) to nanoseconds for {@link System#nanoTime()} arithmetic,
+ * saturating instead of failing.
  *
  * <p>Any positive {@link Duration} is a valid setting, but {@code Duration.toNanos()} throws
  * beyond about 292 years, and a deadline {@code now + nanos} wraps when {@code nanos} is near
@@ -14,9 +16,9 @@ import java.time.Duration;
  *
  * <p>Thread-safe: stateless.
  */
-final class WaitNanos {
+public final class WaitNanos {
     /** The longest wait, 2^61 ns (about 73 years). */
-    static final long MAX = 1L << 61;
+    public static final long MAX = 1L << 61;
 
     private WaitNanos() {
     }
@@ -27,7 +29,7 @@ final class WaitNanos {
      * @param d a duration
      * @return its nanoseconds, 0 for a negative duration, {@link #MAX} for a longer one
      */
-    static long of(Duration d) {
+    public static long of(Duration d) {
         if (d.isNegative()) {
             return 0;
         }
