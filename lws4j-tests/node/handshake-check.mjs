@@ -21,8 +21,15 @@ function open(path, options = {}, protocols = undefined) {
     const ws = protocols ? new WebSocket(opts.base + path, protocols, options)
       : new WebSocket(opts.base + path, options);
     let headers = {};
+    // Listen before 'open': a first frame that came in the same read as the 101 is emitted
+    // right after 'open', before an awaiting caller could attach its own listener.
+    const first = new Promise((resolveFirst, rejectFirst) => {
+      ws.once('message', (data) => resolveFirst(JSON.parse(data.toString())));
+      ws.once('close', (code) => rejectFirst(new Error(`closed ${code} before a message`)));
+    });
+    first.catch(() => {}); // refused or unread sockets never look at it
     ws.once('upgrade', (res) => { headers = res.headers; });
-    ws.once('open', () => resolve({ ws, headers }));
+    ws.once('open', () => resolve({ ws, headers, first }));
     ws.once('unexpected-response', (_, res) => {
       let body = '';
       res.on('data', (d) => { body += d; });
@@ -38,12 +45,6 @@ function open(path, options = {}, protocols = undefined) {
   });
 }
 
-function firstMessage(ws) {
-  return new Promise((resolve, reject) => {
-    ws.once('message', (data) => resolve(JSON.parse(data.toString())));
-    ws.once('close', (code) => reject(new Error(`closed ${code} before a message`)));
-  });
-}
 
 async function refusedStatus(path, options) {
   try {
@@ -62,9 +63,9 @@ function expect(cond, what) {
 
 const checks = {
   async requestSeenByTheServer() {
-    const { ws, headers } = await open('/chat/caf%C3%A9?token=good&tag=a&tag=b+c',
+    const { ws, headers, first } = await open('/chat/caf%C3%A9?token=good&tag=a&tag=b+c',
       { headers: { Cookie: 'sid=s1; theme="dark"', 'X-Client': 'node' } }, ['chat']);
-    const seen = await firstMessage(ws);
+    const seen = await first;
     ws.close(1000);
     expect(seen.room === 'café', `room ${seen.room}`);
     expect(seen.token === 'good', `token ${seen.token}`);
@@ -94,8 +95,8 @@ const checks = {
     expect(e.status === 400, `status ${e.status}`);
   },
   async deferredDecisionOpens() {
-    const { ws } = await open('/chat/slow?token=good&defer=1');
-    const seen = await firstMessage(ws);
+    const { ws, first } = await open('/chat/slow?token=good&defer=1');
+    const seen = await first;
     ws.close(1000);
     expect(seen.deferred === true, `deferred ${seen.deferred}`);
   },
