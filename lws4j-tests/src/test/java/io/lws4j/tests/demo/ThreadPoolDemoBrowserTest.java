@@ -43,10 +43,12 @@ class ThreadPoolDemoBrowserTest {
      * 3 workers, queue 8; each task sleeps 30 x 400 ms (12 s at the least) and sends 11
      * positions. The first wave must still run while the browser opens all 16 connections:
      * 12 s leaves a loaded machine room for that, and 4 waves keep the test under a minute.
+     * The last queued task starts after 3 waves (36 s at the least), past the demo's default
+     * 30 s start timeout: the test gives it 180 s, so only the pool's queue decides.
      */
     private static final String[] FAST_FLAGS = {"--port", "0", "--bind", "127.0.0.1",
         "--threads", "3", "--queue", "8", "--end", "3000000", "--step", "100000",
-        "--sleep-ms", "400", "--sync-every", "300000", "--quiet"};
+        "--sleep-ms", "400", "--sync-every", "300000", "--start-timeout", "180", "--quiet"};
 
     /**
      * Selenium warns on every start that it has no CDP bindings for this Chromium version;
