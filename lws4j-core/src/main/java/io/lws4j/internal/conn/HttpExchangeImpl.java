@@ -2,7 +2,6 @@ package io.lws4j.internal.conn;
 
 import io.lws4j.HttpExchange;
 import io.lws4j.internal.http.DynamicResponses;
-import io.lws4j.internal.http.HandshakeResponses;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -23,8 +22,8 @@ import java.util.function.Consumer;
  * response timed out or the handler threw. Only the first response counts; every later
  * completion returns false (or null) and changes nothing.
  *
- * <p>Delivery is {@link PendingHandshake}'s: while the handler runs
- * ({@code handlerReturned} false) a completion only records its action; the connection
+ * <p>Delivery is {@link LoopDelivery}'s, shared with {@link PendingHandshake}: while the
+ * handler runs a completion only records its action; the connection
  * takes the actions when the handler returns. After that, each completion posts
  * {@code post} (the connection's {@code loop.execute}), and the connection takes whatever
  * actions are recorded. Actions are bounded: a head, at most one write (a second write
@@ -58,16 +57,13 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
     private final boolean chunked;
     private final boolean keepAlive;
     private final int maxWrite;
-    private final Consumer<HttpExchangeImpl> post;
+    /** Posts this exchange to its connection's loop; keeps the headers. */
+    private final LoopDelivery<HttpExchangeImpl> delivery;
 
     /** Guarded by this. */
     private Phase phase = Phase.PENDING;
     /** Guarded by this. */
-    private final List<String> headers = new ArrayList<>(0);
-    /** Guarded by this. */
     private final ArrayDeque<Action> actions = new ArrayDeque<>(3);
-    /** Guarded by this. */
-    private boolean handlerReturned;
     /** Guarded by this: the stage of the last write, until it completes. */
     private CompletableFuture<Void> outstanding;
 
@@ -93,7 +89,7 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
         this.chunked = http11;
         this.keepAlive = keepAlive;
         this.maxWrite = maxWrite;
-        this.post = post;
+        this.delivery = new LoopDelivery<>(this, post);
         LIVE.incrementAndGet();
     }
 
@@ -109,13 +105,7 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
 
     @Override
     public synchronized HttpExchange header(String name, String value) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(value, "value");
-        HandshakeResponses.checkHeader(name, value);
-        if (phase == Phase.PENDING) {
-            headers.add(name);
-            headers.add(value);
-        }
+        delivery.header(name, value, phase == Phase.PENDING);
         return this;
     }
 
@@ -133,11 +123,11 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
             }
             phase = Phase.RESPONDED;
             actions.add(new Action(Kind.COMPLETE, DynamicResponses.complete(status, contentType,
-                    headers, bytes, !headOnly, keepAlive), keepAlive));
-            postNow = handlerReturned;
+                    delivery.headers(), bytes, !headOnly, keepAlive), keepAlive));
+            postNow = delivery.postsCompletion();
         }
         if (postNow) {
-            post.accept(this);
+            delivery.post();
         }
         return true;
     }
@@ -162,11 +152,11 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
             }
             phase = Phase.STREAMING;
             actions.add(new Action(Kind.HEAD, DynamicResponses.streamHead(status, contentType,
-                    headers, chunked, stays), stays));
-            postNow = handlerReturned;
+                    delivery.headers(), chunked, stays), stays));
+            postNow = delivery.postsCompletion();
         }
         if (postNow) {
-            post.accept(this);
+            delivery.post();
         }
         return this;
     }
@@ -203,10 +193,10 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
             stage = new CompletableFuture<>();
             outstanding = stage;
             actions.add(new Action(Kind.CHUNK, framed, keepAlive));
-            postNow = handlerReturned;
+            postNow = delivery.postsCompletion();
         }
         if (postNow) {
-            post.accept(this);
+            delivery.post();
         }
         return stage.minimalCompletionStage();
     }
@@ -225,10 +215,10 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
             boolean sendLast = chunked && !headOnly;
             actions.add(new Action(Kind.END, sendLast ? DynamicResponses.lastChunk()
                     : ByteBuffer.allocate(0), keepAlive && chunked));
-            postNow = handlerReturned;
+            postNow = delivery.postsCompletion();
         }
         if (postNow) {
-            post.accept(this);
+            delivery.post();
         }
         return true;
     }
@@ -241,7 +231,7 @@ final class HttpExchangeImpl implements HttpExchange, HttpExchange.HttpBodyStrea
      * @return true when actions wait to be taken
      */
     synchronized boolean handlerReturned() {
-        handlerReturned = true;
+        delivery.returned();
         return !actions.isEmpty();
     }
 

@@ -4,9 +4,7 @@ import io.lws4j.HandshakeDecision;
 import io.lws4j.Request;
 import io.lws4j.internal.http.HandshakeResponses;
 import io.lws4j.internal.http.UpgradeDecision;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -19,11 +17,13 @@ import java.util.function.Consumer;
  * connection closed, the hook threw: 500). Only the first move out of UNDECIDED counts;
  * later completions return false and change nothing.
  *
- * <p>Delivery: while the hook runs ({@code hookReturned} false), a completion only records
+ * <p>Delivery: while the hook runs (until {@link #hookReturned()}), a completion only records
  * the outcome; {@link #hookReturned()} then reports it, and the connection applies it in the
- * same call. A completion after the hook returned posts {@code deliver} to the connection's
+ * same call. A completion after the hook returned posts this decision to the connection's
  * loop ({@code Connection.execute}), which applies it unless the connection moved on
  * meanwhile. So the outcome is applied once, on the service thread, whoever completes.
+ * {@link LoopDelivery} carries this mechanism (and the headers) for both this class and
+ * {@link HttpExchangeImpl}.
  *
  * <p>Thread-safe: the fields are guarded by this object's monitor, which is never held
  * while user code or the loop runs. Memory consistency effects: actions of a thread before
@@ -37,13 +37,11 @@ final class PendingHandshake implements HandshakeDecision {
     private final Request request;
     /** The acceptance lws4j decided before the hook (protocol, deflate, default 101). */
     private final UpgradeDecision.Accept accept;
-    /** Posts the outcome to the owning loop (a stopped loop drops it). */
-    private final Consumer<PendingHandshake> post;
-    private final List<String> headers = new ArrayList<>(0);
+    /** Posts the outcome to the owning loop (a stopped loop drops it); keeps the headers. */
+    private final LoopDelivery<PendingHandshake> delivery;
     private String subprotocol;
     private boolean subprotocolChosen;
     private Outcome outcome = Outcome.UNDECIDED;
-    private boolean hookReturned;
     private int refusalStatus;
     private String refusalReason;
 
@@ -51,19 +49,13 @@ final class PendingHandshake implements HandshakeDecision {
             Consumer<PendingHandshake> post) {
         this.request = request;
         this.accept = accept;
-        this.post = post;
+        this.delivery = new LoopDelivery<>(this, post);
         this.subprotocol = accept.subprotocol();
     }
 
     @Override
     public synchronized HandshakeDecision header(String name, String value) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(value, "value");
-        HandshakeResponses.checkHeader(name, value);
-        if (outcome == Outcome.UNDECIDED) {
-            headers.add(name);
-            headers.add(value);
-        }
+        delivery.header(name, value, outcome == Outcome.UNDECIDED);
         return this;
     }
 
@@ -111,10 +103,10 @@ final class PendingHandshake implements HandshakeDecision {
             outcome = decided;
             refusalStatus = status;
             refusalReason = reason;
-            deliverNow = hookReturned;
+            deliverNow = delivery.postsCompletion();
         }
         if (deliverNow && (decided == Outcome.ACCEPTED || decided == Outcome.REFUSED)) {
-            post.accept(this);
+            delivery.post();
         }
         return true;
     }
@@ -125,7 +117,7 @@ final class PendingHandshake implements HandshakeDecision {
      * @return the outcome so far: UNDECIDED means later completions post it
      */
     synchronized Outcome hookReturned() {
-        hookReturned = true;
+        delivery.returned();
         return outcome;
     }
 
@@ -151,6 +143,7 @@ final class PendingHandshake implements HandshakeDecision {
 
     /** @return the 101 to send: the prepared one when the application changed nothing */
     synchronized java.nio.ByteBuffer acceptResponse() {
+        List<String> headers = delivery.headers();
         if (headers.isEmpty() && !subprotocolChosen) {
             return accept.response();
         }
@@ -160,6 +153,6 @@ final class PendingHandshake implements HandshakeDecision {
 
     /** @return the refusal to send */
     synchronized io.lws4j.internal.http.HttpResponse refusal() {
-        return HandshakeResponses.refusal(refusalStatus, refusalReason, headers);
+        return HandshakeResponses.refusal(refusalStatus, refusalReason, delivery.headers());
     }
 }
