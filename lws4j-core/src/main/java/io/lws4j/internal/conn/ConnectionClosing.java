@@ -104,7 +104,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
     void startLinger() {
         assert loop.inServiceThread();
         // RFC 6455 7.1.1: the server closes the TCP connection first; a client sends no FIN
-        // of its own but waits for the server's end of stream (bounded by LINGER_TIMEOUT).
+        // of its own but waits for the server's end of stream (bounded by the linger timeout).
         // Some servers (Autobahn's fuzzingserver under Jython) lose track of a connection
         // whose client half-closed while they were dropping it.
         if (client == null) {
@@ -123,7 +123,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         pendingInput = null;
         writableRequested = false;
         releaseDeflate(); // lingering input is dropped unparsed
-        lingerTimer = loop.schedule(LINGER_TIMEOUT, this::onLingerTimeout);
+        lingerTimer = loop.schedule(settings.config().lingerTimeout(), this::onLingerTimeout);
         updateInterest();
         // Count as lingering only after onClosed: ContextImpl.close() waits for the
         // non-lingering count to reach zero before onDestroy, so counting first could let

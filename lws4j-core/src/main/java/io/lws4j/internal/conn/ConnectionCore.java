@@ -57,7 +57,8 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
      * Lingering close: once our last bytes (the final close frame, or a response that ends
      * the connection) are flushed, startLinger() half-closes (shutdownOutput: FIN) and moves
      * to LINGER, where input is read into the loop's shared buffer and dropped, unparsed,
-     * until end of stream, LINGER_TIMEOUT or LINGER_DISCARD_BUDGET bytes; then the socket
+     * until end of stream, the linger timeout (ContextConfig.lingerTimeout) or
+     * LINGER_DISCARD_BUDGET bytes; then the socket
      * closes. A plain close() with unread input would make the kernel send a RST, and the
      * peer's stack may throw away our close frame or response before its reader sees it.
      * The close hooks and onClosed run when lingering starts, not when the socket closes:
@@ -121,8 +122,6 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     static final int MAX_CONTROL_BYTES = 16 * 1024;
     /** At most this many reads per readiness event, so one busy peer cannot hog the loop. */
     static final int READS_PER_EVENT = 16;
-    /** The longest a lingering close waits for the peer's end of stream before closing. */
-    static final Duration LINGER_TIMEOUT = Duration.ofSeconds(2);
     /** A lingering close discards at most this many input bytes, then closes anyway. */
     static final long LINGER_DISCARD_BUDGET = 1024 * 1024;
 

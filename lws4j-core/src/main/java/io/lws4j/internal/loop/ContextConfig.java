@@ -37,6 +37,8 @@ import java.util.function.Predicate;
  * @param endpoints the websocket path bindings and same-origin requirements
  * @param proxies the trusted proxies and whether the listener expects a PROXY header
  * @param httpRoutes the dynamic HTTP handlers by path and their request body bound
+ * @param lingerTimeout the longest a lingering close waits for the peer's end of stream;
+ *     {@link #DEFAULT_LINGER_TIMEOUT} unless a test sets another ({@link #withLingerTimeout})
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -59,7 +61,76 @@ public record ContextConfig(
         boolean lendIdleLoops,
         io.lws4j.internal.http.Endpoints endpoints,
         io.lws4j.internal.proxy.ProxySettings proxies,
-        io.lws4j.internal.http.HttpRoutes httpRoutes) {
+        io.lws4j.internal.http.HttpRoutes httpRoutes,
+        Duration lingerTimeout) {
+
+    /** The linger timeout of every context built by {@link io.lws4j.Context.Builder}. */
+    public static final Duration DEFAULT_LINGER_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * Checks the linger timeout is positive.
+     */
+    public ContextConfig {
+        if (lingerTimeout.isNegative() || lingerTimeout.isZero()) {
+            throw new IllegalArgumentException("lingerTimeout must be positive: " + lingerTimeout);
+        }
+    }
+
+    /**
+     * The settings of a {@link io.lws4j.Context.Builder}, with the default linger timeout.
+     *
+     * @param bindAddress see the record
+     * @param port see the record
+     * @param serviceThreads see the record
+     * @param protocols see the record
+     * @param mounts see the record
+     * @param maxMessageSize see the record
+     * @param maxOutboundBytes see the record
+     * @param maxHttpHeadBytes see the record
+     * @param handshakeTimeout see the record
+     * @param idleTimeout see the record
+     * @param pingInterval see the record
+     * @param originCheck see the record
+     * @param permessageDeflate see the record
+     * @param compressionThreshold see the record
+     * @param tls see the record
+     * @param listen see the record
+     * @param maxConnections see the record
+     * @param lendIdleLoops see the record
+     * @param endpoints see the record
+     * @param proxies see the record
+     * @param httpRoutes see the record
+     */
+    public ContextConfig(InetAddress bindAddress, int port, int serviceThreads,
+            Map<String, Protocol> protocols, java.util.List<Mount> mounts, int maxMessageSize,
+            int maxOutboundBytes, int maxHttpHeadBytes, Duration handshakeTimeout,
+            Duration idleTimeout, Duration pingInterval, Predicate<String> originCheck,
+            boolean permessageDeflate, int compressionThreshold, javax.net.ssl.SSLContext tls,
+            boolean listen, int maxConnections, boolean lendIdleLoops,
+            io.lws4j.internal.http.Endpoints endpoints,
+            io.lws4j.internal.proxy.ProxySettings proxies,
+            io.lws4j.internal.http.HttpRoutes httpRoutes) {
+        this(bindAddress, port, serviceThreads, protocols, mounts, maxMessageSize,
+                maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout, pingInterval,
+                originCheck, permessageDeflate, compressionThreshold, tls, listen, maxConnections,
+                lendIdleLoops, endpoints, proxies, httpRoutes, DEFAULT_LINGER_TIMEOUT);
+    }
+
+    /**
+     * Internal test hook, not reachable through the public API: these settings with another
+     * linger timeout, so that a test can tell "waited out the linger" from "did not" by a
+     * margin no loaded machine closes ({@code ContextImpl.start} takes the result).
+     *
+     * @param timeout the linger timeout, positive
+     * @return a copy with {@code timeout}
+     */
+    public ContextConfig withLingerTimeout(Duration timeout) {
+        return new ContextConfig(bindAddress, port, serviceThreads, protocols, mounts,
+                maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
+                idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
+                tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
+                timeout);
+    }
 
     /**
      * A static file mount.
