@@ -385,8 +385,11 @@ public interface Context extends AutoCloseable {
          * passes by a volatile write and read); {@link Connection#inServiceThread()} is true
          * on the worker while it holds the role. What differs is the thread: with lending on
          * (the default), these callbacks may run on a pool worker, so thread-local state and
-         * thread names in callbacks are not the loop's. Turn it off
-         * when callbacks depend on running on the loop's own thread; SYNC then costs a loop
+         * thread names in callbacks are not the loop's. The loop, back from select, may
+         * also wait for a borrower to reach its next step; with more runnable threads than
+         * cores that wait can last a scheduler time slice, since a preempted borrower still
+         * holds the role. Turn it off when callbacks depend on running on the loop's own
+         * thread or when the loop must never wait for a worker; SYNC then costs a loop
          * wake-up and a park and unpark of the worker per message.
          *
          * @param lend true to lend idle loops (the default), false to keep every callback on
