@@ -2,6 +2,7 @@ package io.lws4j;
 
 import io.lws4j.internal.http.CookieParser;
 import io.lws4j.internal.http.HttpException;
+import io.lws4j.internal.http.HttpRequest;
 import io.lws4j.internal.http.PercentDecoding;
 import io.lws4j.internal.http.QueryParser;
 import java.net.InetSocketAddress;
@@ -497,7 +498,7 @@ public final class Request {
                 e.setValue(List.copyOf(e.getValue()));
             }
             Map<String, List<String>> headers = Collections.unmodifiableMap(byName);
-            int pathStart = pathStart(target);
+            int pathStart = HttpRequest.pathStart(target);
             int queryMark = target.indexOf('?', Math.max(pathStart, 0));
             String rawPath = pathStart < 0 ? "/" : target.substring(pathStart,
                     queryMark < 0 ? target.length() : queryMark);
@@ -512,27 +513,6 @@ public final class Request {
             } catch (HttpException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
-        }
-
-        /** Where the path starts: 0 for origin-form, after the authority for absolute-form. */
-        private static int pathStart(String target) {
-            if (target.isEmpty() || target.charAt(0) == '/') {
-                return 0;
-            }
-            int scheme = target.indexOf("://");
-            if (scheme <= 0) {
-                return 0;
-            }
-            for (int i = scheme + 3; i < target.length(); i++) {
-                char c = target.charAt(i);
-                if (c == '/') {
-                    return i;
-                }
-                if (c == '?') {
-                    return -1;
-                }
-            }
-            return -1;
         }
     }
 }

@@ -188,13 +188,7 @@ abstract class UpgradePhase extends HandlerPhase {
         open = true;
         lastReceiveNanos = System.nanoTime();
         lastPingNanos = lastReceiveNanos;
-        try {
-            protocol.onEstablished(this);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable t) {
-            callbackFailed("onEstablished", t);
-        }
+        callOnEstablished();
         client.established(this);
         armLivenessTimer();
     }
@@ -220,6 +214,12 @@ abstract class UpgradePhase extends HandlerPhase {
         lastReceiveNanos = System.nanoTime();
         lastPingNanos = lastReceiveNanos;
         requestFlush();
+        callOnEstablished();
+        armLivenessTimer();
+    }
+
+    /** Runs the protocol's onEstablished; a failure closes the connection (callbackFailed). */
+    private void callOnEstablished() {
         try {
             protocol.onEstablished(this);
         } catch (VirtualMachineError e) {
@@ -227,6 +227,5 @@ abstract class UpgradePhase extends HandlerPhase {
         } catch (Throwable t) {
             callbackFailed("onEstablished", t);
         }
-        armLivenessTimer();
     }
 }

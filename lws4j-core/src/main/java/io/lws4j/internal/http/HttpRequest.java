@@ -117,8 +117,19 @@ public record HttpRequest(String method, String target, String version, HttpHead
         return length == -1 || length > 0;
     }
 
-    /** Where the path starts in the target: 0 normally, -1 for an absolute-form without a path. */
     private int pathStart() {
+        return pathStart(target);
+    }
+
+    /**
+     * Where the path starts in a request target: 0 for origin-form, {@code *} and
+     * authority-form, after the authority for absolute-form, -1 for an absolute-form
+     * without a path.
+     *
+     * @param target the request target
+     * @return the index, or -1
+     */
+    public static int pathStart(String target) {
         if (target.isEmpty() || target.charAt(0) == '/' || target.equals("*")) {
             return 0;
         }
