@@ -299,7 +299,7 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
             throws io.lws4j.internal.http.HttpException {
         return io.lws4j.internal.http.HandshakeRequests.from(httpRequest, remoteAddress,
                 socketPeerAddress, settings.config().tls() != null,
-                settings.config().proxies().trusted());
+                settings.config().proxies().trusted(), settings.config().httpLimits());
     }
 
     /** Closes a pending handshake decision, if any: a later completion does nothing. */
