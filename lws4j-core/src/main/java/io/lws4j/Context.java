@@ -185,10 +185,15 @@ public interface Context extends AutoCloseable {
          * goes to the websocket path logic, even on a handler's path; any other request
          * goes to the matching handler, and only when none matches to the static mounts.
          * GET, HEAD and POST reach the handler (HEAD gets the head of its response, without
-         * a body); other methods get {@code 405} with {@code Allow}. A request body needs a
-         * {@code Content-Length} ({@code 411} for a chunked body, or a POST without one),
-         * is read completely before the handler runs and is bounded by
+         * a body); other methods get {@code 405} with {@code Allow}. A request body comes with a
+         * {@code Content-Length} or chunked ({@code Transfer-Encoding: chunked}, as the JDK
+         * {@code HttpClient} sends a body of unknown length; a POST with neither gets
+         * {@code 411}), is read completely before the handler runs and is bounded by
          * {@link #maxHttpBodyBytes} ({@code 413}, and the connection closes, beyond it).
+         * Chunked framing is parsed strictly: a malformed chunk size or line end, or a
+         * {@code Content-Length} beside it, gets {@code 400}, another transfer coding
+         * {@code 501}; chunk extensions are skipped (at most 1 KiB a chunk) and trailer
+         * fields dropped (at most {@link #maxHttpHeadBytes} of them, {@code 431} beyond).
          * Once a handler is registered, a request with malformed percent-encoding in its
          * path or query gets {@code 400}, whatever it is for.
          *
