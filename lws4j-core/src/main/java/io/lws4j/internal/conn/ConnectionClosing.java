@@ -194,13 +194,18 @@ abstract class ConnectionClosing extends ConnectionOutput {
         }
     }
 
-    /** Close hooks, then onClosed: once, for an established connection. */
+    /**
+     * Close hooks, then onClosed: once. The hooks run for every connection, also one that
+     * never opened (a pool task bound during its handshake through
+     * {@code HandshakeDecision.connection()} is stopped and cleaned); onClosed only for an
+     * established connection.
+     */
     void notifyClosed() {
+        closeHooks.runOnce(); // idempotent
         if (frameReader == null || closedNotified) {
             return;
         }
         closedNotified = true;
-        closeHooks.runOnce();
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
         try {
             protocol.onClosed(this, code, closeReason);
