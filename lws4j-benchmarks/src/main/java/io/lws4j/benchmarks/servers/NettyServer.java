@@ -169,6 +169,15 @@ final class NettyServer implements BenchServer {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        /**
+         * A peer's reset or a codec error closes the channel quietly, as a production server
+         * does; unhandled, Netty logs each one with its stack trace at the pipeline's tail.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
