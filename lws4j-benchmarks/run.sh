@@ -10,6 +10,9 @@
 #   lws4j-benchmarks/run.sh quick --no-jmh --workloads stream,echo --transports wss,ws+deflate,wss+deflate
 #   lws4j-benchmarks/run.sh quick --jfr      # also record JFR profiles of the server JVMs
 #   lws4j-benchmarks/run.sh quick --no-jmh --servers lws4j,netty --workloads stream
+#   lws4j-benchmarks/run.sh handshake        # opening handshakes/s, no filter, token filter and
+#                                            # deferred filter, lws4j vs Jetty vs Netty (HandshakeBench
+#                                            # options after it: --rounds 3 --clients 8 ...); no JMH
 #   lws4j-benchmarks/run.sh workers          # sync-stream at T = 8, 32, 128 workers: the ws matrix
 #                                            # (N = 8, 64, 512; S = 32, 4096), then one ws+deflate
 #                                            # cell (N = 64, S = 4096) per T; no JMH
@@ -20,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-quick}"
 shift || true
-case "$MODE" in quick|full|smoke|workers) ;; *) echo "usage: $0 quick|full|smoke|workers [--jfr] [--no-jmh] [harness options]" >&2; exit 2;; esac
+case "$MODE" in quick|full|smoke|workers|handshake) ;; *) echo "usage: $0 quick|full|smoke|workers|handshake [--jfr] [--no-jmh] [harness options]" >&2; exit 2;; esac
 
 JFR=""
 JMH=yes
@@ -80,6 +83,13 @@ harness() {
     --logs "$OUT/logs" --out "$REPORT" ${EXTRA[@]+"${EXTRA[@]}"} "$@" \
     ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
 }
+
+if [ "$MODE" = handshake ]; then
+  java -Xms256m -Xmx1g -cp "$CP" io.lws4j.benchmarks.harness.HandshakeBench --logs "$OUT/logs" \
+    --out "$REPORT" ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
+  cat "$REPORT"
+  exit 0
+fi
 
 if [ "$MODE" = workers ]; then
   # The pool sizes a later quiet pass measures: the whole ws sync-stream matrix at each T

@@ -137,6 +137,9 @@ public interface Context extends AutoCloseable {
         private boolean proxyProtocol;
         private final Map<String, HttpHandler> httpHandlers = new LinkedHashMap<>();
         private int maxHttpBodyBytes = io.lws4j.internal.http.HttpRoutes.DEFAULT_MAX_BODY_BYTES;
+        private int maxQueryParameters = io.lws4j.internal.http.HttpLimits.DEFAULTS.maxQueryParameters();
+        private int maxCookies = io.lws4j.internal.http.HttpLimits.DEFAULTS.maxCookies();
+        private Duration httpSendTimeout = io.lws4j.internal.http.HttpLimits.DEFAULT_SEND_TIMEOUT;
 
         Builder() {
         }
@@ -182,10 +185,15 @@ public interface Context extends AutoCloseable {
          * goes to the websocket path logic, even on a handler's path; any other request
          * goes to the matching handler, and only when none matches to the static mounts.
          * GET, HEAD and POST reach the handler (HEAD gets the head of its response, without
-         * a body); other methods get {@code 405} with {@code Allow}. A request body needs a
-         * {@code Content-Length} ({@code 411} for a chunked body, or a POST without one),
-         * is read completely before the handler runs and is bounded by
+         * a body); other methods get {@code 405} with {@code Allow}. A request body comes with a
+         * {@code Content-Length} or chunked ({@code Transfer-Encoding: chunked}, as the JDK
+         * {@code HttpClient} sends a body of unknown length; a POST with neither gets
+         * {@code 411}), is read completely before the handler runs and is bounded by
          * {@link #maxHttpBodyBytes} ({@code 413}, and the connection closes, beyond it).
+         * Chunked framing is parsed strictly: a malformed chunk size or line end, or a
+         * {@code Content-Length} beside it, gets {@code 400}, another transfer coding
+         * {@code 501}; chunk extensions are skipped (at most 1 KiB a chunk) and trailer
+         * fields dropped (at most {@link #maxHttpHeadBytes} of them, {@code 431} beyond).
          * Once a handler is registered, a request with malformed percent-encoding in its
          * path or query gets {@code 400}, whatever it is for.
          *
@@ -217,6 +225,61 @@ public interface Context extends AutoCloseable {
                 throw new IllegalArgumentException("maxHttpBodyBytes must be >= 0: " + bytes);
             }
             this.maxHttpBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most query parameters ({@code a=1&b=2} pairs) a request may carry, websocket
+         * upgrade or HTTP; a request with more is refused with {@code 400} before any
+         * handshake hook or handler sees it. The count bounds the memory of the parsed
+         * parameters; the text itself is bounded by {@link #maxHttpHeadBytes}. Default 256.
+         *
+         * @param count at least 0 (0 refuses every request with a query parameter)
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder maxQueryParameters(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("maxQueryParameters must be >= 0: " + count);
+            }
+            this.maxQueryParameters = count;
+            return this;
+        }
+
+        /**
+         * The most cookies (name=value pairs over all {@code Cookie} fields) a request may
+         * carry, websocket upgrade or HTTP; a request with more is refused with {@code 431}
+         * before any handshake hook or handler sees it. The text itself is bounded by
+         * {@link #maxHttpHeadBytes}. Default 128.
+         *
+         * @param count at least 0 (0 refuses every request with a cookie)
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder maxCookies(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("maxCookies must be >= 0: " + count);
+            }
+            this.maxCookies = count;
+            return this;
+        }
+
+        /**
+         * How long an HTTP response (a static file, a handler's complete or streamed
+         * response, an error) may have bytes waiting to be written while the peer takes none
+         * of them; then the connection closes, and a streamed response's writer sees the
+         * exchange closed. A peer that stops reading a large body cannot hold a connection,
+         * its buffers and a streaming writer forever. The clock restarts at every write that
+         * makes progress, and does not run while nothing waits (a handler still preparing its
+         * response is bounded by {@link #handshakeTimeout} instead). Websocket connections
+         * are not affected: their output is bounded by {@link #maxOutboundBytes} and
+         * {@link #idleTimeout}. Default 30 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder httpSendTimeout(Duration timeout) {
+            this.httpSendTimeout = positive(timeout, "httpSendTimeout");
             return this;
         }
 
@@ -620,7 +683,9 @@ public interface Context extends AutoCloseable {
                     new io.lws4j.internal.proxy.ProxySettings(
                             io.lws4j.internal.proxy.CidrSet.parse(trustedProxies.ranges()),
                             proxyProtocol),
-                    new io.lws4j.internal.http.HttpRoutes(httpHandlers, maxHttpBodyBytes));
+                    new io.lws4j.internal.http.HttpRoutes(httpHandlers, maxHttpBodyBytes),
+                    new io.lws4j.internal.http.HttpLimits(maxQueryParameters, maxCookies,
+                            httpSendTimeout));
             return ContextImpl.start(config);
         }
 

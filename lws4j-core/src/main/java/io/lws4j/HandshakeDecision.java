@@ -51,6 +51,26 @@ public interface HandshakeDecision {
     HandshakeDecision subprotocol(String name);
 
     /**
+     * The connection this handshake would open, so that work deciding it can be bound to it:
+     * typically a {@link io.lws4j.threadpool.ThreadPool} task
+     * ({@code TaskArgs.builder(decision.connection(), ...)}) whose function makes a slow
+     * lookup on a pool worker and completes this decision from there, with the pool's
+     * bounded queue and diagnostics.
+     *
+     * <p>Until accepted the connection is not open: {@link Connection#isOpen()} is false,
+     * writes fail and its protocol gets no callback; {@link Connection#request()} is the
+     * request. When the handshake is refused, times out or the client leaves, the connection
+     * closes without {@link Protocol#onEstablished} or {@link Protocol#onClosed}, and the
+     * tasks bound to it are stopped and cleaned as for any closing connection. A task that
+     * ended before the connection opened asks for no {@code onWritable}; reap it in
+     * {@code onEstablished} ({@link io.lws4j.threadpool.ThreadPool#taskOf}, then
+     * {@code status()}), or it is cleaned when the connection closes.
+     *
+     * @return the connection being opened, the same object {@code onEstablished} gets
+     */
+    Connection connection();
+
+    /**
      * Accepts the upgrade: the 101 goes out and {@link Protocol#onEstablished} follows on the
      * connection's service thread.
      *

@@ -29,9 +29,9 @@ import java.util.TreeMap;
  * <p>Decoding: {@link #path()} and the query parameters are percent-decoded exactly once as
  * UTF-8 (in the query, {@code +} is a space); the raw forms stay available. A request whose
  * path or query is malformed, or that carries more than
- * 256 query parameters, is
+ * {@link Context.Builder#maxQueryParameters(int)} query parameters (256 by default), is
  * refused with 400 before any upgrade; more than
- * 128 cookies with 431. Its
+ * {@link Context.Builder#maxCookies(int)} cookies (128 by default) with 431. Its
  * whole size is bounded by {@link Context.Builder#maxHttpHeadBytes(int)}.
  *
  * <p>Header names are case-insensitive; every collection returned is unmodifiable.
@@ -397,6 +397,8 @@ public final class Request {
         private InetSocketAddress socketPeerAddress;
         private boolean tls;
         private Boolean secure;
+        private int maxQueryParameters = QueryParser.DEFAULT_MAX_PARAMS;
+        private int maxCookies = CookieParser.DEFAULT_MAX_COOKIES;
 
         Builder() {
         }
@@ -482,6 +484,34 @@ public final class Request {
         }
 
         /**
+         * @param count the most query parameters {@link #build()} accepts; default 256
+         *     (a context uses {@link Context.Builder#maxQueryParameters(int)})
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder maxQueryParameters(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("maxQueryParameters must be >= 0: " + count);
+            }
+            this.maxQueryParameters = count;
+            return this;
+        }
+
+        /**
+         * @param count the most cookies {@link #build()} accepts; default 128 (a context
+         *     uses {@link Context.Builder#maxCookies(int)})
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder maxCookies(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("maxCookies must be >= 0: " + count);
+            }
+            this.maxCookies = count;
+            return this;
+        }
+
+        /**
          * Parses the target's path and query and the {@code Cookie} fields.
          *
          * @return the request
@@ -505,10 +535,9 @@ public final class Request {
             String rawQuery = queryMark < 0 ? "" : target.substring(queryMark + 1);
             try {
                 String path = PercentDecoding.decode(rawPath, 0, rawPath.length(), false, "path");
-                Map<String, List<String>> query = QueryParser.parse(rawQuery,
-                        QueryParser.DEFAULT_MAX_PARAMS);
+                Map<String, List<String>> query = QueryParser.parse(rawQuery, maxQueryParameters);
                 Map<String, List<String>> cookies = CookieParser.parse(
-                        byName.getOrDefault("Cookie", List.of()), CookieParser.DEFAULT_MAX_COOKIES);
+                        byName.getOrDefault("Cookie", List.of()), maxCookies);
                 return new Request(this, headers, rawPath, path, rawQuery, query, cookies);
             } catch (HttpException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);

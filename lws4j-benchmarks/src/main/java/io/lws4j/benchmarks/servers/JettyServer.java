@@ -68,9 +68,30 @@ final class JettyServer implements BenchServer {
             container.setIdleTimeout(java.time.Duration.ofMinutes(10));
             container.setInputBufferSize(Handover.IO_BUFFER_BYTES);
             container.setOutputBufferSize(Handover.IO_BUFFER_BYTES);
-            container.addMapping("/", (request, response, callback) -> new Endpoint(workers));
+            boolean filter = !o.filter().equals(HandshakeFilter.NONE);
+            boolean deferred = o.filter().equals(HandshakeFilter.DEFERRED);
+            container.addMapping("/", (request, response, callback) -> {
+                if (filter) {
+                    // Jetty's creator answers before it returns: a deferred check is waited
+                    // for here, on the Jetty thread the upgrade was dispatched to
+                    boolean admitted = deferred
+                            ? HandshakeFilter.DECIDER_POOL.submit(() -> admits(request)).get()
+                            : admits(request);
+                    if (!admitted) {
+                        org.eclipse.jetty.server.Response.writeError(request, response, callback, 401);
+                        return null;
+                    }
+                }
+                return new Endpoint(workers);
+            });
         }));
         server.start();
+    }
+
+    /** The handshake workload's check, on Jetty's own parse of the query. */
+    private static boolean admits(org.eclipse.jetty.server.Request request) {
+        return HandshakeFilter.TOKEN.equals(
+                org.eclipse.jetty.server.Request.extractQueryParameters(request).getValue("token"));
     }
 
     @Override

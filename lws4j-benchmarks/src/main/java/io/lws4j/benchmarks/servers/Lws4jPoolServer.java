@@ -29,7 +29,10 @@ final class Lws4jPoolServer implements BenchServer {
     private final ThreadPool pool;
 
     Lws4jPoolServer(ServerOptions o) {
-        this.context = contextFor(o).protocol("bench", new Handler()).build();
+        // the filtering subclass is loaded only when asked for, so that the none-filter
+        // server still runs against an lws4j-core without the handshake hook (ab.sh)
+        this.context = contextFor(o).protocol("bench", o.filter().equals(HandshakeFilter.NONE)
+                ? new Handler() : new FilteringHandler(o.filter())).build();
         this.pool = o.threads() > 0
                 ? ThreadPool.create(context, new CreateArgs(o.threads(), o.queue()), "bench-pool")
                 : null;
@@ -105,7 +108,37 @@ final class Lws4jPoolServer implements BenchServer {
         }
     }
 
-    private final class Handler implements Protocol {
+    /**
+     * The handshake workload's check in lws4j's hook: the token read from the parsed
+     * request's query, accepted or refused (401) at once, or decided on a
+     * {@link HandshakeFilter#DECIDER_POOL} thread that completes the decision.
+     */
+    private final class FilteringHandler extends Handler {
+        private final boolean deferred;
+
+        FilteringHandler(String filter) {
+            this.deferred = filter.equals(HandshakeFilter.DEFERRED);
+        }
+
+        @Override
+        public void onHandshake(io.lws4j.Request request, io.lws4j.HandshakeDecision decision) {
+            if (deferred) {
+                HandshakeFilter.DECIDER_POOL.execute(() -> decide(request, decision));
+            } else {
+                decide(request, decision);
+            }
+        }
+
+        private void decide(io.lws4j.Request request, io.lws4j.HandshakeDecision decision) {
+            if (request.queryParam("token").filter(HandshakeFilter.TOKEN::equals).isPresent()) {
+                decision.accept();
+            } else {
+                decision.refuse(401, "bad token");
+            }
+        }
+    }
+
+    private class Handler implements Protocol {
         @Override
         public void onText(Connection c, String text) {
             int[] cmd = Wire.parseStartCommand(text);

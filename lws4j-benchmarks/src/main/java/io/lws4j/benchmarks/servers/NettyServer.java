@@ -88,6 +88,10 @@ final class NettyServer implements BenchServer {
                         if (deflate) {
                             ch.pipeline().addLast(new WebSocketServerCompressionHandler(1 << 20));
                         }
+                        if (!o.filter().equals(HandshakeFilter.NONE)) {
+                            ch.pipeline().addLast(new HandshakeGate(
+                                    o.filter().equals(HandshakeFilter.DEFERRED)));
+                        }
                         ch.pipeline().addLast(new WebSocketServerProtocolHandler(config), new Handler(),
                                 new WritabilityGate());
                     }
@@ -109,7 +113,71 @@ final class NettyServer implements BenchServer {
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
+    /**
+     * The handshake workload's check in front of the websocket handshake: the upgrade request
+     * (a {@code FullHttpRequest}, aggregated) passes on when its query's token is right and
+     * gets 401 otherwise; deferred, reads stop while a {@link HandshakeFilter#DECIDER_POOL}
+     * thread decides, and the answer resumes the pipeline on the channel's event loop.
+     */
+    private static final class HandshakeGate extends ChannelInboundHandlerAdapter {
+        private final boolean deferred;
+
+        HandshakeGate(boolean deferred) {
+            this.deferred = deferred;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof io.netty.handler.codec.http.FullHttpRequest request)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            if (!deferred) {
+                pass(ctx, request, admits(request));
+                return;
+            }
+            ctx.channel().config().setAutoRead(false);
+            HandshakeFilter.DECIDER_POOL.execute(() -> {
+                boolean admitted = admits(request);
+                ctx.executor().execute(() -> {
+                    ctx.channel().config().setAutoRead(true);
+                    pass(ctx, request, admitted);
+                });
+            });
+        }
+
+        private static boolean admits(io.netty.handler.codec.http.FullHttpRequest request) {
+            java.util.List<String> tokens = new io.netty.handler.codec.http.QueryStringDecoder(
+                    request.uri()).parameters().get("token");
+            return tokens != null && tokens.contains(HandshakeFilter.TOKEN);
+        }
+
+        private static void pass(ChannelHandlerContext ctx,
+                io.netty.handler.codec.http.FullHttpRequest request, boolean admitted) {
+            if (admitted) {
+                ctx.fireChannelRead(request);
+                return;
+            }
+            request.release();
+            io.netty.handler.codec.http.FullHttpResponse refusal =
+                    new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                            io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                            io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED);
+            refusal.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, 0);
+            ctx.writeAndFlush(refusal).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        /**
+         * A peer's reset or a codec error closes the channel quietly, as a production server
+         * does; unhandled, Netty logs each one with its stack trace at the pipeline's tail.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();

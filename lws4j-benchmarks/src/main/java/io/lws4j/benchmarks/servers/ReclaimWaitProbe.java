@@ -45,7 +45,8 @@ public final class ReclaimWaitProbe {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ServerOptions o = new ServerOptions("lws4j", 0, threads, 1024, ioThreads, null, deflate);
+        ServerOptions o = new ServerOptions("lws4j", 0, threads, 1024, ioThreads, null, deflate,
+                HandshakeFilter.NONE);
         run(o, connections, Math.max(1, messages / 4), size, deflate, false);
         run(o, connections, messages, size, deflate, true);
     }

@@ -16,11 +16,15 @@ import java.nio.file.Path;
  * @param deflate whether to accept permessage-deflate ({@code --deflate on}); off, the
  *        server keeps its library's default (lws4j and Jetty accept it, Netty and
  *        Java-WebSocket do not), which does not matter: the generator then does not offer it
+ * @param filter the opening-handshake check ({@code --filter}): {@code none}, {@code token}
+ *        (accept only a query {@code token} of {@link HandshakeFilter#TOKEN}, else 401, in
+ *        the library's handshake hook) or {@code deferred} (the same check, decided on
+ *        another thread); see {@link HandshakeFilter}
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
 record ServerOptions(String impl, int port, int threads, int queue, int ioThreads, BenchCertificate tls,
-        boolean deflate) {
+        boolean deflate, String filter) {
 
     static ServerOptions parse(String[] args) {
         String impl = null;
@@ -31,6 +35,7 @@ record ServerOptions(String impl, int port, int threads, int queue, int ioThread
         Path keystore = null;
         String password = null;
         boolean deflate = false;
+        String filter = HandshakeFilter.NONE;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -42,6 +47,7 @@ record ServerOptions(String impl, int port, int threads, int queue, int ioThread
                 case "--tls-keystore" -> keystore = Path.of(value);
                 case "--tls-password" -> password = value;
                 case "--deflate" -> deflate = value.equals("on");
+                case "--filter" -> filter = HandshakeFilter.check(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -53,6 +59,6 @@ record ServerOptions(String impl, int port, int threads, int queue, int ioThread
             throw new IllegalArgumentException("--tls-keystore and --tls-password go together");
         }
         BenchCertificate tls = keystore == null ? null : new BenchCertificate(keystore, password);
-        return new ServerOptions(impl, port, threads, queue, io, tls, deflate);
+        return new ServerOptions(impl, port, threads, queue, io, tls, deflate, filter);
     }
 }

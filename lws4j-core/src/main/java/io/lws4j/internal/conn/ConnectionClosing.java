@@ -194,13 +194,18 @@ abstract class ConnectionClosing extends ConnectionOutput {
         }
     }
 
-    /** Close hooks, then onClosed: once, for an established connection. */
+    /**
+     * Close hooks, then onClosed: once. The hooks run for every connection, also one that
+     * never opened (a pool task bound during its handshake through
+     * {@code HandshakeDecision.connection()} is stopped and cleaned); onClosed only for an
+     * established connection.
+     */
     void notifyClosed() {
+        closeHooks.runOnce(); // idempotent
         if (frameReader == null || closedNotified) {
             return;
         }
         closedNotified = true;
-        closeHooks.runOnce();
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
         try {
             protocol.onClosed(this, code, closeReason);
@@ -229,6 +234,52 @@ abstract class ConnectionClosing extends ConnectionOutput {
             handshakeTimer.cancel();
             handshakeTimer = null;
         }
+    }
+
+    /*
+     * The HTTP send timeout: while bytes of a response wait (sendWaiting), the clock runs from
+     * the last write that made progress (sendProgressNanos); a write that leaves bytes
+     * waiting after none did starts it. One timer at a time checks it and re-arms itself for
+     * the remaining time; it dies when the connection leaves HTTP_RESPONSE or nothing waits,
+     * and the next stalled write arms a new one. Expiry closes the transport: a streamed
+     * response's writer sees its stage fail, a static file is closed.
+     */
+    @Override
+    void noteResponseWrite(boolean progressed, boolean drained) {
+        assert loop.inServiceThread();
+        if (drained) {
+            sendWaiting = false;
+            return;
+        }
+        if (progressed || !sendWaiting) {
+            sendWaiting = true;
+            sendProgressNanos = System.nanoTime();
+        }
+        if (sendTimer == null) {
+            sendTimer = loop.schedule(sendTimeout(), this::onSendTimer);
+        }
+    }
+
+    private Duration sendTimeout() {
+        return settings.config().httpLimits().sendTimeout();
+    }
+
+    private void onSendTimer() {
+        sendTimer = null;
+        if (state != ConnectionState.HTTP_RESPONSE || !sendWaiting) {
+            return;
+        }
+        long timeout = sendTimeout().toNanos();
+        long left = sendProgressNanos + timeout - System.nanoTime();
+        if (left > 0) {
+            sendTimer = loop.schedule(Duration.ofNanos(left), this::onSendTimer);
+            return;
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "HTTP send timeout: " + remoteAddress
+                + " took no byte of the response for " + sendTimeout().toMillis() + " ms");
+        transportFailure = new java.net.SocketTimeoutException("the peer took no byte of the "
+                + "response for " + sendTimeout().toMillis() + " ms");
+        closeTransport();
     }
 
     void armCloseTimer() {
@@ -282,7 +333,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
 
     void cancelTimers() {
         cancelHandshakeTimer();
-        for (Timer t : new Timer[] {userTimer, closeTimer, livenessTimer, lingerTimer}) {
+        for (Timer t : new Timer[] {userTimer, closeTimer, livenessTimer, lingerTimer, sendTimer}) {
             if (t != null) {
                 t.cancel();
             }
@@ -291,5 +342,6 @@ abstract class ConnectionClosing extends ConnectionOutput {
         closeTimer = null;
         livenessTimer = null;
         lingerTimer = null;
+        sendTimer = null;
     }
 }

@@ -108,7 +108,9 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
      * MAX_HANDSHAKE_PENDING_INPUT (reads pause past it), and so is input arriving while a
      * handler's response is pending or streaming; a handler's request body by the context's
      * maxHttpBodyBytes (413 before reading); a streamed response by one write beyond the
-     * low-water mark (HttpExchangeImpl); close handshakes by CLOSE_TIMEOUT.
+     * low-water mark (HttpExchangeImpl), and in time by the send timeout (a response whose
+     * bytes wait while the peer takes none for HttpLimits.sendTimeout closes the
+     * connection: noteResponseWrite); close handshakes by CLOSE_TIMEOUT.
      */
     static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
     /** How long we wait for the peer's close frame, or for our last frames to drain. */
@@ -199,6 +201,12 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     Timer closeTimer;
     Timer livenessTimer;
     Timer lingerTimer;
+    /** Service thread only: the HTTP send timeout's check, while a response may be stalled. */
+    Timer sendTimer;
+    /** Service thread only: bytes of an HTTP response wait to be written. */
+    boolean sendWaiting;
+    /** Service thread only: when, while {@link #sendWaiting}, a write last made progress. */
+    long sendProgressNanos;
     /** Service thread only: input bytes dropped while lingering. */
     long lingerDiscarded;
     /** Service thread only: the peer's end of stream arrived while our output still drains. */
@@ -257,6 +265,14 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     /** ConnectionOutput: logs a deflater's failure and makes it the write's. */
     abstract IOException compressionFailed(RuntimeException e);
 
+    /**
+     * ConnectionClosing: a flush in HTTP_RESPONSE ended; runs the send timeout's clock.
+     *
+     * @param progressed the flush wrote at least one byte
+     * @param drained nothing of the response waits any more
+     */
+    abstract void noteResponseWrite(boolean progressed, boolean drained);
+
     /** ConnectionClosing: the only way to CLOSED. */
     abstract void closeTransport();
 
@@ -299,7 +315,7 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
             throws io.lws4j.internal.http.HttpException {
         return io.lws4j.internal.http.HandshakeRequests.from(httpRequest, remoteAddress,
                 socketPeerAddress, settings.config().tls() != null,
-                settings.config().proxies().trusted());
+                settings.config().proxies().trusted(), settings.config().httpLimits());
     }
 
     /** Closes a pending handshake decision, if any: a later completion does nothing. */

@@ -160,11 +160,17 @@ abstract class ConnectionOutput extends OffRoleWrites {
         if (outbound.hasPending() && !compressPending()) {
             return;
         }
+        boolean progressed;
         try {
             transport.flushPending();
-            outbound.writeTo(transport, loop.gatherArray());
-            if (outbound.isEmpty() && file != null && file.sendChunk(transport)) {
-                closeFile();
+            progressed = outbound.writeTo(transport, loop.gatherArray()) > 0;
+            if (outbound.isEmpty() && file != null) {
+                long before = file.sent();
+                boolean done = file.sendChunk(transport);
+                progressed |= file.sent() > before;
+                if (done) {
+                    closeFile();
+                }
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "write failed", e);
@@ -173,6 +179,9 @@ abstract class ConnectionOutput extends OffRoleWrites {
             return;
         }
         boolean drained = outbound.isEmpty() && file == null && !transport.hasPendingOutput();
+        if (state == ConnectionState.HTTP_RESPONSE) {
+            noteResponseWrite(progressed, drained);
+        }
         if (drained && state == ConnectionState.CLOSE_FLUSH) {
             finishOutput();
             return;

@@ -22,8 +22,9 @@ package io.lws4j.internal.conn;
  * <li>{@code HTTP_RESPONSE -> HTTP}: a keep-alive response was fully written.</li>
  * <li>{@code HTTP_RESPONSE -> LINGER}: a non-keep-alive response (an error, a refused
  *     upgrade) was written completely.</li>
- * <li>{@code HTTP_RESPONSE -> CLOSED}: the transport failed, {@code close()}, shutdown, the
- *     client left while a handler's response was pending, or a handler failed after its
+ * <li>{@code HTTP_RESPONSE -> CLOSED}: the transport failed, the send timeout (the peer
+ *     took no byte of a waiting response for {@code httpSendTimeout}), {@code close()},
+ *     shutdown, the client left while a handler's response was pending, or a handler failed after its
  *     streamed response started.</li>
  * <li>{@code OPEN -> CLOSE_SENT}: we queued our close frame (after queued data) and wait,
  *     bounded, for the peer's.</li>

@@ -54,6 +54,11 @@ final class FileBody implements AutoCloseable {
         return position >= end;
     }
 
+    /** @return the bytes of the body sent so far */
+    long sent() {
+        return position;
+    }
+
     @Override
     public void close() throws IOException {
         file.close();

@@ -2,6 +2,7 @@ package io.lws4j.internal.conn;
 
 import io.lws4j.HttpHandler;
 import io.lws4j.Request;
+import io.lws4j.internal.http.ChunkedBodyDecoder;
 import io.lws4j.internal.http.DynamicResponses;
 import io.lws4j.internal.http.HttpException;
 import io.lws4j.internal.http.HttpRequest;
@@ -23,10 +24,13 @@ import java.util.List;
  * <p>Order for a non-upgrade request: when handlers are registered, the request becomes a
  * {@link Request} (bad percent-encoding or query: 400); a handler whose pattern matches the
  * decoded path takes it, else the static mounts do (a body there: 413). On a handler's path:
- * a method other than GET, HEAD or POST gets 405 with {@code Allow}; a body sent with
- * {@code Transfer-Encoding} (chunked bodies are not read), or a POST with neither
- * {@code Content-Length} nor {@code Transfer-Encoding}, gets 411; a {@code Content-Length}
+ * a method other than GET, HEAD or POST gets 405 with {@code Allow}; a POST with neither
+ * {@code Content-Length} nor {@code Transfer-Encoding} gets 411; a {@code Content-Length}
  * above the bound gets 413 at once and the connection closes without reading the body.
+ * A chunked body ({@code Transfer-Encoding: chunked}, HTTP/1.1, no {@code Content-Length}
+ * beside it: else 400; another coding: 501) is decoded by {@link ChunkedBodyDecoder}, bounded
+ * by the same limit (413 once a chunk size passes it), its trailer by the head limit (431),
+ * malformed framing 400; each closes the connection.
  * A body is read in HTTP, under the request's timeout (the handshake timeout), after a
  * {@code 100 Continue} when the client asked for one; then HTTP_RESPONSE and the handler. An upgrade request never comes here.
  *
@@ -51,6 +55,8 @@ abstract class HandlerPhase extends HttpPhase {
     private HttpRequest bodyHead;
     private byte[] body;
     private int bodyFilled;
+    /** Service thread only: the decoder of a chunked body being read, else null. */
+    private ChunkedBodyDecoder chunkedBody;
 
     HandlerPhase(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
             ClientRole client) {
@@ -96,15 +102,23 @@ abstract class HandlerPhase extends HttpPhase {
                     null, 0, keepAlive), buf);
             return;
         }
-        if (length == -1 || (length == -2 && method.equals("POST"))) {
-            refuse(411, "a request body needs a Content-Length", buf);
+        if (length == -2 && method.equals("POST")) {
+            refuse(411, "a request body needs a Content-Length or chunked framing", buf);
             return;
+        }
+        if (length == -1) {
+            try {
+                ChunkedBodyDecoder.checkFraming(head);
+            } catch (HttpException e) {
+                refuse(e.status(), e.getMessage(), buf);
+                return;
+            }
         }
         if (length > routes.maxBodyBytes()) {
             refuse(413, "the request body exceeds " + routes.maxBodyBytes() + " bytes", buf);
             return;
         }
-        if (length > 0 && head.isHttp11OrLater()
+        if (length != 0 && head.isHttp11OrLater()
                 && head.headers().containsToken("Expect", "100-continue")) {
             // the client waits for this before sending the body (RFC 9110 10.1.1)
             outbound.addData(ByteBuffer.wrap(CONTINUE.clone()));
@@ -115,6 +129,8 @@ abstract class HandlerPhase extends HttpPhase {
         bodyHead = head;
         body = new byte[(int) Math.max(0, length)];
         bodyFilled = 0;
+        chunkedBody = length == -1 ? new ChunkedBodyDecoder(routes.maxBodyBytes(),
+                settings.config().maxHttpHeadBytes()) : null;
         onBodyBytes(buf);
     }
 
@@ -132,11 +148,31 @@ abstract class HandlerPhase extends HttpPhase {
 
     @Override
     void onBodyBytes(ByteBuffer buf) {
-        int n = Math.min(buf.remaining(), body.length - bodyFilled);
-        buf.get(body, bodyFilled, n);
-        bodyFilled += n;
-        if (bodyFilled < body.length) {
-            return;
+        if (chunkedBody != null) {
+            try {
+                if (!chunkedBody.feed(buf)) {
+                    return;
+                }
+            } catch (HttpException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "bad chunked body from "
+                        + remoteAddress + ": " + e.status() + " " + e.getMessage());
+                bodyHandler = null;
+                bodyRequest = null;
+                bodyHead = null;
+                body = null;
+                chunkedBody = null;
+                refuse(e.status(), e.getMessage(), buf);
+                return;
+            }
+            body = chunkedBody.body();
+            chunkedBody = null;
+        } else {
+            int n = Math.min(buf.remaining(), body.length - bodyFilled);
+            buf.get(body, bodyFilled, n);
+            bodyFilled += n;
+            if (bodyFilled < body.length) {
+                return;
+            }
         }
         HttpHandler handler = bodyHandler;
         bodyHandler = null;

@@ -35,6 +35,8 @@ final class PendingHandshake implements HandshakeDecision {
     enum Outcome { UNDECIDED, ACCEPTED, REFUSED, TIMED_OUT, ABANDONED }
 
     private final Request request;
+    /** The connection being opened (not yet open). */
+    private final io.lws4j.Connection connection;
     /** The acceptance lws4j decided before the hook (protocol, deflate, default 101). */
     private final UpgradeDecision.Accept accept;
     /** Posts the outcome to the owning loop (a stopped loop drops it); keeps the headers. */
@@ -45,9 +47,16 @@ final class PendingHandshake implements HandshakeDecision {
     private int refusalStatus;
     private String refusalReason;
 
+    /** A decision with no connection behind it ({@link #connection()} is null): tests. */
     PendingHandshake(Request request, UpgradeDecision.Accept accept,
             Consumer<PendingHandshake> post) {
+        this(request, null, accept, post);
+    }
+
+    PendingHandshake(Request request, io.lws4j.Connection connection,
+            UpgradeDecision.Accept accept, Consumer<PendingHandshake> post) {
         this.request = request;
+        this.connection = connection;
         this.accept = accept;
         this.delivery = new LoopDelivery<>(this, post);
         this.subprotocol = accept.subprotocol();
@@ -69,6 +78,11 @@ final class PendingHandshake implements HandshakeDecision {
             subprotocolChosen = true;
         }
         return this;
+    }
+
+    @Override
+    public io.lws4j.Connection connection() {
+        return connection; // final: safe from any thread
     }
 
     @Override

@@ -71,7 +71,8 @@ abstract class UpgradePhase extends HandlerPhase {
             return;
         }
         Protocol serving = settings.config().protocols().get(accept.protocolName());
-        PendingHandshake pending = new PendingHandshake(req, accept, this::postDecision);
+        PendingHandshake pending = new PendingHandshake(req, this, accept,
+                this::postDecision);
         request = req;
         handshake = pending;
         moveTo(ConnectionState.HANDSHAKE);

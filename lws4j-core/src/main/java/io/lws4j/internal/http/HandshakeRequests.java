@@ -38,16 +38,19 @@ public final class HandshakeRequests {
      * @param socketPeer the TCP peer, null when unknown
      * @param tls whether the connection runs over TLS
      * @param trusted the trusted proxies, whose forwarding headers are believed
+     * @param limits the query parameter and cookie bounds
      * @return the request
      * @throws HttpException 400 for a malformed path or query or too many query parameters,
      *     431 for too many cookies
      */
     public static Request from(HttpRequest req, InetSocketAddress peer,
-            InetSocketAddress socketPeer, boolean tls, CidrSet trusted) throws HttpException {
+            InetSocketAddress socketPeer, boolean tls, CidrSet trusted, HttpLimits limits)
+            throws HttpException {
         EffectiveClient client = resolveClient(req, peer, tls, trusted);
         Request.Builder b = Request.builder().method(req.method()).target(req.target())
                 .peerAddress(peer).socketPeerAddress(socketPeer)
-                .clientAddress(client.address()).tls(tls).secure(client.secure());
+                .clientAddress(client.address()).tls(tls).secure(client.secure())
+                .maxQueryParameters(limits.maxQueryParameters()).maxCookies(limits.maxCookies());
         for (String name : req.headers().names()) {
             for (String value : req.headers().all(name)) {
                 b.header(name, value);

@@ -37,6 +37,7 @@ import java.util.function.Predicate;
  * @param endpoints the websocket path bindings and same-origin requirements
  * @param proxies the trusted proxies and whether the listener expects a PROXY header
  * @param httpRoutes the dynamic HTTP handlers by path and their request body bound
+ * @param httpLimits the query parameter and cookie bounds and the HTTP send timeout
  * @param lingerTimeout the longest a lingering close waits for the peer's end of stream;
  *     {@link #DEFAULT_LINGER_TIMEOUT} unless a test sets another ({@link #withLingerTimeout})
  */
@@ -62,6 +63,7 @@ public record ContextConfig(
         io.lws4j.internal.http.Endpoints endpoints,
         io.lws4j.internal.proxy.ProxySettings proxies,
         io.lws4j.internal.http.HttpRoutes httpRoutes,
+        io.lws4j.internal.http.HttpLimits httpLimits,
         Duration lingerTimeout) {
 
     /** The linger timeout of every context built by {@link io.lws4j.Context.Builder}. */
@@ -100,6 +102,7 @@ public record ContextConfig(
      * @param endpoints see the record
      * @param proxies see the record
      * @param httpRoutes see the record
+     * @param httpLimits see the record
      */
     public ContextConfig(InetAddress bindAddress, int port, int serviceThreads,
             Map<String, Protocol> protocols, java.util.List<Mount> mounts, int maxMessageSize,
@@ -109,11 +112,12 @@ public record ContextConfig(
             boolean listen, int maxConnections, boolean lendIdleLoops,
             io.lws4j.internal.http.Endpoints endpoints,
             io.lws4j.internal.proxy.ProxySettings proxies,
-            io.lws4j.internal.http.HttpRoutes httpRoutes) {
+            io.lws4j.internal.http.HttpRoutes httpRoutes,
+            io.lws4j.internal.http.HttpLimits httpLimits) {
         this(bindAddress, port, serviceThreads, protocols, mounts, maxMessageSize,
                 maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout, pingInterval,
                 originCheck, permessageDeflate, compressionThreshold, tls, listen, maxConnections,
-                lendIdleLoops, endpoints, proxies, httpRoutes, DEFAULT_LINGER_TIMEOUT);
+                lendIdleLoops, endpoints, proxies, httpRoutes, httpLimits, DEFAULT_LINGER_TIMEOUT);
     }
 
     /**
@@ -129,7 +133,7 @@ public record ContextConfig(
                 maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
                 idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
                 tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
-                timeout);
+                httpLimits, timeout);
     }
 
     /**

@@ -10,10 +10,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import io.lws4j.threadpool.CreateArgs;
+import io.lws4j.threadpool.ThreadPool;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A chat server. Rooms at {@code ws://HOST:PORT/chat/{room}?token=T}: a missing or unknown
@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Command line: {@code ChatServer [--port N] [--bind HOST] [--tokens t1,t2,...]
  * [--service-threads N] [--lookup-delay-ms N]} (defaults 7682, 127.0.0.1, {@code demo}, 2,
- * 0). With a lookup delay, every token is looked up on a worker thread after that delay and
- * the handshake decided from there (see {@link ChatProtocol}). Prints
+ * 0). With a lookup delay, every token is looked up by a task on an lws4j
+ * {@link ThreadPool} ({@value #LOOKUP_WORKERS} workers, at most {@value #LOOKUP_QUEUE} waiting;
+ * beyond that 503) that takes that long, and the handshake is decided from the pool worker
+ * (see {@link ChatProtocol}). Prints
  * {@code listening on HOST:PORT} and runs until SIGINT/SIGTERM.
  *
  * <p>Thread-safe: {@link #start} and {@link #close} may be called from any thread.
@@ -35,16 +37,23 @@ public final class ChatServer implements AutoCloseable {
     /** The page's files, next to this class on the class path (no inline script: CSP). */
     private static final java.util.List<String> PAGE_FILES = java.util.List.of("index.html",
             "chat.js", "chat.css");
+    /** Workers of the lookup pool. */
+    static final int LOOKUP_WORKERS = 2;
+    /** Lookups that may wait for a worker. */
+    static final int LOOKUP_QUEUE = 64;
     private final Context context;
     private final Path page;
-    private final ExecutorService lookups;
+    private final ThreadPool lookups;
     private final ChatRooms rooms;
+    private final LinkedBlockingQueue<TokenLookup> lookupsSeen;
 
-    private ChatServer(Context context, Path page, ExecutorService lookups, ChatRooms rooms) {
+    private ChatServer(Context context, Path page, ThreadPool lookups, ChatRooms rooms,
+            LinkedBlockingQueue<TokenLookup> lookupsSeen) {
         this.context = context;
         this.page = page;
         this.lookups = lookups;
         this.rooms = rooms;
+        this.lookupsSeen = lookupsSeen;
     }
 
     /**
@@ -55,28 +64,26 @@ public final class ChatServer implements AutoCloseable {
      * @param tokens the accepted tokens
      * @param serviceThreads the number of service loops
      * @param lookupDelayMillis 0 to check tokens in the handshake hook itself, else the
-     *     simulated duration of a lookup on a worker thread
+     *     simulated duration of a lookup on a threadpool worker
      * @return the running server
      */
     public static ChatServer start(String bind, int port, Set<String> tokens, int serviceThreads,
             long lookupDelayMillis) {
         Path page = extractPage();
-        ExecutorService lookups = null;
-        if (lookupDelayMillis > 0) {
-            AtomicInteger n = new AtomicInteger();
-            lookups = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "chat-lookup-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
         ChatRooms rooms = new ChatRooms();
+        // the latest lookups, for diagnostics; bounded so a long-running server keeps few
+        LinkedBlockingQueue<TokenLookup> seen = new LinkedBlockingQueue<>(LOOKUP_QUEUE);
+        ChatProtocol protocol = new ChatProtocol(tokens, rooms, lookupDelayMillis, l -> {
+            while (!seen.offer(l)) {
+                seen.poll();
+            }
+        });
         try {
             Context context = Context.builder()
                     .bindAddress(bind)
                     .port(port)
                     .serviceThreads(serviceThreads)
-                    .protocol("chat", new ChatProtocol(tokens, rooms, lookups, lookupDelayMillis))
+                    .protocol("chat", protocol)
                     .bindPath("/chat/*", "chat")
                     // a probe for load balancers: answered on the service thread, beside
                     // the static page and the websocket paths
@@ -85,14 +92,35 @@ public final class ChatServer implements AutoCloseable {
                                     + rooms.roomCount() + "}"))
                     .mount("/", page)
                     .build();
-            return new ChatServer(context, page, lookups, rooms);
-        } catch (RuntimeException e) {
-            if (lookups != null) {
-                lookups.shutdownNow();
+            ThreadPool lookups = null;
+            if (lookupDelayMillis > 0) {
+                // set before any client can be served: a handshake that arrived meanwhile
+                // was decided in the hook (the field was null), which is still correct
+                lookups = ThreadPool.create(context, new CreateArgs(LOOKUP_WORKERS, LOOKUP_QUEUE),
+                        "chat-lookup");
+                protocol.lookupPool(lookups);
             }
+            return new ChatServer(context, page, lookups, rooms, seen);
+        } catch (RuntimeException e) {
             deletePage(page);
             throw e;
         }
+    }
+
+    /**
+     * @return the pool the token lookups run on, null without a lookup delay
+     */
+    public ThreadPool lookupPool() {
+        return lookups;
+    }
+
+    /**
+     * @return the threads that decided the latest lookups (at most {@value #LOOKUP_QUEUE}),
+     *     oldest first; a lookup still running has none yet
+     */
+    public java.util.List<Thread> lookupDeciders() {
+        return lookupsSeen.stream().map(TokenLookup::decidedOn)
+                .filter(java.util.Objects::nonNull).toList();
     }
 
     /**
@@ -110,13 +138,10 @@ public final class ChatServer implements AutoCloseable {
         return rooms.size(room);
     }
 
-    /** Closes the context (1001 to every member), stops the lookups, deletes the page. */
+    /** Closes the context (1001 to every member) and its lookup pool, deletes the page. */
     @Override
     public void close() {
-        context.close();
-        if (lookups != null) {
-            lookups.shutdownNow();
-        }
+        context.close(); // finishes and destroys the pool too
         deletePage(page);
     }
 

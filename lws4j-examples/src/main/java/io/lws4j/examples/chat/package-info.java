@@ -4,6 +4,7 @@
  * any other websocket path answered 404, every message relayed to the members of its room
  * across service loops, and a small page at {@code /} to chat from a browser. Run by
  * {@link io.lws4j.examples.chat.ChatServer#main}; with {@code --lookup-delay-ms} the token is
- * looked up on a worker thread and the handshake decided later.
+ * looked up by a task on an lws4j {@link io.lws4j.threadpool.ThreadPool} worker and the
+ * handshake decided from there, later.
  */
 package io.lws4j.examples.chat;

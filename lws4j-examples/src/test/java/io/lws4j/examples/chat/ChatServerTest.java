@@ -123,13 +123,46 @@ class ChatServerTest {
     }
 
     @Test
-    void tokensLookedUpOnAWorkerDecideTheHandshakeLater() throws Exception {
+    void tokensLookedUpByAThreadpoolTaskDecideTheHandshakeOnAPoolWorker() throws Exception {
         server = ChatServer.start("127.0.0.1", 0, Set.of("t1"), 1, 150);
         Member a = join("/chat/slow?token=t1");
         assertThat(refusal("/chat/slow?token=bad")).isEqualTo(401);
         awaitMembers("slow", 1);
         a.socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
         assertThat(a.next()).isEqualTo("hello");
+        // both decisions were made on the pool's workers, and both tasks were reaped
+        // (the accepted one on its connection, the refused one when its connection closed)
+        assertThat(server.lookupDeciders()).hasSize(2)
+                .allSatisfy(t -> assertThat(server.lookupPool().workerThreads()).contains(t));
+        awaitPool(d -> d.completed() == 2 && d.doneUnreaped() == 0 && d.ongoing() == 0);
+    }
+
+    @Test
+    void aClientLeavingDuringItsLookupStopsTheTaskAndLeavesNothingBehind() throws Exception {
+        server = ChatServer.start("127.0.0.1", 0, Set.of("t1"), 1, 60_000);
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.port())) {
+            raw.getOutputStream().write(("GET /chat/gone?token=t1 HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            awaitPool(d -> d.ongoing() == 1); // the lookup runs (for a minute)
+        }
+        // the client left: the pool's close hook stops the task, which ends without deciding
+        awaitPool(d -> d.completed() == 1 && d.ongoing() == 0 && d.doneUnreaped() == 0);
+        assertThat(server.lookupDeciders()).isEmpty();
+        assertThat(server.members("gone")).isZero();
+    }
+
+    private void awaitPool(java.util.function.Predicate<io.lws4j.threadpool.Diagnosis> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        io.lws4j.threadpool.Diagnosis d = server.lookupPool().diagnose();
+        while (!done.test(d) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            d = server.lookupPool().diagnose();
+        }
+        assertThat(done.test(d)).as("pool state " + d).isTrue();
     }
 
     @Test
