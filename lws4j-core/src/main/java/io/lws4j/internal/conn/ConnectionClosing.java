@@ -202,6 +202,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         closedNotified = true;
         closeHooks.runOnce();
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
+        tally.closed(remoteAddress, protocolName, code, closeReason);
         try {
             protocol.onClosed(this, code, closeReason);
         } catch (VirtualMachineError e) {

@@ -93,21 +93,29 @@ abstract class ConnectionOutput extends OffRoleWrites {
      */
     boolean offerDeflated(int opcode, ByteBuffer payload) {
         outbound.addMessage(frames.toCompress(opcode, payload));
+        tally.messageOut();
         requestFlush();
         return true;
     }
 
     boolean fitsData(long payloadBytes) {
         long queued = outbound.dataBytes();
-        return queued == 0 || queued + payloadBytes <= settings.config().maxOutboundBytes();
+        if (queued == 0 || queued + payloadBytes <= settings.config().maxOutboundBytes()) {
+            return true;
+        }
+        tally.slowConsumer(remoteAddress, payloadBytes, queued, settings.config().maxOutboundBytes());
+        return false;
     }
 
     boolean offerData(ByteBuffer frame) {
         long queued = outbound.dataBytes();
         if (queued != 0 && queued + frame.remaining() > settings.config().maxOutboundBytes()) {
+            tally.slowConsumer(remoteAddress, frame.remaining(), queued,
+                    settings.config().maxOutboundBytes());
             return false;
         }
         outbound.addData(frame);
+        tally.messageOut();
         requestFlush();
         return true;
     }
@@ -162,7 +170,7 @@ abstract class ConnectionOutput extends OffRoleWrites {
         }
         try {
             transport.flushPending();
-            outbound.writeTo(transport, loop.gatherArray());
+            tally.wrote(outbound.writeTo(transport, loop.gatherArray()));
             if (outbound.isEmpty() && file != null && file.sendChunk(transport)) {
                 closeFile();
             }
