@@ -650,7 +650,9 @@ public interface Context extends AutoCloseable {
         /**
          * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the
          * service loops. A wss context's one-time TLS set-up happens here too, on the
-         * calling thread, so that the first accept does not do it on a service loop.
+         * calling thread, so that the first accept does not do it on a service loop. The
+         * context's MBean ({@link #jmx}) is registered before {@code onInit}, so that pools
+         * created there register theirs.
          *
          * @return the running context
          * @throws java.io.UncheckedIOException when the port cannot be bound
@@ -671,9 +673,7 @@ public interface Context extends AutoCloseable {
                             io.lws4j.internal.proxy.CidrSet.parse(trustedProxies.ranges()),
                             proxyProtocol),
                     new io.lws4j.internal.http.HttpRoutes(httpHandlers, maxHttpBodyBytes));
-            ContextImpl context = ContextImpl.start(config);
-            context.observe(name, jmx);
-            return context;
+            return ContextImpl.start(config, name, jmx);
         }
 
         /** The path bindings and origin requirements, each naming a registered protocol. */

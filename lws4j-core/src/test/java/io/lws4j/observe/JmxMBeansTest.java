@@ -129,6 +129,28 @@ class JmxMBeansTest {
     }
 
     @Test
+    void aPoolCreatedInOnInitIsRegisteredUnderItsContext() throws Exception {
+        String name = "jmx-oninit-" + System.nanoTime();
+        io.lws4j.threadpool.ThreadPool[] pool = new io.lws4j.threadpool.ThreadPool[1];
+        io.lws4j.Protocol protocol = new io.lws4j.Protocol() {
+            @Override
+            public void onInit(Context ctx) {
+                pool[0] = io.lws4j.threadpool.ThreadPool.create(ctx,
+                        new io.lws4j.threadpool.CreateArgs(1, 1), "early");
+            }
+        };
+        ObjectName poolName = new ObjectName("io.lws4j:type=ThreadPool,context=" + name
+                + ",name=early");
+        try (Context ctx = Context.builder().name(name).bindAddress("127.0.0.1").port(0)
+                .protocol("p", protocol).build()) {
+            assertThat(pool[0]).isNotNull();
+            assertThat(server.isRegistered(poolName)).isTrue();
+            assertThat(ctx.statistics().getName()).isEqualTo(name);
+        }
+        assertThat(server.isRegistered(poolName)).isFalse();
+    }
+
+    @Test
     void aTakenNameGetsAnInstanceNumber() throws Exception {
         String name = "jmx-twice-" + System.nanoTime();
         try (Context first = Context.builder().name(name).noListener().build()) {

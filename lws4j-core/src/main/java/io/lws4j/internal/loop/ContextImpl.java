@@ -111,6 +111,22 @@ public final class ContextImpl implements Context {
      * @throws UncheckedIOException when the port cannot be bound
      */
     public static ContextImpl start(ContextConfig config) {
+        return start(config, null, false);
+    }
+
+    /**
+     * {@link #start(ContextConfig)}, with the context's statistics named and, when asked,
+     * registered as an MBean before the protocols' {@code onInit} runs, so that the pools
+     * they create there register theirs under it.
+     *
+     * @param config the validated settings
+     * @param name the name, or null for the bound port ({@code client-<n>} without a
+     *     listener)
+     * @param jmx whether to register {@code io.lws4j:type=Context,name=<name>}
+     * @return the running context
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public static ContextImpl start(ContextConfig config, String name, boolean jmx) {
         Objects.requireNonNull(config, "config");
         if (config.listen() && config.tls() != null) {
             // here, on the builder's thread (before binding: it may throw): the first accept
@@ -140,8 +156,10 @@ public final class ContextImpl implements Context {
         }
         ContextImpl context = new ContextImpl(config, server, loops, boundPort);
         try {
+            context.observe(name, jmx);
             context.launch();
         } catch (RuntimeException | Error e) {
+            io.lws4j.internal.observe.Jmx.unregister(context.mbeanName);
             context.closeListener();
             for (ServiceLoop loop : loops) {
                 loop.stop();
@@ -175,14 +193,14 @@ public final class ContextImpl implements Context {
     }
 
     /**
-     * Names the context's statistics and registers them as an MBean when asked; called once
-     * by the builder right after {@link #start}.
+     * Names the context's statistics and registers them as an MBean when asked; called once,
+     * by {@link #start}, before the protocols' {@code onInit}.
      *
      * @param name the name, or null for the bound port ({@code client-<n>} without a
      *     listener)
      * @param jmx whether to register {@code io.lws4j:type=Context,name=<name>}
      */
-    public void observe(String name, boolean jmx) {
+    private void observe(String name, boolean jmx) {
         String n = name != null ? name
                 : port >= 0 ? String.valueOf(port) : "client-" + CLIENT_CONTEXTS.incrementAndGet();
         ContextStatistics s = new ContextStatistics(this, n);
