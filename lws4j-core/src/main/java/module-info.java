@@ -12,4 +12,7 @@ module io.lws4j {
     exports io.lws4j;
     exports io.lws4j.threadpool;
     exports io.lws4j.client;
+
+    requires java.management;
+    requires jdk.jfr;
 }

@@ -88,6 +88,21 @@ public interface Context extends AutoCloseable {
     boolean isClosed();
 
     /**
+     * The context's figures (connections, handshakes refused, bytes and messages, close
+     * codes, outbound backlog, loop stalls): the view registered as its JMX MBean, readable
+     * without JMX. Thread-safe.
+     *
+     * <p>The default implementation, for contexts that are not lws4j's own (test doubles),
+     * throws; every context {@link Builder#build()} makes overrides it.
+     *
+     * @return a live view; each getter reads the current figures
+     * @throws UnsupportedOperationException for a context not built by {@link Builder}
+     */
+    default ContextMXBean statistics() {
+        throw new UnsupportedOperationException("not an lws4j context: " + this);
+    }
+
+    /**
      * Closes the context (lws_context_destroy): every connection is closed with
      * {@link CloseCodes#GOING_AWAY}, every protocol gets {@link Protocol#onDestroy}, thread
      * pools created on this context are finished and destroyed, the service loops stop and
@@ -140,6 +155,8 @@ public interface Context extends AutoCloseable {
         private int maxQueryParameters = io.lws4j.internal.http.HttpLimits.DEFAULTS.maxQueryParameters();
         private int maxCookies = io.lws4j.internal.http.HttpLimits.DEFAULTS.maxCookies();
         private Duration httpSendTimeout = io.lws4j.internal.http.HttpLimits.DEFAULT_SEND_TIMEOUT;
+        private String name;
+        private boolean jmx = true;
 
         Builder() {
         }
@@ -297,6 +314,39 @@ public interface Context extends AutoCloseable {
          */
         public Builder requireSameOrigin(String protocolName) {
             sameOrigin.add(Objects.requireNonNull(protocolName, "protocolName"));
+            return this;
+        }
+
+        /**
+         * The context's name in its JMX ObjectName ({@code io.lws4j:type=Context,name=<name>})
+         * and in its pools' ({@code context=<name>}); see {@link ContextMXBean}. Default: the
+         * bound port, or {@code client-<n>} for a context without a listener.
+         *
+         * @param name a non-empty name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            if (Objects.requireNonNull(name, "name").isEmpty()) {
+                throw new IllegalArgumentException("name must not be empty");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} registers the context's {@link ContextMXBean}, and
+         * {@link io.lws4j.threadpool.ThreadPool#create} each of its pools'
+         * {@link io.lws4j.threadpool.ThreadPoolMXBean}, in the platform MBean server, so that
+         * JConsole, JMC or a JMX exporter can read them. Off, nothing is registered;
+         * {@link Context#statistics()} and {@code ThreadPool.statistics()} still work. The
+         * counters behind them are kept either way (they cost a few plain writes per read,
+         * write and message). Default true.
+         *
+         * @param enabled false to register no MBean
+         * @return this builder
+         */
+        public Builder jmx(boolean enabled) {
+            this.jmx = enabled;
             return this;
         }
 
@@ -663,7 +713,9 @@ public interface Context extends AutoCloseable {
         /**
          * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the
          * service loops. A wss context's one-time TLS set-up happens here too, on the
-         * calling thread, so that the first accept does not do it on a service loop.
+         * calling thread, so that the first accept does not do it on a service loop. The
+         * context's MBean ({@link #jmx}) is registered before {@code onInit}, so that pools
+         * created there register theirs.
          *
          * @return the running context
          * @throws java.io.UncheckedIOException when the port cannot be bound
@@ -686,7 +738,7 @@ public interface Context extends AutoCloseable {
                     new io.lws4j.internal.http.HttpRoutes(httpHandlers, maxHttpBodyBytes),
                     new io.lws4j.internal.http.HttpLimits(maxQueryParameters, maxCookies,
                             httpSendTimeout));
-            return ContextImpl.start(config);
+            return ContextImpl.start(config, name, jmx);
         }
 
         /** The path bindings and origin requirements, each naming a registered protocol. */

@@ -110,10 +110,14 @@ import java.util.function.Predicate;
 public final class ThreadPool implements AutoCloseable {
     private final PoolCore core;
     private final Context context;
+    private final ThreadPoolMXBean statistics;
+    /** The registered MBean, or null; unregistered by {@link #destroy()}. */
+    private volatile javax.management.ObjectName mbeanName;
 
     private ThreadPool(PoolCore core, Context context) {
         this.core = core;
         this.context = context;
+        this.statistics = new io.lws4j.internal.pool.PoolStatistics(core);
     }
 
     /**
@@ -138,6 +142,12 @@ public final class ThreadPool implements AutoCloseable {
         if (ctx instanceof ContextImpl && !((ContextImpl) ctx).addCloseable(pool)) {
             pool.close();
             throw new IllegalStateException("context is closing");
+        }
+        if (ctx instanceof ContextImpl && ((ContextImpl) ctx).jmxEnabled()) {
+            pool.mbeanName = io.lws4j.internal.observe.Jmx.register("type=ThreadPool,context="
+                    + io.lws4j.internal.observe.Jmx.value(ctx.statistics().getName()) + ",name="
+                    + io.lws4j.internal.observe.Jmx.value(pool.name()),
+                    ThreadPoolMXBean.class, pool.statistics);
         }
         return pool;
     }
@@ -230,6 +240,7 @@ public final class ThreadPool implements AutoCloseable {
      */
     public List<String> destroy() {
         List<String> stuck = core.destroy();
+        io.lws4j.internal.observe.Jmx.unregister(mbeanName);
         if (context instanceof ContextImpl) {
             try {
                 ((ContextImpl) context).removeCloseable(this);
@@ -294,6 +305,39 @@ public final class ThreadPool implements AutoCloseable {
      */
     public Diagnosis diagnose() {
         return core.diagnose();
+    }
+
+    /**
+     * The pool's figures: {@link #diagnose()}, the task counters and {@link #dump()}, as
+     * registered in JMX when the context has JMX on ({@link ThreadPoolMXBean} tells the
+     * name).
+     *
+     * @return a live view; each getter reads the current figures
+     */
+    public ThreadPoolMXBean statistics() {
+        return statistics;
+    }
+
+    /**
+     * Registers a listener that hears of every task that ends on a worker and every SYNC
+     * wait that ends, on the worker's thread (see {@link PoolListener}); for timers such as
+     * the {@code lws4j-micrometer} binder's. A listener added twice is called twice.
+     *
+     * @param listener the listener
+     */
+    public void addListener(PoolListener listener) {
+        core.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Removes a listener added by {@link #addListener}; events already under way may still
+     * reach it.
+     *
+     * @param listener the listener, compared by identity
+     * @return true when it was registered
+     */
+    public boolean removeListener(PoolListener listener) {
+        return core.removeListener(Objects.requireNonNull(listener, "listener"));
     }
 
     /**

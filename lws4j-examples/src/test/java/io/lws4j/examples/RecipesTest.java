@@ -40,7 +40,8 @@ class RecipesTest {
     @BeforeAll
     static void compileTheRecipes() throws Exception {
         loader = MarkdownSnippets.compile("docs/recipes.md", work,
-                "ReportStream", "PemServer", "ReconnectingClient", "BehindProxy");
+                "ReportStream", "PemServer", "ReconnectingClient", "BehindProxy",
+                "MetricsEndpoint");
     }
 
     @Test
@@ -55,6 +56,26 @@ class RecipesTest {
             assertThat(client.next()).isEqualTo("end of report");
             client.send("report please");
             assertThat(client.next()).isEqualTo("close 1008 expected: report N");
+        }
+    }
+
+    @Test
+    void metricsEndpointServesTheContextsFiguresInPrometheusText() throws Exception {
+        try (Context ctx = (Context) loader.loadClass("MetricsEndpoint")
+                .getMethod("start", int.class).invoke(null, 0)) {
+            JdkClient client = JdkClient.connect("ws://127.0.0.1:" + ctx.port() + "/", "echo");
+            client.send("one");
+            assertThat(client.next()).isEqualTo("one");
+            client.send("two");
+            assertThat(client.next()).isEqualTo("two");
+            String body = HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + ctx.port() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body).contains("lws4j_connections_open 1\n",
+                    "lws4j_messages_total{direction=\"in\"} 2\n",
+                    "lws4j_messages_total{direction=\"out\"} 2\n",
+                    "lws4j_pool_tasks_total{state=\"accepted\"} 0\n");
+            assertThat(ctx.statistics().getName()).isEqualTo("app");
         }
     }
 

@@ -207,6 +207,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         }
         closedNotified = true;
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
+        tally.closed(remoteAddress, protocolName, code, closeReason);
         try {
             protocol.onClosed(this, code, closeReason);
         } catch (VirtualMachineError e) {

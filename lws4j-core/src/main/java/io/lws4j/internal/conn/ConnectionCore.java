@@ -215,6 +215,8 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     boolean closedNotified;
     long lastReceiveNanos;
     long lastPingNanos;
+    /** Service thread only: bytes and messages for the statistics and the JFR events. */
+    final ConnectionTally tally;
 
     /** @param client the client side of the handshake, null for an accepted connection */
     ConnectionCore(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
@@ -226,7 +228,8 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
         this.remoteAddress = socketPeerAddress;
         this.client = client;
         this.frames = client == null ? OutgoingFrames.SERVER : new OutgoingFrames(client);
-        this.outbound = new OutboundQueue(loop.frameBuffers());
+        this.outbound = new OutboundQueue(loop.frameBuffers(), loop.counters());
+        this.tally = new ConnectionTally(loop.counters());
     }
 
     /** @return the peer's address, or null when the channel cannot tell it any more */

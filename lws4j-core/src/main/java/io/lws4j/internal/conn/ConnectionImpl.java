@@ -387,6 +387,7 @@ public final class ConnectionImpl extends UpgradePhase
                 return;
             }
             lastReceiveNanos = System.nanoTime();
+            tally.read(n);
             buf.flip();
             consume(buf);
             if (n < buf.capacity()) {
@@ -464,6 +465,7 @@ public final class ConnectionImpl extends UpgradePhase
         if (state != ConnectionState.OPEN) {
             return; // we are closing: data after our close frame is dropped
         }
+        tally.messageIn();
         try {
             protocol.onText(this, text);
         } catch (VirtualMachineError e) {
@@ -478,6 +480,7 @@ public final class ConnectionImpl extends UpgradePhase
         if (state != ConnectionState.OPEN) {
             return;
         }
+        tally.messageIn();
         try {
             protocol.onBinary(this, data);
         } catch (VirtualMachineError e) {

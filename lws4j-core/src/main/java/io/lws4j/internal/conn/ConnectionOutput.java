@@ -93,21 +93,29 @@ abstract class ConnectionOutput extends OffRoleWrites {
      */
     boolean offerDeflated(int opcode, ByteBuffer payload) {
         outbound.addMessage(frames.toCompress(opcode, payload));
+        tally.messageOut();
         requestFlush();
         return true;
     }
 
     boolean fitsData(long payloadBytes) {
         long queued = outbound.dataBytes();
-        return queued == 0 || queued + payloadBytes <= settings.config().maxOutboundBytes();
+        if (queued == 0 || queued + payloadBytes <= settings.config().maxOutboundBytes()) {
+            return true;
+        }
+        tally.slowConsumer(remoteAddress, payloadBytes, queued, settings.config().maxOutboundBytes());
+        return false;
     }
 
     boolean offerData(ByteBuffer frame) {
         long queued = outbound.dataBytes();
         if (queued != 0 && queued + frame.remaining() > settings.config().maxOutboundBytes()) {
+            tally.slowConsumer(remoteAddress, frame.remaining(), queued,
+                    settings.config().maxOutboundBytes());
             return false;
         }
         outbound.addData(frame);
+        tally.messageOut();
         requestFlush();
         return true;
     }
@@ -163,7 +171,9 @@ abstract class ConnectionOutput extends OffRoleWrites {
         boolean progressed;
         try {
             transport.flushPending();
-            progressed = outbound.writeTo(transport, loop.gatherArray()) > 0;
+            long wrote = outbound.writeTo(transport, loop.gatherArray());
+            tally.wrote(wrote);
+            progressed = wrote > 0;
             if (outbound.isEmpty() && file != null) {
                 long before = file.sent();
                 boolean done = file.sendChunk(transport);

@@ -231,6 +231,9 @@ abstract class OffRoleWrites extends ConnectionCore {
         writeInFlight = null;
         IOException failure = offRoleFailure;
         offRoleFailure = null;
+        if (failure == null) {
+            tally.wrote(offRoleWritten);
+        }
         boolean readAgain = transport.endWriteWithoutRole();
         if (state == ConnectionState.CLOSED || state == ConnectionState.LINGER) {
             batch.clear();

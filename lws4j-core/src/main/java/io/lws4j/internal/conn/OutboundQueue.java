@@ -2,6 +2,7 @@ package io.lws4j.internal.conn;
 
 import io.lws4j.internal.deflate.MessageDeflater;
 import io.lws4j.internal.loop.FrameBuffers;
+import io.lws4j.internal.observe.LoopCounters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -56,19 +57,39 @@ final class OutboundQueue {
     private OutboundBatch batch;
     /** Where written data frames in the loop's direct buffers go back to. */
     private final FrameBuffers frameBuffers;
+    /** The loop's counters, or null. */
+    private final LoopCounters counters;
 
     /**
      * @param frameBuffers the connection's loop's frame buffers, which written data frames
      *     are given back to (those from elsewhere are dropped)
      */
     OutboundQueue(FrameBuffers frameBuffers) {
+        this(frameBuffers, null);
+    }
+
+    /**
+     * @param frameBuffers as {@link #OutboundQueue(FrameBuffers)}
+     * @param counters the loop's counters, which follow {@link #dataBytes()} in their
+     *     {@code OUTBOUND_QUEUED} level; null for none
+     */
+    OutboundQueue(FrameBuffers frameBuffers, LoopCounters counters) {
         this.frameBuffers = frameBuffers;
+        this.counters = counters;
+    }
+
+    /** Every change of {@link #dataBytes} goes through here, so the loop's level follows. */
+    private void addDataBytes(long delta) {
+        dataBytes += delta;
+        if (counters != null && delta != 0) {
+            counters.add(LoopCounters.OUTBOUND_QUEUED, delta);
+        }
     }
 
     void addData(ByteBuffer frame) {
         if (!hasPending() && takenOut == 0) {
             data.addLast(frame);
-            dataBytes += frame.remaining();
+            addDataBytes(frame.remaining());
         } else {
             addMessage(PendingMessage.encoded(frame));
         }
@@ -84,7 +105,7 @@ final class OutboundQueue {
             pending = new ArrayDeque<>();
         }
         pending.addLast(message);
-        dataBytes += message.reservation();
+        addDataBytes(message.reservation());
     }
 
     /** @return true when messages wait to be compressed (not counting those taken out) */
@@ -110,7 +131,7 @@ final class OutboundQueue {
             ByteBuffer frame = m.encode(deflater);
             pending.pollFirst();
             data.addLast(frame);
-            dataBytes += frame.remaining() - m.reservation();
+            addDataBytes(frame.remaining() - m.reservation());
         }
     }
 
@@ -259,7 +280,7 @@ final class OutboundQueue {
                 controlAfter += b.buffers[i].remaining();
             }
         }
-        dataBytes -= b.dataBefore - dataAfter;
+        addDataBytes(-(b.dataBefore - dataAfter));
         controlBytes -= b.controlBefore - controlAfter;
         ByteBuffer head;
         while ((head = data.peekFirst()) != null && !head.hasRemaining()) {
@@ -278,7 +299,7 @@ final class OutboundQueue {
                     rest += f.remaining();
                 }
             }
-            dataBytes += rest - b.takenReserved;
+            addDataBytes(rest - b.takenReserved);
             takenOut = 0;
         }
         b.clear();
@@ -294,7 +315,7 @@ final class OutboundQueue {
         while ((frame = data.pollFirst()) != null) {
             frameBuffers.give(frame);
         }
-        dataBytes = 0;
+        addDataBytes(-dataBytes);
     }
 
     private static void dropFinished(ArrayDeque<ByteBuffer> queue) {

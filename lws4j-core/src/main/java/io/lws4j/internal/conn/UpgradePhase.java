@@ -47,27 +47,30 @@ abstract class UpgradePhase extends HandlerPhase {
         try {
             req = requestOf(httpRequest);
         } catch (HttpException e) {
-            refuseBeforeHook(UpgradeHandshake.reject(e.status(), e.getMessage()), buf);
+            refuseBeforeHook(UpgradeHandshake.reject(e.status(), e.getMessage()), "bad-request",
+                    buf);
             return;
         }
         List<String> candidates = settings.config().endpoints().match(req.path(),
                 settings.protocolNames());
         if (candidates == null) {
             refuseBeforeHook(UpgradeHandshake.reject(404, "no websocket endpoint at this path"),
-                    buf);
+                    "no-endpoint", buf);
             return;
         }
         UpgradeDecision decision = UpgradeHandshake.decide(httpRequest, candidates,
                 settings.config().originCheck(), settings::isDeflateAllowed);
         if (decision instanceof UpgradeDecision.Reject reject) {
-            refuseBeforeHook(reject, buf);
+            refuseBeforeHook(reject, reject.response().status() == 403 ? "origin"
+                    : "bad-request", buf);
             return;
         }
         UpgradeDecision.Accept accept = (UpgradeDecision.Accept) decision;
         if (settings.config().endpoints().requiresSameOrigin(accept.protocolName())
                 && !req.isSameOrigin()) {
             refuseBeforeHook(UpgradeHandshake.reject(403,
-                    "this endpoint accepts only requests from its own origin"), buf);
+                    "this endpoint accepts only requests from its own origin"), "same-origin",
+                    buf);
             return;
         }
         Protocol serving = settings.config().protocols().get(accept.protocolName());
@@ -100,8 +103,9 @@ abstract class UpgradePhase extends HandlerPhase {
     }
 
     /** An upgrade refused by lws4j's own checks, before any hook. */
-    private void refuseBeforeHook(UpgradeDecision.Reject reject, ByteBuffer buf) {
+    private void refuseBeforeHook(UpgradeDecision.Reject reject, String reason, ByteBuffer buf) {
         HttpResponse r = reject.response();
+        tally.refused(remoteAddress, r.status(), reason);
         buf.position(buf.limit());
         startResponse(new HttpResponse(r.head(), r.bodyFile(), r.bodyLength(), false), buf);
     }
@@ -136,6 +140,7 @@ abstract class UpgradePhase extends HandlerPhase {
         LOG.log(System.Logger.Level.DEBUG, () -> "no handshake decision in time: " + request);
         handshake = null;
         pendingInput = null;
+        tally.refused(remoteAddress, 503, "timeout");
         startResponse(HandshakeResponses.refusal(503, "no decision in time; try again later",
                 List.of()), ByteBuffer.allocate(0));
     }
@@ -154,6 +159,7 @@ abstract class UpgradePhase extends HandlerPhase {
             return; // the caller feeds what follows the request to the websocket
         }
         HttpResponse refusal = pending.refusal();
+        tally.refused(remoteAddress, refusal.status(), "hook");
         buf.position(buf.limit());
         pendingInput = null;
         startResponse(refusal, buf);
@@ -221,6 +227,7 @@ abstract class UpgradePhase extends HandlerPhase {
 
     /** Runs the protocol's onEstablished; a failure closes the connection (callbackFailed). */
     private void callOnEstablished() {
+        tally.opened(remoteAddress, protocolName, client != null);
         try {
             protocol.onEstablished(this);
         } catch (VirtualMachineError e) {

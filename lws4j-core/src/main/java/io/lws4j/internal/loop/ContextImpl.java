@@ -81,6 +81,11 @@ public final class ContextImpl implements Context {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     /** The thread running the close sequence, so a re-entrant close() does not self-wait. */
     private volatile Thread closer;
+    /** Set once by {@link #observe}, before the context is handed out. */
+    private volatile ContextStatistics statistics;
+    /** The registered MBean, or null; set by {@link #observe}, cleared by the close. */
+    private volatile javax.management.ObjectName mbeanName;
+    private static final AtomicInteger CLIENT_CONTEXTS = new AtomicInteger();
 
     private ContextImpl(ContextConfig config, ServerSocketChannel server, ServiceLoop[] loops,
             int port) {
@@ -106,6 +111,22 @@ public final class ContextImpl implements Context {
      * @throws UncheckedIOException when the port cannot be bound
      */
     public static ContextImpl start(ContextConfig config) {
+        return start(config, null, false);
+    }
+
+    /**
+     * {@link #start(ContextConfig)}, with the context's statistics named and, when asked,
+     * registered as an MBean before the protocols' {@code onInit} runs, so that the pools
+     * they create there register theirs under it.
+     *
+     * @param config the validated settings
+     * @param name the name, or null for the bound port ({@code client-<n>} without a
+     *     listener)
+     * @param jmx whether to register {@code io.lws4j:type=Context,name=<name>}
+     * @return the running context
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public static ContextImpl start(ContextConfig config, String name, boolean jmx) {
         Objects.requireNonNull(config, "config");
         if (config.listen() && config.tls() != null) {
             // here, on the builder's thread (before binding: it may throw): the first accept
@@ -135,8 +156,10 @@ public final class ContextImpl implements Context {
         }
         ContextImpl context = new ContextImpl(config, server, loops, boundPort);
         try {
+            context.observe(name, jmx);
             context.launch();
         } catch (RuntimeException | Error e) {
+            io.lws4j.internal.observe.Jmx.unregister(context.mbeanName);
             context.closeListener();
             for (ServiceLoop loop : loops) {
                 loop.stop();
@@ -167,6 +190,47 @@ public final class ContextImpl implements Context {
                 LOG.log(System.Logger.Level.ERROR, "cannot register the listening socket", e);
             }
         });
+    }
+
+    /**
+     * Names the context's statistics and registers them as an MBean when asked; called once,
+     * by {@link #start}, before the protocols' {@code onInit}.
+     *
+     * @param name the name, or null for the bound port ({@code client-<n>} without a
+     *     listener)
+     * @param jmx whether to register {@code io.lws4j:type=Context,name=<name>}
+     */
+    private void observe(String name, boolean jmx) {
+        String n = name != null ? name
+                : port >= 0 ? String.valueOf(port) : "client-" + CLIENT_CONTEXTS.incrementAndGet();
+        ContextStatistics s = new ContextStatistics(this, n);
+        statistics = s;
+        if (jmx) {
+            mbeanName = io.lws4j.internal.observe.Jmx.register(
+                    "type=Context,name=" + io.lws4j.internal.observe.Jmx.value(n),
+                    io.lws4j.ContextMXBean.class, s);
+        }
+    }
+
+    @Override
+    public io.lws4j.ContextMXBean statistics() {
+        ContextStatistics s = statistics;
+        if (s == null) { // started without the builder (tests)
+            synchronized (this) {
+                if (statistics == null) {
+                    statistics = new ContextStatistics(this, String.valueOf(port));
+                }
+                s = statistics;
+            }
+        }
+        return s;
+    }
+
+    /**
+     * @return whether the context's MBean is registered, so that its pools register theirs
+     */
+    public boolean jmxEnabled() {
+        return mbeanName != null;
     }
 
     /**
@@ -382,6 +446,7 @@ public final class ContextImpl implements Context {
             }
             closeListener();
             zlib.close();
+            io.lws4j.internal.observe.Jmx.unregister(mbeanName);
         } finally {
             terminated.countDown();
             if (interrupted) {

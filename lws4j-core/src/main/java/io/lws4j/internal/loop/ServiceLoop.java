@@ -1,5 +1,6 @@
 package io.lws4j.internal.loop;
 
+import io.lws4j.internal.observe.LoopCounters;
 import io.lws4j.internal.util.WaitNanos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -141,6 +142,8 @@ public final class ServiceLoop {
     private volatile long cycles;
     /** Written by the service thread only; counts the blocking selects, each of which lends. */
     private volatile long lends;
+    /** Written by the holder of the role; read from any thread. */
+    private final LoopCounters counters = new LoopCounters();
 
     private ServiceLoop(String name, Selector selector, boolean lending) {
         this.name = name;
@@ -661,6 +664,14 @@ public final class ServiceLoop {
             maxWorkNanos = took; // before clearing the start, so maxWorkNanos() never misses it
         }
         workStartNanos = 0;
+        if (took > LoopCounters.STALL_NANOS) {
+            counters.stalled(name, took);
+        }
+    }
+
+    /** @return the counters of this loop's connections and stalls; thread-safe to read */
+    public LoopCounters counters() {
+        return counters;
     }
 
     private int drain(Queue<Runnable> queue, int max) {

@@ -101,6 +101,8 @@ public final class PoolCore {
     final LongAdder lateSyncs = new LongAdder();
     final LongAdder abandonedSyncs = new LongAdder();
     final LongAdder completed = new LongAdder();
+    /** The MBean's extra counters, the listeners and the JFR task events. */
+    final PoolObservers observers;
 
     final SyncHandshake handshake;
     final TaskReaper reaper;
@@ -118,6 +120,7 @@ public final class PoolCore {
         this.reaper = new TaskReaper(this);
         this.shutdown = new PoolShutdown(this);
         this.dump = new PoolDump(this);
+        this.observers = new PoolObservers(name);
     }
 
     /**
@@ -270,6 +273,7 @@ public final class PoolCore {
         if (refusal != null) {
             return refuse(taskName, refusal);
         }
+        observers.enqueued(t);
         if (LOG.isLoggable(Level.TRACE)) {
             LOG.log(Level.TRACE, "enqueued {0}", taskName);
         }
@@ -425,6 +429,45 @@ public final class PoolCore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Registers a listener for ended tasks and SYNC waits.
+     *
+     * @param listener the listener
+     */
+    public void addListener(io.lws4j.threadpool.PoolListener listener) {
+        observers.addListener(listener);
+    }
+
+    /**
+     * Removes a listener added by {@link #addListener}.
+     *
+     * @param listener the listener, compared by identity
+     * @return true when it was registered
+     */
+    public boolean removeListener(io.lws4j.threadpool.PoolListener listener) {
+        return observers.removeListener(listener);
+    }
+
+    /** @return tasks admitted since the pool was created */
+    public long accepted() {
+        return observers.accepted.sum();
+    }
+
+    /** @return tasks that ended FINISHED */
+    public long finished() {
+        return observers.finished.sum();
+    }
+
+    /** @return tasks that ended STOPPED, those removed from the queue included */
+    public long stopped() {
+        return observers.stopped.sum();
+    }
+
+    /** @return tasks whose function threw */
+    public long failed() {
+        return observers.failed.sum();
     }
 
     /**

@@ -94,6 +94,7 @@ final class PoolShutdown {
         for (TaskRecord<?> t : purged) {
             t.doneNanos = now;
             pool.completed.increment();
+            pool.observers.purged();
             pool.reaper.release(t, null);
         }
         for (TaskRecord<?> t : running) {

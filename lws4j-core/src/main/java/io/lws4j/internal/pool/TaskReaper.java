@@ -67,6 +67,7 @@ final class TaskReaper {
         t.doneNanos = now;
         t.stateSinceNanos = now;
         pool.completed.increment();
+        pool.observers.purged();
         return true;
     }
 

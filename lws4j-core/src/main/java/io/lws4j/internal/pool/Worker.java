@@ -1,6 +1,8 @@
 package io.lws4j.internal.pool;
 
 import io.lws4j.internal.conn.ConnectionInternals;
+import io.lws4j.internal.observe.SyncWaitEvent;
+import io.lws4j.internal.observe.TaskEndedEvent;
 import io.lws4j.threadpool.OutlivePolicy;
 import io.lws4j.threadpool.TaskStatus;
 import java.lang.System.Logger;
@@ -151,7 +153,9 @@ final class Worker implements Runnable {
             suppress(e, again);
         }
         try {
-            complete(t, TaskState.STOPPED);
+            TaskEndedEvent event = new TaskEndedEvent();
+            event.begin();
+            complete(t, TaskState.STOPPED, event);
         } catch (Throwable again) {
             suppress(e, again); // its end notification or cleanup failed too: e goes on
         }
@@ -173,6 +177,9 @@ final class Worker implements Runnable {
      * {@link VirtualMachineError} thrown by the task function is rethrown after that.
      */
     private <U> void callUntilEnd(TaskRecord<U> t) {
+        pool.observers.started(t);
+        TaskEndedEvent event = new TaskEndedEvent();
+        event.begin();
         int terminal = TaskState.STOPPED;
         VirtualMachineError fatal = null;
         loop:
@@ -233,7 +240,7 @@ final class Worker implements Runnable {
                     break loop;
             }
         }
-        complete(t, terminal);
+        complete(t, terminal, event);
         if (fatal != null) {
             throw fatal;
         }
@@ -242,6 +249,8 @@ final class Worker implements Runnable {
     /** The worker half of the SYNC handshake. Returns with the state RUNNING or STOPPING. */
     private void syncWait(TaskRecord<?> t) {
         ConnectionInternals c = t.boundConnection();
+        SyncWaitEvent event = new SyncWaitEvent();
+        event.begin();
         long start = System.nanoTime();
         long gen = t.beginSync(pool.isRunning);
         if (gen < 0 || c == null) {
@@ -290,6 +299,7 @@ final class Worker implements Runnable {
         long end = System.nanoTime();
         t.syncNanos += end - start;
         t.stateSinceNanos = end;
+        pool.observers.syncEnded(t, end - start, t.state.get() == TaskState.RUNNING, event);
     }
 
     /** Worker only: {@code TaskRecord.lateSyncs} has a single writer, the task's worker. */
@@ -300,7 +310,8 @@ final class Worker implements Runnable {
         }
     }
 
-    private void complete(TaskRecord<?> t, int terminal) {
+    private void complete(TaskRecord<?> t, int terminal,
+            TaskEndedEvent event) {
         assert onOwnThread() : "worker " + index + " completing on " + Thread.currentThread();
         int fin = t.state.complete(terminal);
         long now = System.nanoTime();
@@ -325,6 +336,7 @@ final class Worker implements Runnable {
         // Counted after the bookkeeping above, so a diagnose() that sees the count also sees
         // the task off its worker and in the done list.
         pool.completed.increment();
+        pool.observers.ended(t, fin == TaskState.FINISHED, event);
         if (LOG.isLoggable(Level.TRACE)) {
             LOG.log(Level.TRACE, "done {0}", t);
         }

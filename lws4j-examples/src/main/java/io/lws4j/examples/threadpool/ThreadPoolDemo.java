@@ -68,6 +68,9 @@ public final class ThreadPoolDemo implements AutoCloseable {
     /** Ticker thread only: ticks so far, for --dump-every. */
     private long ticks;
 
+    /** The context's name in the JMX ObjectNames of the context and its pool. */
+    static final String JMX_NAME = "threadpool-demo";
+
     private ThreadPoolDemo(DemoOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
@@ -77,6 +80,7 @@ public final class ThreadPoolDemo implements AutoCloseable {
         Context ctx;
         try {
             ctx = Context.builder()
+                    .name(JMX_NAME)
                     .bindAddress(options.bind())
                     .port(options.port())
                     .serviceThreads(options.serviceThreads())
@@ -109,6 +113,8 @@ public final class ThreadPoolDemo implements AutoCloseable {
                         + " sleeping %d ms per step, and sends its position every %d%n",
                 "demo-pool", options.threads(), options.queue(), options.end(), options.step(),
                 options.sleepMs(), options.syncEvery());
+        out.printf("JMX (jconsole, JMC): io.lws4j:type=Context,name=%s and"
+                + " io.lws4j:type=ThreadPool,context=%s,name=demo-pool%n", JMX_NAME, JMX_NAME);
         demo.ticker.scheduleAtFixedRate(demo::tick, TICK.toMillis(), TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
         return demo;

@@ -108,6 +108,28 @@ class ThreadPoolDemoTest {
     }
 
     @Test
+    void demoCanBeWatchedOverJmx_itsContextAndPoolMBeansAreRegisteredWhileItRuns()
+            throws Exception {
+        start("--threads", "2", "--queue", "3");
+        javax.management.MBeanServer server =
+                java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName context = new javax.management.ObjectName(
+                "io.lws4j:type=Context,name=threadpool-demo");
+        javax.management.ObjectName pool = new javax.management.ObjectName(
+                "io.lws4j:type=ThreadPool,context=threadpool-demo,name=demo-pool");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains(
+                "JMX (jconsole, JMC): io.lws4j:type=Context,name=threadpool-demo and"
+                        + " io.lws4j:type=ThreadPool,context=threadpool-demo,name=demo-pool");
+        assertThat(server.getAttribute(context, "Port")).isEqualTo(demo.port());
+        assertThat(server.getAttribute(pool, "Possible")).isEqualTo(2);
+        assertThat(server.getAttribute(pool, "MaxQueueDepth")).isEqualTo(3);
+        assertThat((String) server.invoke(pool, "dump", null, null)).isNotEmpty();
+        demo.shutdown("test end");
+        assertThat(server.isRegistered(context)).isFalse();
+        assertThat(server.isRegistered(pool)).isFalse();
+    }
+
+    @Test
     void pageAndItsConfigAreServedFromTheMount() throws Exception {
         start("--end", "1234", "--threads", "4");
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(

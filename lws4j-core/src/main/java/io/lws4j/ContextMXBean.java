@@ -1,0 +1,96 @@
+package io.lws4j;
+
+import java.util.Map;
+
+/**
+ * A context's figures as a JMX MXBean. A context with JMX on (the default, see
+ * {@link Context.Builder#jmx(boolean)}) is registered in the platform MBean server by
+ * {@link Context.Builder#build()} under {@code io.lws4j:type=Context,name=<name>}
+ * ({@link Context.Builder#name(String)}; the value is quoted when it holds characters an
+ * ObjectName does not allow, and {@code ,instance=<n>} is added when the name is taken),
+ * and unregistered when the context has closed. {@link Context#statistics()} gives the same
+ * view without JMX.
+ *
+ * <p>Counters count since the context was built, over all its service loops and both its
+ * accepted and its client connections. Bytes are those read from and written to the
+ * connections' transports (frame headers included, after TLS decryption and before TLS
+ * encryption); messages are whole websocket messages (not control frames). Each getter
+ * sums the loops' counters without stopping them: a figure is recent, not a snapshot taken
+ * at one instant with the others.
+ *
+ * <p>Thread-safe: any method may be called from any thread.
+ */
+public interface ContextMXBean {
+
+    /** @return the context's name, as in its ObjectName */
+    String getName();
+
+    /** @return the bound port, -1 for a context without a listener */
+    int getPort();
+
+    /** @return the number of service loops */
+    int getServiceThreads();
+
+    /** @return websocket connections open now (established and not yet closed) */
+    long getConnectionsOpen();
+
+    /** @return websocket connections established since the context was built */
+    long getConnectionsTotal();
+
+    /** @return TCP connections the loops hold now, HTTP and lingering ones included */
+    int getSocketsOpen();
+
+    /**
+     * Refused websocket upgrades by reason: {@code bad-request} (a malformed or unsupported
+     * upgrade request), {@code no-endpoint} (404: no protocol bound to the path),
+     * {@code origin} (403 by the origin check), {@code same-origin} (403 by
+     * {@link Context.Builder#requireSameOrigin}), {@code hook} (refused by
+     * {@link Protocol#onHandshake}), {@code timeout} (503: the hook's decision did not come
+     * in time). Reasons not seen yet are absent.
+     *
+     * @return reason to count
+     */
+    Map<String, Long> getHandshakesRefused();
+
+    /** @return bytes read from connections */
+    long getBytesIn();
+
+    /** @return bytes written to connections */
+    long getBytesOut();
+
+    /** @return websocket messages delivered to protocols */
+    long getMessagesIn();
+
+    /** @return websocket messages accepted by {@link Connection#writeText} and
+     *     {@link Connection#writeBinary} */
+    long getMessagesOut();
+
+    /**
+     * The close codes reported to {@link Protocol#onClosed}, with how often each was seen.
+     *
+     * @return close code to count
+     */
+    Map<Integer, Long> getCloseCodes();
+
+    /** @return outbound data bytes queued now on all connections, not yet written */
+    long getOutboundBytesQueued();
+
+    /**
+     * @return writes refused because a connection's outbound buffer was full
+     *     ({@link Context.Builder#maxOutboundBytes}): slow consumers
+     */
+    long getWritesRefused();
+
+    /**
+     * @return service-loop cycles that worked longer than 100 ms without returning to select
+     *     (callbacks or tasks blocking the loop); each is also a JFR {@code lws4j.LoopStall}
+     *     event
+     */
+    long getLoopStalls();
+
+    /** @return the longest loop cycle since the last reset, in milliseconds */
+    long getLongestLoopCycleMillis();
+
+    /** Forgets the longest loop cycle seen so far ({@link #getLongestLoopCycleMillis()}). */
+    void resetLongestLoopCycle();
+}
