@@ -121,6 +121,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         cancelTimers();
         closeFile();
         pendingInput = null;
+        heldInput = null;
         writableRequested = false;
         releaseDeflate(); // lingering input is dropped unparsed
         lingerTimer = loop.schedule(settings.config().lingerTimeout(), this::onLingerTimeout);
@@ -161,6 +162,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         cancelTimers();
         closeFile();
         pendingInput = null;
+        heldInput = null;
         writableRequested = false;
         if (key != null) {
             key.cancel();
@@ -194,7 +196,10 @@ abstract class ConnectionClosing extends ConnectionOutput {
         }
     }
 
-    /** Close hooks, then onClosed: once, for an established connection. */
+    /**
+     * Close hooks, then onError when the transport failed, then onClosed: once, for an
+     * established connection.
+     */
     void notifyClosed() {
         if (frameReader == null || closedNotified) {
             return;
@@ -202,6 +207,15 @@ abstract class ConnectionClosing extends ConnectionOutput {
         closedNotified = true;
         closeHooks.runOnce();
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
+        if (transportFailure != null) {
+            try {
+                protocol.onError(this, transportFailure);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "Protocol.onError threw", t);
+            }
+        }
         try {
             protocol.onClosed(this, code, closeReason);
         } catch (VirtualMachineError e) {
@@ -249,10 +263,10 @@ abstract class ConnectionClosing extends ConnectionOutput {
     }
 
     void armLivenessTimer() {
-        if (!settings.liveness().isEnabled() || state != ConnectionState.OPEN) {
+        if (!liveness.isEnabled() || state != ConnectionState.OPEN) {
             return;
         }
-        long next = settings.liveness().nextCheck(lastReceiveNanos, lastPingNanos);
+        long next = liveness.nextCheck(lastReceiveNanos, lastPingNanos);
         long delay = Math.max(0, next - System.nanoTime());
         livenessTimer = loop.schedule(Duration.ofNanos(delay), this::onLivenessTimer);
     }
@@ -263,19 +277,34 @@ abstract class ConnectionClosing extends ConnectionOutput {
             return;
         }
         long now = System.nanoTime();
-        switch (settings.liveness().check(now, lastReceiveNanos, lastPingNanos)) {
+        switch (liveness.check(now, lastReceiveNanos, lastPingNanos)) {
             case IDLE_CLOSE -> {
                 startClose(CloseCodes.GOING_AWAY, "idle timeout");
                 return;
             }
             case PING -> {
-                outbound.addControl(frames.frame(FrameWriter.OP_PING, ByteBuffer.allocate(0)));
+                ByteBuffer empty = ByteBuffer.allocate(0);
+                outbound.addControl(frames.frame(FrameWriter.OP_PING, empty));
+                pings.sent(empty, now);
                 lastPingNanos = now;
                 requestFlush();
             }
             case NOTHING -> {
                 // woke early (a later receive moved the deadline): look again
             }
+        }
+        armLivenessTimer();
+    }
+
+    /**
+     * A connection's own idle timeout or ping interval replaces the current one; the next
+     * check is computed afresh from the last receive and ping.
+     */
+    void overrideLiveness(Liveness next) {
+        liveness = next;
+        if (livenessTimer != null) {
+            livenessTimer.cancel();
+            livenessTimer = null;
         }
         armLivenessTimer();
     }

@@ -207,6 +207,25 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     boolean closedNotified;
     long lastReceiveNanos;
     long lastPingNanos;
+    /**
+     * Service thread only: the idle timeout and ping interval, the context's unless
+     * {@link io.lws4j.Connection#idleTimeout} or {@link io.lws4j.Connection#pingInterval}
+     * overrode them.
+     */
+    Liveness liveness;
+    /** Service thread only: our pings not answered yet. */
+    final OutstandingPings pings = new OutstandingPings();
+    /**
+     * Written by any thread (pauseReading, resumeReading), read by the service thread before
+     * each read and at each frame or chunk boundary; see {@link #isHoldingInput()}.
+     */
+    volatile boolean readingPaused;
+    /**
+     * Service thread only: bytes read before a pause took effect and not parsed yet, parsed
+     * first once reading resumes (readAgain). At most one read's worth (the loop's read
+     * buffer), since the pause stops further reads.
+     */
+    ByteBuffer heldInput;
 
     /** @param client the client side of the handshake, null for an accepted connection */
     ConnectionCore(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
@@ -219,6 +238,17 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
         this.client = client;
         this.frames = client == null ? OutgoingFrames.SERVER : new OutgoingFrames(client);
         this.outbound = new OutboundQueue(loop.frameBuffers());
+        this.liveness = settings.liveness();
+    }
+
+    /**
+     * Service thread only.
+     *
+     * @return true while the application's pause holds input back: paused and still OPEN
+     *     (a closing connection reads on, for its close handshake)
+     */
+    boolean isHoldingInput() {
+        return readingPaused && state == ConnectionState.OPEN;
     }
 
     /** @return the peer's address, or null when the channel cannot tell it any more */
