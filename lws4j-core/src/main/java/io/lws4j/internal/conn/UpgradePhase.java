@@ -210,7 +210,7 @@ abstract class UpgradePhase extends HandlerPhase {
         frameReader = new FrameReader(this, settings.config().maxMessageSize(), true,
                 deflate == null ? null : deflate.inflater());
         frameReader.streaming(streamingReceive());
-        outbound.addData(accept.response());
+        outbound.addFirst(accept.response()); // a ping written in onEstablished goes after it
         moveTo(ConnectionState.OPEN);
         open = true;
         lastReceiveNanos = System.nanoTime();
