@@ -88,7 +88,8 @@ public interface Connection {
      * happen-before the ping is queued, which happens-before the stage completes.
      *
      * @param payload at most 125 bytes; copied before this method returns
-     * @return a stage completed once the ping is queued on the service thread, or completed
+     * @return a stage completed once the ping is queued, on the service thread (so dependent
+     *     actions without an executor run there and must not block), or completed
      *     exceptionally with {@link java.io.IOException} when the connection is closing or
      *     closed or its loop has stopped
      * @throws IllegalArgumentException when the payload is longer than 125 bytes
@@ -138,9 +139,11 @@ public interface Connection {
      *
      * <p>On the service thread (in a callback, say) it takes effect at once: the callback
      * running is the last one until the resume, even when more frames were already read
-     * (they are kept, at most one read's worth, and delivered after the resume). From another
-     * thread it takes effect at the next frame or chunk boundary the loop reaches after the
-     * call; a callback already under way finishes.
+     * (they are kept, at most one read's worth, and delivered after the resume); only a
+     * streamed permessage-deflate message may still deliver the rest of what the compressed
+     * input being inflated yields (at most 8 KiB of compressed bytes). From another thread it takes effect at the next
+     * frame or chunk boundary the loop reaches after the call; a callback already under way
+     * finishes.
      *
      * <p>Timeouts still apply while paused: {@link #idleTimeout(Duration) the idle timeout}
      * (nothing is read, so the idle timer runs out), {@link #setTimeout(Duration)} and the

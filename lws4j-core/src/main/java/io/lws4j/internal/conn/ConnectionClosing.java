@@ -263,6 +263,11 @@ abstract class ConnectionClosing extends ConnectionOutput {
     }
 
     void armLivenessTimer() {
+        if (livenessTimer != null) {
+            // one chain of checks only: an override in onEstablished armed one already
+            livenessTimer.cancel();
+            livenessTimer = null;
+        }
         if (!liveness.isEnabled() || state != ConnectionState.OPEN) {
             return;
         }
@@ -302,10 +307,6 @@ abstract class ConnectionClosing extends ConnectionOutput {
      */
     void overrideLiveness(Liveness next) {
         liveness = next;
-        if (livenessTimer != null) {
-            livenessTimer.cancel();
-            livenessTimer = null;
-        }
         armLivenessTimer();
     }
 

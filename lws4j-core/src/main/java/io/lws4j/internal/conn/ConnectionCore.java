@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link HttpPhase} (HTTP requests and responses before an upgrade), {@link HandlerPhase}
  * (dynamic HTTP handlers: routing, bounded bodies, responses from any thread),
  * {@link UpgradePhase}
- * (the websocket upgrade, server and client) and {@link ConnectionImpl} (creation, the public
+ * (the websocket upgrade, server and client), {@link InboundControl} (pausing reads, pings
+ * sent by hand, the connection's own liveness settings) and {@link ConnectionImpl} (creation, the public
  * API, reading, and the websocket's receive side). The layers share these fields; a method
  * one layer calls in a later one is declared abstract here.
  *
