@@ -68,6 +68,119 @@ public interface Connection {
     void close(int code, String reason);
 
     /**
+     * Queues a ping with {@code payload} (lws_write with LWS_WRITE_PING), ahead of queued
+     * data messages. Its pong reaches {@link Protocol#onPong} with the round-trip time.
+     * The remaining bytes of {@code payload} are copied; its position is not changed.
+     *
+     * @param payload at most 125 bytes
+     * @return false, sending nothing, when the connection is closing or closed
+     * @throws IllegalArgumentException when the payload is longer than 125 bytes
+     * @throws IllegalStateException when called off the service thread
+     */
+    default boolean writePing(ByteBuffer payload) {
+        throw new UnsupportedOperationException("writePing");
+    }
+
+    /**
+     * {@link #writePing} from any thread. Thread-safe.
+     *
+     * <p>Memory consistency effects: actions in a thread before {@code sendPing}
+     * happen-before the ping is queued, which happens-before the stage completes.
+     *
+     * @param payload at most 125 bytes; copied before this method returns
+     * @return a stage completed once the ping is queued, on the service thread (so dependent
+     *     actions without an executor run there and must not block), or completed
+     *     exceptionally with {@link java.io.IOException} when the connection is closing or
+     *     closed or its loop has stopped
+     * @throws IllegalArgumentException when the payload is longer than 125 bytes
+     */
+    default java.util.concurrent.CompletionStage<Void> sendPing(ByteBuffer payload) {
+        throw new UnsupportedOperationException("sendPing");
+    }
+
+    /**
+     * Overrides the context's {@link Context.Builder#idleTimeout(Duration) idle timeout} for
+     * this connection: when nothing is received from the peer for this long, the connection
+     * is closed with {@link CloseCodes#GOING_AWAY} and reason "idle timeout". What resets the
+     * idle timer: every read of bytes from the peer's socket, whatever they are (a data or
+     * control frame, even part of one, including the pong that answers our ping). Nothing
+     * else does: not our writes or pings, nor a message being delivered, nor
+     * {@link #resumeReading()}. While reading is paused nothing is read, so the idle timer
+     * runs on and closes a connection paused for longer than the timeout.
+     *
+     * @param timeout the idle timeout, {@link Duration#ZERO} for none; counted from the last
+     *     receive, so a connection already idle for longer closes at once
+     * @throws IllegalArgumentException when negative
+     * @throws IllegalStateException when called off the service thread
+     */
+    default void idleTimeout(Duration timeout) {
+        throw new UnsupportedOperationException("idleTimeout");
+    }
+
+    /**
+     * Overrides the context's {@link Context.Builder#pingInterval(Duration) ping interval}
+     * for this connection: when nothing has been received and no ping sent for this long, an
+     * empty ping is sent (its pong reaches {@link Protocol#onPong} with the round-trip time).
+     *
+     * @param interval the interval, {@link Duration#ZERO} for no automatic pings
+     * @throws IllegalArgumentException when negative
+     * @throws IllegalStateException when called off the service thread
+     */
+    default void pingInterval(Duration interval) {
+        throw new UnsupportedOperationException("pingInterval");
+    }
+
+    /**
+     * Stops reading from this connection's socket (inbound flow control, as Jetty's demand or
+     * Netty's {@code autoRead}) until {@link #resumeReading()}: no further message, fragment
+     * or control frame is delivered, the loop stops watching the socket for input, and once
+     * the kernel's buffers are full TCP flow control holds back the peer. Idempotent; writes
+     * go on as before. Thread-safe.
+     *
+     * <p>On the service thread (in a callback, say) it takes effect at once: the callback
+     * running is the last one until the resume, even when more frames were already read
+     * (they are kept, at most one read's worth, and delivered after the resume); only a
+     * streamed permessage-deflate message may still deliver the rest of what the compressed
+     * input being inflated yields (at most 8 KiB of compressed bytes). From another thread it takes effect at the next
+     * frame or chunk boundary the loop reaches after the call; a callback already under way
+     * finishes.
+     *
+     * <p>Timeouts still apply while paused: {@link #idleTimeout(Duration) the idle timeout}
+     * (nothing is read, so the idle timer runs out), {@link #setTimeout(Duration)} and the
+     * close handshake's timeout. A close frame the peer sends meanwhile is not seen until
+     * the resume (it waits in the socket): the peer is answered then, or, when a timeout
+     * closes the connection first, reading resumes by itself for our close handshake, which
+     * then finds the peer's close. Once the connection is closing (after
+     * {@link #close(int, String)}, a timeout or a failure), the pause no longer applies.
+     *
+     * <p>Memory consistency effects: actions in a thread before {@code pauseReading}
+     * happen-before every callback the pause holds back.
+     */
+    default void pauseReading() {
+        throw new UnsupportedOperationException("pauseReading");
+    }
+
+    /**
+     * Resumes reading after {@link #pauseReading()}: frames read before the pause but not
+     * yet delivered come first, then the socket is read again. Idempotent. Thread-safe.
+     *
+     * <p>Memory consistency effects: actions in a thread before {@code resumeReading}
+     * happen-before every callback delivered after it.
+     */
+    default void resumeReading() {
+        throw new UnsupportedOperationException("resumeReading");
+    }
+
+    /**
+     * Thread-safe.
+     *
+     * @return true between {@link #pauseReading()} and {@link #resumeReading()}
+     */
+    default boolean isReadingPaused() {
+        throw new UnsupportedOperationException("isReadingPaused");
+    }
+
+    /**
      * Thread-safe.
      *
      * @return the context this connection belongs to

@@ -121,6 +121,98 @@ public interface Protocol {
     }
 
     /**
+     * The connection failed: a read or write of its socket failed (the peer reset it, say),
+     * TLS failed, the peer's TCP stream ended without a close frame, or compressing or
+     * inflating a message failed. This is the one place where a connection's I/O errors reach
+     * the application: called once, on the service thread, right before {@link #onClosed},
+     * which then reports {@link CloseCodes#ABNORMAL} unless a close frame was sent or received
+     * before the failure. Not called for a close handshake that completed, a close code the
+     * peer sent (a protocol violation lws4j detected is closed with its close code, which
+     * {@code onClosed} reports), nor for a connection that failed before
+     * {@link #onEstablished}. What it throws is logged and ignored.
+     *
+     * @param connection the connection, no longer open
+     * @param cause why: an {@link java.io.IOException} (a {@link javax.net.ssl.SSLException}
+     *     for TLS, an {@link java.io.EOFException} for a stream that ended without a close
+     *     frame) or the runtime exception of a failed compression
+     */
+    default void onError(Connection connection, Throwable cause) {
+    }
+
+    /**
+     * A ping arrived. lws4j has already queued the pong that answers it (RFC 6455 5.5.2);
+     * this call only lets the protocol see it.
+     *
+     * @param connection the connection
+     * @param payload the ping's payload, at most 125 bytes; valid only during the call
+     */
+    default void onPing(Connection connection, ByteBuffer payload) {
+    }
+
+    /**
+     * A pong arrived: an answer to one of our pings ({@link Connection#writePing}, or an
+     * automatic ping of the ping interval), or an unsolicited one (a heartbeat the peer sends
+     * on its own). A pong answers our ping when its payload equals that ping's; pings still
+     * unanswered when a later one is answered are forgotten (the peer may answer only the
+     * latest, RFC 6455 5.5.3), and at most the 16 latest pings are remembered.
+     *
+     * @param connection the connection
+     * @param payload the pong's payload, at most 125 bytes; valid only during the call
+     * @param roundTrip the time from queueing our matching ping to reading this pong; null
+     *     when the pong matches none of our outstanding pings
+     */
+    default void onPong(Connection connection, ByteBuffer payload, java.time.Duration roundTrip) {
+    }
+
+    /**
+     * Whether messages of this protocol's connections are received as a stream of fragments
+     * ({@link #onTextFragment}, {@link #onBinaryFragment}) instead of whole
+     * ({@link #onText}, {@link #onBinary}). Asked once per connection when it is established,
+     * on the service thread; return a constant. Default false.
+     *
+     * <p>When streaming, a message is not assembled in memory, so the context's
+     * {@link Context.Builder#maxMessageSize(int) maxMessageSize} does not bound a message but
+     * each of its frames (a larger frame is closed with {@link CloseCodes#MESSAGE_TOO_BIG}):
+     * a message of any length passes through with heap bounded by one chunk. Text is
+     * validated as UTF-8 across chunks; an invalid byte closes the connection with
+     * {@link CloseCodes#INVALID_PAYLOAD} (the chunks before it have been delivered). A
+     * permessage-deflate message is delivered inflated, in chunks of at most 64 KiB; its
+     * frames' compressed size is bounded as for a whole message, the inflated size is not
+     * (the heap still holds one chunk at a time).
+     *
+     * @return true to receive fragments
+     */
+    default boolean streamingReceive() {
+        return false;
+    }
+
+    /**
+     * A chunk of a text message, when {@link #streamingReceive()} is true. The chunks of a
+     * message arrive in order, the last with {@code last} true (possibly empty); a chunk
+     * follows the peer's frames only loosely: a frame may come in several chunks. A chunk
+     * may end inside a multi-byte UTF-8 sequence (decode with a
+     * {@link java.nio.charset.CharsetDecoder} that keeps its state), but the bytes so far are
+     * valid UTF-8, and the message is complete UTF-8 once {@code last} is true.
+     *
+     * @param connection the connection
+     * @param utf8 the chunk's bytes; valid only during the call (copy what you keep)
+     * @param last true for the message's last chunk
+     */
+    default void onTextFragment(Connection connection, ByteBuffer utf8, boolean last) {
+    }
+
+    /**
+     * A chunk of a binary message, when {@link #streamingReceive()} is true; as
+     * {@link #onTextFragment}, without the text.
+     *
+     * @param connection the connection
+     * @param data the chunk's bytes; valid only during the call (copy what you keep)
+     * @param last true for the message's last chunk
+     */
+    default void onBinaryFragment(Connection connection, ByteBuffer data, boolean last) {
+    }
+
+    /**
      * Whether connections of this protocol may use permessage-deflate (RFC 7692) when the
      * context allows it ({@link Context.Builder#permessageDeflate(boolean)}) and the client
      * offers it. Asked during each opening handshake, on the service thread; return a

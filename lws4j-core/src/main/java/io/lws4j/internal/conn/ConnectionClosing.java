@@ -121,6 +121,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         cancelTimers();
         closeFile();
         pendingInput = null;
+        heldInput = null;
         writableRequested = false;
         releaseDeflate(); // lingering input is dropped unparsed
         lingerTimer = loop.schedule(settings.config().lingerTimeout(), this::onLingerTimeout);
@@ -161,6 +162,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         cancelTimers();
         closeFile();
         pendingInput = null;
+        heldInput = null;
         writableRequested = false;
         if (key != null) {
             key.cancel();
@@ -195,10 +197,10 @@ abstract class ConnectionClosing extends ConnectionOutput {
     }
 
     /**
-     * Close hooks, then onClosed: once. The hooks run for every connection, also one that
-     * never opened (a pool task bound during its handshake through
-     * {@code HandshakeDecision.connection()} is stopped and cleaned); onClosed only for an
-     * established connection.
+     * Close hooks, then onError when the transport failed, then onClosed: once. The hooks run
+     * for every connection, also one that never opened (a pool task bound during its handshake
+     * through {@code HandshakeDecision.connection()} is stopped and cleaned); onError and
+     * onClosed only for an established connection.
      */
     void notifyClosed() {
         closeHooks.runOnce(); // idempotent
@@ -208,6 +210,15 @@ abstract class ConnectionClosing extends ConnectionOutput {
         closedNotified = true;
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
         tally.closed(remoteAddress, protocolName, code, closeReason);
+        if (transportFailure != null) {
+            try {
+                protocol.onError(this, transportFailure);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "Protocol.onError threw", t);
+            }
+        }
         try {
             protocol.onClosed(this, code, closeReason);
         } catch (VirtualMachineError e) {
@@ -301,10 +312,15 @@ abstract class ConnectionClosing extends ConnectionOutput {
     }
 
     void armLivenessTimer() {
-        if (!settings.liveness().isEnabled() || state != ConnectionState.OPEN) {
+        if (livenessTimer != null) {
+            // one chain of checks only: an override in onEstablished armed one already
+            livenessTimer.cancel();
+            livenessTimer = null;
+        }
+        if (!liveness.isEnabled() || state != ConnectionState.OPEN) {
             return;
         }
-        long next = settings.liveness().nextCheck(lastReceiveNanos, lastPingNanos);
+        long next = liveness.nextCheck(lastReceiveNanos, lastPingNanos);
         long delay = Math.max(0, next - System.nanoTime());
         livenessTimer = loop.schedule(Duration.ofNanos(delay), this::onLivenessTimer);
     }
@@ -315,13 +331,15 @@ abstract class ConnectionClosing extends ConnectionOutput {
             return;
         }
         long now = System.nanoTime();
-        switch (settings.liveness().check(now, lastReceiveNanos, lastPingNanos)) {
+        switch (liveness.check(now, lastReceiveNanos, lastPingNanos)) {
             case IDLE_CLOSE -> {
                 startClose(CloseCodes.GOING_AWAY, "idle timeout");
                 return;
             }
             case PING -> {
-                outbound.addControl(frames.frame(FrameWriter.OP_PING, ByteBuffer.allocate(0)));
+                ByteBuffer empty = ByteBuffer.allocate(0);
+                outbound.addControl(frames.frame(FrameWriter.OP_PING, empty));
+                pings.sent(empty, now);
                 lastPingNanos = now;
                 requestFlush();
             }
@@ -329,6 +347,15 @@ abstract class ConnectionClosing extends ConnectionOutput {
                 // woke early (a later receive moved the deadline): look again
             }
         }
+        armLivenessTimer();
+    }
+
+    /**
+     * A connection's own idle timeout or ping interval replaces the current one; the next
+     * check is computed afresh from the last receive and ping.
+     */
+    void overrideLiveness(Liveness next) {
+        liveness = next;
         armLivenessTimer();
     }
 

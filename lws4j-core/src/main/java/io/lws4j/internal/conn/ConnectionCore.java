@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link HttpPhase} (HTTP requests and responses before an upgrade), {@link HandlerPhase}
  * (dynamic HTTP handlers: routing, bounded bodies, responses from any thread),
  * {@link UpgradePhase}
- * (the websocket upgrade, server and client) and {@link ConnectionImpl} (creation, the public
+ * (the websocket upgrade, server and client), {@link InboundControl} (pausing reads, pings
+ * sent by hand, the connection's own liveness settings) and {@link ConnectionImpl} (creation, the public
  * API, reading, and the websocket's receive side). The layers share these fields; a method
  * one layer calls in a later one is declared abstract here.
  *
@@ -217,6 +218,25 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     long lastPingNanos;
     /** Service thread only: bytes and messages for the statistics and the JFR events. */
     final ConnectionTally tally;
+    /**
+     * Service thread only: the idle timeout and ping interval, the context's unless
+     * {@link io.lws4j.Connection#idleTimeout} or {@link io.lws4j.Connection#pingInterval}
+     * overrode them.
+     */
+    Liveness liveness;
+    /** Service thread only: our pings not answered yet. */
+    final OutstandingPings pings = new OutstandingPings();
+    /**
+     * Written by any thread (pauseReading, resumeReading), read by the service thread before
+     * each read and at each frame or chunk boundary; see {@link #isHoldingInput()}.
+     */
+    volatile boolean readingPaused;
+    /**
+     * Service thread only: bytes read before a pause took effect and not parsed yet, parsed
+     * first once reading resumes (readAgain). At most one read's worth (the loop's read
+     * buffer), since the pause stops further reads.
+     */
+    ByteBuffer heldInput;
 
     /** @param client the client side of the handshake, null for an accepted connection */
     ConnectionCore(ServiceLoop loop, SocketChannel channel, ConnectionSettings settings,
@@ -230,6 +250,17 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
         this.frames = client == null ? OutgoingFrames.SERVER : new OutgoingFrames(client);
         this.outbound = new OutboundQueue(loop.frameBuffers(), loop.counters());
         this.tally = new ConnectionTally(loop.counters());
+        this.liveness = settings.liveness();
+    }
+
+    /**
+     * Service thread only.
+     *
+     * @return true while the application's pause holds input back: paused and still OPEN
+     *     (a closing connection reads on, for its close handshake)
+     */
+    boolean isHoldingInput() {
+        return readingPaused && state == ConnectionState.OPEN;
     }
 
     /** @return the peer's address, or null when the channel cannot tell it any more */

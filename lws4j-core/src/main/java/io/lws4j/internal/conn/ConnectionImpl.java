@@ -33,7 +33,7 @@ import java.nio.channels.SocketChannel;
  * {@link io.lws4j.Connection} documents as thread-safe and the {@link ConnectionInternals}
  * methods.
  */
-public final class ConnectionImpl extends UpgradePhase
+public final class ConnectionImpl extends InboundControl
         implements ConnectionInternals, Selectable, MessageSink {
 
     /** @param client the client side of the handshake, null for an accepted connection */
@@ -356,19 +356,33 @@ public final class ConnectionImpl extends UpgradePhase
         onReady(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
     }
 
-    /** Decrypted input is buffered in the transport, which the selector cannot see. */
+    /**
+     * Decrypted input is buffered in the transport, which the selector cannot see; or input
+     * held by a pause waits to be parsed, first.
+     */
     @Override
     void readAgain() {
         readAgainQueued = false;
-        if (state != ConnectionState.CLOSED) {
-            onReadable();
-            updateInterest();
+        if (state == ConnectionState.CLOSED) {
+            return;
         }
+        if (heldInput != null && !isHoldingInput()) {
+            ByteBuffer held = heldInput;
+            consume(held);
+            if (!held.hasRemaining() && heldInput == held) {
+                heldInput = null;
+            }
+        }
+        if (heldInput == null) {
+            onReadable();
+        }
+        updateInterest();
     }
 
     private void onReadable() {
         ByteBuffer buf = loop.readBuffer();
-        for (int i = 0; i < READS_PER_EVENT && isReading(); i++) {
+        for (int i = 0; i < READS_PER_EVENT && isReading() && !isHoldingInput()
+                && heldInput == null; i++) {
             buf.clear();
             int n;
             try {
@@ -397,6 +411,11 @@ public final class ConnectionImpl extends UpgradePhase
     }
 
     private void onEndOfStream() {
+        if ((state == ConnectionState.OPEN || state == ConnectionState.CLOSE_SENT)
+                && transportFailure == null) {
+            transportFailure = new java.io.EOFException(
+                    "the peer's stream ended without a close frame");
+        }
         if (state == ConnectionState.CLOSE_FLUSH) {
             // the peer is done sending; our last frames still go out (bounded by the close
             // timer), then the socket closes without lingering
@@ -436,8 +455,16 @@ public final class ConnectionImpl extends UpgradePhase
                         LOG.log(System.Logger.Level.DEBUG, () -> "protocol error from "
                                 + remoteAddress + ": " + e.getMessage());
                         fail(e.closeCode(), e.getMessage());
+                        buf.position(buf.limit());
+                        return;
                     }
-                    buf.position(buf.limit());
+                    if (buf.hasRemaining() && isHoldingInput()) {
+                        holdRest(buf); // the reader stopped at a pause
+                        return;
+                    }
+                    if (buf.hasRemaining()) {
+                        continue; // the reader stopped at a pause that ended (a close began)
+                    }
                     return;
                 }
                 case LINGER -> {
@@ -491,21 +518,62 @@ public final class ConnectionImpl extends UpgradePhase
     }
 
     @Override
+    public void onFragment(boolean text, ByteBuffer data, boolean last) {
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        try {
+            if (text) {
+                protocol.onTextFragment(this, data, last);
+            } else {
+                protocol.onBinaryFragment(this, data, last);
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed(text ? "onTextFragment" : "onBinaryFragment", t);
+        }
+    }
+
+    @Override
+    public boolean paused() {
+        return isHoldingInput();
+    }
+
+    @Override
     public void onPing(ByteBuffer payload) {
         assert loop.inServiceThread();
         if (state != ConnectionState.OPEN) {
             return;
         }
-        outbound.addControl(frames.frame(FrameWriter.OP_PONG, payload));
+        outbound.addControl(frames.frame(FrameWriter.OP_PONG, payload.duplicate()));
         if (outbound.controlBytes() > MAX_CONTROL_BYTES) {
             updateInterest(); // pauses reading until the pongs drain
         }
         requestFlush();
+        try {
+            protocol.onPing(this, payload.asReadOnlyBuffer());
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onPing", t);
+        }
     }
 
     @Override
     public void onPong(ByteBuffer payload) {
-        // liveness is tracked by lastReceiveNanos; nothing else to do
+        // liveness is tracked by lastReceiveNanos; the pong only tells its round trip
+        if (state != ConnectionState.OPEN) {
+            return;
+        }
+        java.time.Duration roundTrip = pings.answered(payload, System.nanoTime());
+        try {
+            protocol.onPong(this, payload.asReadOnlyBuffer(), roundTrip);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onPong", t);
+        }
     }
 
     @Override

@@ -259,7 +259,8 @@ abstract class ConnectionOutput extends OffRoleWrites {
                 || inputEnded
                 || (state == ConnectionState.HANDSHAKE && pendingInput != null
                         && pendingInput.remaining() >= MAX_HANDSHAKE_PENDING_INPUT)
-                || outbound.controlBytes() > MAX_CONTROL_BYTES;
+                || outbound.controlBytes() > MAX_CONTROL_BYTES
+                || isHoldingInput();
         boolean wantWrite = transport.hasPendingOutput()
                 || ((!outbound.isEmpty() || file != null) && !transport.isHandshaking()
                         && writeInFlight == null);
@@ -268,7 +269,7 @@ abstract class ConnectionOutput extends OffRoleWrites {
             ops = 0; // a TLS task runs off the loop; its resume action brings us back
         }
         if ((ops & SelectionKey.OP_READ) != 0 && !readAgainQueued
-                && transport.hasBufferedInput()) {
+                && (transport.hasBufferedInput() || heldInput != null)) {
             readAgainQueued = true;
             loop.execute(readAgainTask);
         }

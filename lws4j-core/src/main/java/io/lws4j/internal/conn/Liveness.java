@@ -30,6 +30,22 @@ public final class Liveness {
         this.pingNanos = pingNanos;
     }
 
+    /**
+     * @param nanos the idle timeout, 0 for none
+     * @return this liveness with another idle timeout (a connection's override)
+     */
+    Liveness withIdleNanos(long nanos) {
+        return new Liveness(nanos, pingNanos);
+    }
+
+    /**
+     * @param nanos the ping interval, 0 for none
+     * @return this liveness with another ping interval (a connection's override)
+     */
+    Liveness withPingNanos(long nanos) {
+        return new Liveness(idleNanos, nanos);
+    }
+
     /** @return false when neither an idle timeout nor pings are configured */
     boolean isEnabled() {
         return idleNanos > 0 || pingNanos > 0;

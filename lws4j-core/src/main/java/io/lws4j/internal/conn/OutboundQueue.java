@@ -32,7 +32,8 @@ import java.util.ArrayDeque;
  */
 final class OutboundQueue {
     /*
-     * Wire order: if the head of `data` is partly written (position > 0) it goes first, so
+     * Wire order: if the head of `data` is partly written (position > 0) or the barrier, it
+     * goes first, so
      * it is finished before any control frame; then every control frame; then the data
      * frames. A gathering write that stops inside a control frame leaves that frame at the
      * head of `control` with position > 0; the data head then has position 0 (it was either
@@ -51,6 +52,12 @@ final class OutboundQueue {
     /** Pending messages taken into a batch in flight, not yet settled. */
     private int takenOut;
     private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>();
+    /**
+     * A data frame no control frame may overtake while it is at the head of the data: the
+     * 101 response, which must precede a ping written in onEstablished. Null once it left
+     * the head (written).
+     */
+    private ByteBuffer barrier;
     private long dataBytes;
     private long controlBytes;
     /** The batch over the loop's scratch array that {@link #writeTo} reuses. */
@@ -93,6 +100,18 @@ final class OutboundQueue {
         } else {
             addMessage(PendingMessage.encoded(frame));
         }
+    }
+
+    /**
+     * Queues the first bytes of the stream (an upgrade response) as a data frame that control
+     * frames queued later do not overtake.
+     *
+     * @param bytes the bytes; the data queue must be empty
+     */
+    void addFirst(ByteBuffer bytes) {
+        assert isEmpty() : "addFirst with frames queued";
+        addData(bytes);
+        barrier = bytes;
     }
 
     /**
@@ -226,7 +245,11 @@ final class OutboundQueue {
         long dataBefore = 0;
         long controlBefore = 0;
         ByteBuffer dataHead = data.peekFirst();
-        boolean dataHeadFirst = dataHead != null && dataHead.position() > 0;
+        if (barrier != null && barrier != dataHead) {
+            barrier = null; // written
+        }
+        boolean dataHeadFirst = dataHead != null
+                && (dataHead.position() > 0 || dataHead == barrier);
         if (dataHeadFirst) {
             isData[n] = true;
             into[n++] = dataHead;
@@ -311,6 +334,7 @@ final class OutboundQueue {
      * too, and would still be read).
      */
     void releaseFrames() {
+        barrier = null;
         ByteBuffer frame;
         while ((frame = data.pollFirst()) != null) {
             frameBuffers.give(frame);

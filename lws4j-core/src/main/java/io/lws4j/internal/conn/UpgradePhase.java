@@ -191,6 +191,7 @@ abstract class UpgradePhase extends HandlerPhase {
         }
         frameReader = new FrameReader(this, settings.config().maxMessageSize(), false,
                 deflate == null ? null : deflate.inflater());
+        frameReader.streaming(streamingReceive());
         moveTo(ConnectionState.OPEN);
         open = true;
         lastReceiveNanos = System.nanoTime();
@@ -215,7 +216,8 @@ abstract class UpgradePhase extends HandlerPhase {
         }
         frameReader = new FrameReader(this, settings.config().maxMessageSize(), true,
                 deflate == null ? null : deflate.inflater());
-        outbound.addData(accept.response());
+        frameReader.streaming(streamingReceive());
+        outbound.addFirst(accept.response()); // a ping written in onEstablished goes after it
         moveTo(ConnectionState.OPEN);
         open = true;
         lastReceiveNanos = System.nanoTime();
@@ -223,6 +225,16 @@ abstract class UpgradePhase extends HandlerPhase {
         requestFlush();
         callOnEstablished();
         armLivenessTimer();
+    }
+
+    /** Asks the protocol whether it streams; a failure means no (and is logged). */
+    private boolean streamingReceive() {
+        try {
+            return protocol.streamingReceive();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Protocol.streamingReceive threw", e);
+            return false;
+        }
     }
 
     /** Runs the protocol's onEstablished; a failure closes the connection (callbackFailed). */

@@ -79,6 +79,8 @@ public final class FrameReader {
     static final int COMPRESSED_CHUNK = 8192;
     /** The first chunk buffer's size: enough for the short messages most connections send. */
     static final int MIN_COMPRESSED_CHUNK = 256;
+    /** A streamed message is delivered in chunks of at most this many bytes. */
+    public static final int STREAM_CHUNK = 64 * 1024;
 
     private final MessageSink sink;
     private final int maxMessageSize;
@@ -117,6 +119,12 @@ public final class FrameReader {
     private long compressedLength;
     private byte[] compressedChunk;
     private final byte[] probe = new byte[1];
+    /** Messages are delivered in chunks (onFragment) instead of whole. */
+    private boolean streaming;
+    /** The chunk buffer of a streamed message; allocated on the first, grown up to STREAM_CHUNK. */
+    private byte[] streamChunk;
+    /** Inflated bytes in streamChunk not delivered yet (compressed streamed messages). */
+    private int streamFill;
 
     /**
      * Creates a reader.
@@ -153,12 +161,27 @@ public final class FrameReader {
     }
 
     /**
-     * Consumes all bytes remaining in {@code src}, calling the sink for each completed message
-     * or control frame. Once a close frame has been delivered the rest of the input, now and
-     * later, is ignored.
+     * Streaming on: data messages go to {@link MessageSink#onFragment} in chunks of at most
+     * {@link #STREAM_CHUNK} bytes as their payload arrives (inflated, for a compressed one),
+     * never assembled; {@code maxMessageSize} then bounds each frame (1009), not the
+     * message, and a compressed frame's wire size is bounded as a compressed message's is.
+     * UTF-8 is validated across chunks as for a whole message. Set before the first read.
      *
-     * @param src the bytes that arrived; its position is advanced to its limit (unspecified
-     *     after a {@code ProtocolException}), its content is not changed
+     * @param on true to stream
+     */
+    public void streaming(boolean on) {
+        this.streaming = on;
+    }
+
+    /**
+     * Consumes the bytes remaining in {@code src}, calling the sink for each completed message
+     * or control frame. Once a close frame has been delivered the rest of the input, now and
+     * later, is ignored. Stops early, before a header or a chunk of payload, when the sink is
+     * {@link MessageSink#paused()}: the caller keeps the rest for a later call.
+     *
+     * @param src the bytes that arrived; its position is advanced to its limit, or to where a
+     *     pause stopped (unspecified after a {@code ProtocolException}); its content is not
+     *     changed
      * @throws ProtocolException when the peer broke the protocol; the reader is then unusable
      *     and every later call throws the same exception
      */
@@ -169,6 +192,9 @@ public final class FrameReader {
         }
         try {
             while (state != CLOSED && src.hasRemaining()) {
+                if (sink.paused()) {
+                    break;
+                }
                 if (state == HEADER) {
                     readHeader(src);
                 } else {
@@ -191,7 +217,8 @@ public final class FrameReader {
      */
     int bufferedCapacity() {
         return header.length + control.length + (message == null ? 0 : message.length)
-                + (compressedChunk == null ? 0 : compressedChunk.length);
+                + (compressedChunk == null ? 0 : compressedChunk.length)
+                + (streamChunk == null ? 0 : streamChunk.length);
     }
 
     private void readHeader(ByteBuffer src) throws ProtocolException {
@@ -297,6 +324,10 @@ public final class FrameReader {
     }
 
     private void startDataFrame() throws ProtocolException {
+        if (streaming) {
+            startStreamedFrame();
+            return;
+        }
         boolean continuation = frameOpcode == FrameWriter.OP_CONTINUATION;
         if (!continuation) {
             messageCompressed = frameRsv1;
@@ -328,12 +359,99 @@ public final class FrameReader {
         messageLimit = frameFin ? messageLength + (int) frameLength : maxMessageSize;
     }
 
+    /** A data frame of a streamed message: only the frame is bounded (see streaming()). */
+    private void startStreamedFrame() throws ProtocolException {
+        boolean continuation = frameOpcode == FrameWriter.OP_CONTINUATION;
+        if (!continuation) {
+            messageCompressed = frameRsv1;
+            messageOpcode = frameOpcode;
+            textValidator.reset();
+            streamFill = 0;
+        }
+        if (messageCompressed ? frameLength > compressedLimit() : frameLength > maxMessageSize) {
+            throw new ProtocolException(1009, "frame longer than " + (messageCompressed
+                    ? compressedLimit() + " compressed" : maxMessageSize) + " bytes");
+        }
+    }
+
+    private byte[] streamChunk(int needed) {
+        if (streamChunk == null || streamChunk.length < needed) {
+            int grown = streamChunk == null ? MIN_MESSAGE_BUFFER : 2 * streamChunk.length;
+            streamChunk = new byte[Math.min(STREAM_CHUNK, Math.max(needed, grown))];
+        }
+        return streamChunk;
+    }
+
+    /** Uncompressed payload of a streamed message: validated and delivered as it arrives. */
+    private void readStreamedPayload(ByteBuffer src, int n, int keyOffset)
+            throws ProtocolException {
+        byte[] chunk = streamChunk(n);
+        src.get(chunk, 0, n);
+        ByteBuffer view = ByteBuffer.wrap(chunk, 0, n);
+        if (frameMasked) {
+            Masker.mask(view, 0, n, frameMaskKey, keyOffset);
+        }
+        boolean text = messageOpcode == FrameWriter.OP_TEXT;
+        if (text && !textValidator.feed(chunk, 0, n)) {
+            throw new ProtocolException(1007, "text message is not valid UTF-8");
+        }
+        framePayloadRead += n;
+        boolean last = framePayloadRead == frameLength && frameFin;
+        if (framePayloadRead == frameLength) {
+            state = HEADER;
+            if (last) {
+                endStreamedMessage();
+            }
+        }
+        sink.onFragment(text, view, last);
+    }
+
+    /**
+     * Inflated bytes of a streamed message into its chunk buffer, each full chunk delivered;
+     * at the message's end ({@code end}) the rest is delivered as its last chunk.
+     */
+    private void drainStreamed(boolean end) throws ProtocolException {
+        boolean text = messageOpcode == FrameWriter.OP_TEXT;
+        byte[] chunk = streamChunk(STREAM_CHUNK);
+        while (true) {
+            int n = decompressor.output(chunk, streamFill, chunk.length - streamFill);
+            if (text && !textValidator.feed(chunk, streamFill, n)) {
+                throw new ProtocolException(1007, "text message is not valid UTF-8");
+            }
+            streamFill += n;
+            if (streamFill == chunk.length) {
+                streamFill = 0;
+                sink.onFragment(text, ByteBuffer.wrap(chunk), false);
+            } else if (n == 0) {
+                break;
+            }
+        }
+        if (end) {
+            int fill = streamFill;
+            streamFill = 0;
+            endStreamedMessage();
+            sink.onFragment(text, ByteBuffer.wrap(chunk, 0, fill), true);
+        }
+    }
+
+    /** A streamed message's last byte arrived: checks the text ends complete, then ends it. */
+    private void endStreamedMessage() throws ProtocolException {
+        if (messageOpcode == FrameWriter.OP_TEXT && !textValidator.isComplete()) {
+            throw new ProtocolException(1007, "text message ends inside a UTF-8 sequence");
+        }
+        messageOpcode = NO_MESSAGE;
+    }
+
     private void readPayload(ByteBuffer src) throws ProtocolException {
         int n = (int) Math.min(frameLength - framePayloadRead, src.remaining());
         if (messageCompressed && !isControl(frameOpcode)) {
             n = Math.min(n, COMPRESSED_CHUNK); // the rest of the frame comes in the next round
         }
         int keyOffset = (int) (framePayloadRead & 3);
+        if (streaming && !isControl(frameOpcode) && !messageCompressed) {
+            readStreamedPayload(src, Math.min(n, STREAM_CHUNK), keyOffset);
+            return;
+        }
         if (isControl(frameOpcode)) {
             int at = (int) framePayloadRead;
             src.get(control, at, n);
@@ -371,7 +489,11 @@ public final class FrameReader {
             Masker.mask(ByteBuffer.wrap(compressedChunk), 0, n, frameMaskKey, keyOffset);
         }
         decompressor.input(compressedChunk, 0, n);
-        drainDecompressor();
+        if (streaming) {
+            drainStreamed(false);
+        } else {
+            drainDecompressor();
+        }
     }
 
     /**
@@ -442,7 +564,17 @@ public final class FrameReader {
                 sink.onPong(controlView.clear().limit((int) frameLength));
                 break;
             default:
-                if (frameFin) {
+                if (frameFin && streaming) {
+                    if (messageCompressed) {
+                        decompressor.inputEnd();
+                        drainStreamed(true);
+                        decompressor.messageEnd();
+                    } else {
+                        boolean text = messageOpcode == FrameWriter.OP_TEXT;
+                        endStreamedMessage(); // an empty final frame
+                        sink.onFragment(text, ByteBuffer.allocate(0), true);
+                    }
+                } else if (frameFin) {
                     if (messageCompressed) {
                         decompressor.inputEnd();
                         drainDecompressor();

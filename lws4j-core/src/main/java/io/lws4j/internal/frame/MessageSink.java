@@ -41,6 +41,30 @@ public interface MessageSink {
     void onPong(ByteBuffer payload);
 
     /**
+     * A chunk of a streamed data message (a reader with {@link FrameReader#streaming(boolean)}
+     * on). The chunks of a message come in order, the last with {@code last} true.
+     *
+     * @param text true for a text message, whose bytes so far are valid UTF-8 (a chunk may end
+     *     inside a sequence; the whole message is complete UTF-8 at the last chunk)
+     * @param data the chunk, at most {@link FrameReader#STREAM_CHUNK} bytes; valid only
+     *     during the call
+     * @param last true for the message's last chunk, possibly empty
+     */
+    default void onFragment(boolean text, ByteBuffer data, boolean last) {
+        throw new UnsupportedOperationException("this sink does not take streamed messages");
+    }
+
+    /**
+     * Asked by the reader before each step (a header, or a chunk of payload): true makes it
+     * return at once, leaving the rest of its input unconsumed, as a paused connection wants.
+     *
+     * @return true to stop reading here
+     */
+    default boolean paused() {
+        return false;
+    }
+
+    /**
      * A close frame; the reader ignores all later input.
      *
      * @param code the validated close code, or 1005 (no status) when the frame had no payload

@@ -161,6 +161,11 @@ final class RawClient implements AutoCloseable {
         return in;
     }
 
+    /** The socket's output, for tests that write large frames without copying them. */
+    OutputStream socketOutput() {
+        return out;
+    }
+
     void setReceiveBuffer(int bytes) throws IOException {
         socket.setReceiveBufferSize(bytes);
     }
