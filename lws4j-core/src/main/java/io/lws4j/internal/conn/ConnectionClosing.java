@@ -129,6 +129,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         // non-lingering count to reach zero before onDestroy, so counting first could let
         // onDestroy overtake this connection's onClosed.
         try {
+            sends.closed();
             notifyClosed();
         } finally {
             loop.addLingering(1);
@@ -173,6 +174,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
             if (client != null && frameReader == null) {
                 client.failed(transportFailure);
             }
+            sends.closed();
             notifyClosed();
         } finally {
             loop.addConnections(-1);
@@ -200,6 +202,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
             return;
         }
         closedNotified = true;
+        ConnectionRegistry.of(settings).remove(this);
         closeHooks.runOnce();
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
         try {

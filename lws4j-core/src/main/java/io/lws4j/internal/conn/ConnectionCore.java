@@ -155,6 +155,13 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     final Runnable flushTask = this::runQueuedFlush;
     final AtomicReference<Object> taskSlot = new AtomicReference<>();
     final CloseHooks closeHooks = new CloseHooks();
+    /** Sends from any thread and the completion of their stages. */
+    final CrossThreadSends sends;
+    /**
+     * Service thread only: a {@link io.lws4j.MessageStream}'s message is under way, so the
+     * service thread's writeText/writeBinary are refused (see CrossThreadSends).
+     */
+    boolean streaming;
 
     /** Service thread only. */
     SelectionKey key;
@@ -219,6 +226,7 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
         this.client = client;
         this.frames = client == null ? OutgoingFrames.SERVER : new OutgoingFrames(client);
         this.outbound = new OutboundQueue(loop.frameBuffers());
+        this.sends = new CrossThreadSends(this);
     }
 
     /** @return the peer's address, or null when the channel cannot tell it any more */
@@ -253,6 +261,14 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
 
     /** ConnectionOutput: writes what is queued, with the role. */
     abstract void flush();
+
+    /**
+     * ConnectionOutput: queues a frame sent from any thread (OPEN only), masked or
+     * compressed as this connection needs.
+     *
+     * @return the frame's number in the data stream ({@link OutboundQueue#framesQueued})
+     */
+    abstract long queueEncoded(io.lws4j.internal.frame.EncodedMessage message);
 
     /** ConnectionOutput: logs a deflater's failure and makes it the write's. */
     abstract IOException compressionFailed(RuntimeException e);

@@ -186,6 +186,7 @@ abstract class UpgradePhase extends HandlerPhase {
                 deflate == null ? null : deflate.inflater());
         moveTo(ConnectionState.OPEN);
         open = true;
+        ConnectionRegistry.of(settings).add((ConnectionImpl) this);
         lastReceiveNanos = System.nanoTime();
         lastPingNanos = lastReceiveNanos;
         callOnEstablished();
@@ -211,6 +212,7 @@ abstract class UpgradePhase extends HandlerPhase {
         outbound.addData(accept.response());
         moveTo(ConnectionState.OPEN);
         open = true;
+        ConnectionRegistry.of(settings).add((ConnectionImpl) this);
         lastReceiveNanos = System.nanoTime();
         lastPingNanos = lastReceiveNanos;
         requestFlush();
