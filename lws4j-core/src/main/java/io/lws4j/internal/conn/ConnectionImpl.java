@@ -204,7 +204,7 @@ public final class ConnectionImpl extends UpgradePhase
     @Override
     public java.util.concurrent.CompletionStage<Void> send(io.lws4j.OutboundMessage message) {
         java.util.Objects.requireNonNull(message, "message");
-        return send(message, settings.config().sendOverflow());
+        return send(message, settings.config().sendOverflow(), null);
     }
 
     /**

@@ -323,14 +323,16 @@ class CrossThreadSendTest {
 
     @Test
     void broadcastSkipsOrClosesSlowConsumersAndTheOthersGetEveryMessage() throws Exception {
-        start(Context.builder().maxOutboundBytes(128 * 1024));
+        // a bound of many messages: the count a sender sees may lag the socket by a cycle,
+        // which must not make a reading client look slow
+        start(Context.builder().maxOutboundBytes(1024 * 1024));
         JdkClient fast = jdkClient();
-        protocol.awaitEstablished();
+        Connection fastConnection = protocol.awaitEstablished();
         stalledClient();
-        protocol.awaitEstablished();
+        Connection slowConnection = protocol.awaitEstablished();
         OutboundMessage m = OutboundMessage.binary(ByteBuffer.allocate(64 * 1024));
         int refused = 0;
-        for (int i = 0; i < 2000 && refused == 0; i++) {
+        for (int i = 0; i < 4000 && refused == 0; i++) {
             BroadcastResult r = context.broadcast("p", m, SendOverflow.FAIL)
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
             refused = r.refused();
@@ -339,11 +341,16 @@ class CrossThreadSendTest {
             assertThat(fast.nextMessage()).isInstanceOf(byte[].class);
         }
         assertThat(refused).isEqualTo(1);
+        assertThat(slowConnection.queuedBytes()).isGreaterThan(512 * 1024);
+        assertThat(slowConnection.isOpen()).as("skipped, not closed").isTrue();
         BroadcastResult closing = context.broadcast("p", m, SendOverflow.CLOSE_POLICY_VIOLATION)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(closing.refused()).isEqualTo(1);
-        assertThat(protocol.awaitClosed().code()).isEqualTo(CloseCodes.POLICY_VIOLATION);
+        assertThat(closing).isEqualTo(new BroadcastResult(1, 1, 0));
+        RecordingProtocol.Closed closed = protocol.awaitClosed();
+        assertThat(closed.connection()).isSameAs(slowConnection);
+        assertThat(closed.code()).isEqualTo(CloseCodes.POLICY_VIOLATION);
         assertThat(fast.nextMessage()).isInstanceOf(byte[].class);
+        assertThat(fastConnection.isOpen()).isTrue();
     }
 
     @Test
