@@ -10,7 +10,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A connection's sends from any thread ({@code sendText}, {@code sendBinary}, {@code send},
@@ -19,12 +18,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * stage once its frame was written to the socket.
  *
  * <p>Hand-off: a sender admits its message (see below), adds it to {@link #inbox} (a
- * lock-free multi-producer queue, so each thread's sends stay in its order) and posts
- * {@link #drain} to the loop unless a drain is posted already ({@link #drainPosted}). The
- * drain clears the flag before it polls, so a send added after its last poll finds the flag
- * clear and posts again; a send whose post was skipped was added before the flag was
- * cleared, and so before the drain's poll (volatile order), which sees it. On the service
- * thread a send adds itself and drains at once, after what other threads sent before it.
+ * {@link SendInbox}: each thread's sends stay in its order, and a burst costs one posted
+ * {@link #drain}). On the service thread a send adds itself and drains at once, after what
+ * other threads sent before it.
  * Only the service thread touches the outbound queue and the frames: lws4j's single writer.
  *
  * <p>Admission: {@link #inboxBytes} counts the frame bytes admitted and not yet queued;
@@ -54,14 +50,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class CrossThreadSends {
     /** The most sends a drain queues before it posts itself again, so I/O is not starved. */
     static final int DRAIN_BATCH = 1024;
-    private static final VarHandle DRAIN_POSTED;
     private static final VarHandle INBOX_BYTES;
     private static final VarHandle PUBLISHED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            DRAIN_POSTED = l.findVarHandle(CrossThreadSends.class, "drainPosted", boolean.class);
             INBOX_BYTES = l.findVarHandle(CrossThreadSends.class, "inboxBytes", long.class);
             PUBLISHED = l.findVarHandle(CrossThreadSends.class, "publishedOutbound", long.class);
         } catch (ReflectiveOperationException e) {
@@ -91,10 +85,8 @@ final class CrossThreadSends {
     }
 
     private final ConnectionCore connection;
-    private final ConcurrentLinkedQueue<Send> inbox = new ConcurrentLinkedQueue<>();
+    private final SendInbox<Send> inbox = new SendInbox<>();
     private final Runnable drainTask = this::drain;
-    @SuppressWarnings("unused") // through DRAIN_POSTED
-    private volatile boolean drainPosted;
     @SuppressWarnings("unused") // through INBOX_BYTES
     private volatile long inboxBytes;
     @SuppressWarnings("unused") // through PUBLISHED
@@ -163,11 +155,10 @@ final class CrossThreadSends {
                     + (code != 0 ? "; closing with " + code : "")));
             return done;
         }
-        inbox.add(send);
+        boolean post = inbox.add(send);
         if (connection.loop.inServiceThread()) {
             drain();
-        } else if (DRAIN_POSTED.compareAndSet(this, false, true)
-                && !connection.loop.execute(drainTask)) {
+        } else if (post && !connection.loop.execute(drainTask)) {
             failInbox(); // the loop has stopped: nothing will write
         }
         return done;
@@ -212,14 +203,13 @@ final class CrossThreadSends {
     /** Service thread: queues what the inbox holds, in order. */
     void drain() {
         assert connection.loop.inServiceThread();
-        DRAIN_POSTED.setVolatile(this, false);
+        inbox.beginDrain();
         Send s;
         int n = 0;
         while ((s = inbox.poll()) != null) {
             accept(s);
-            if (++n == DRAIN_BATCH && !inbox.isEmpty()) {
-                if (DRAIN_POSTED.compareAndSet(this, false, true)
-                        && !connection.loop.execute(drainTask)) {
+            if (++n == DRAIN_BATCH) {
+                if (inbox.claimRepost() && !connection.loop.execute(drainTask)) {
                     failInbox();
                 }
                 break;
