@@ -3,6 +3,7 @@ package io.lws4j;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One websocket connection (libwebsockets' {@code wsi}).
@@ -10,7 +11,13 @@ import java.time.Duration;
  * <p>Writes go into a bounded per-connection outbound buffer that the service loop flushes
  * as the socket accepts data; when it cannot take a message, the write methods return
  * {@code false} and write nothing, and the protocol should wait for
- * {@link Protocol#onWritable} (ask for it with {@link #callbackOnWritable()}).
+ * {@link Protocol#onWritable} (a refused write asks for it by itself; ask for it with
+ * {@link #callbackOnWritable()} too).
+ *
+ * <p>From any thread, {@link #sendText}, {@link #sendBinary}, {@link #send} and
+ * {@link #sendStream} send with a completion stage instead (as the JDK's
+ * {@code java.net.http.WebSocket} does): the message is framed on the calling thread and
+ * handed to the service thread, which alone writes; each thread's sends keep their order.
  *
  * <p>Instances are created by lws4j; applications do not implement this interface.
  *
@@ -24,7 +31,8 @@ public interface Connection {
      *
      * @param text the message
      * @return false, writing nothing, when the outbound buffer cannot take it or the
-     *     connection is closing
+     *     connection is closing; when it could not take it on an open connection,
+     *     {@link Protocol#onWritable} follows once it drained
      * @throws IllegalStateException when called off the service thread
      */
     boolean writeText(String text);
@@ -35,10 +43,88 @@ public interface Connection {
      *
      * @param data the message
      * @return false, writing nothing, when the outbound buffer cannot take it or the
-     *     connection is closing
+     *     connection is closing; when it could not take it on an open connection,
+     *     {@link Protocol#onWritable} follows once it drained
      * @throws IllegalStateException when called off the service thread
      */
     boolean writeBinary(ByteBuffer data);
+
+    /**
+     * Sends a text message from any thread. Thread-safe.
+     *
+     * <p>The message is framed on the calling thread and handed to the service thread;
+     * messages sent by one thread go out in the order of the calls, and a call on the
+     * service thread goes out after what other threads sent before it. The outbound queue
+     * is bounded by {@link Context.Builder#maxOutboundBytes(int)} (counting messages on their
+     * way to the service thread): a message that would take it past the bound is refused
+     * as the context's {@link Context.Builder#sendOverflow(SendOverflow) overflow policy}
+     * says, unless nothing is queued (so one message larger than the bound can go).
+     *
+     * <p>The stage completes on the service thread (dependent actions that are not
+     * {@code async} run there, and may call {@link #writeText}), normally when the whole
+     * frame was written to the socket (for wss: handed to TLS), or exceptionally with
+     * {@link ConnectionClosedException} (the connection was closing or closed before the
+     * message was written, including a send after the close), {@link SendQueueFullException}
+     * (queue over its bound), or {@link MessageTooBigException} (over
+     * {@link Context.Builder#maxMessageSize(int)}). It never throws for these, and never
+     * raises an exception on the service thread.
+     *
+     * @param text the message
+     * @return the send's stage
+     */
+    default CompletionStage<Void> sendText(String text) {
+        throw new UnsupportedOperationException("sendText is not supported by " + getClass());
+    }
+
+    /**
+     * Sends a binary message from any thread, as {@link #sendText} does. The remaining bytes
+     * of {@code data} are copied before this returns; its position is not changed.
+     * Thread-safe.
+     *
+     * @param data the message
+     * @return the send's stage, completed as {@link #sendText}'s
+     */
+    default CompletionStage<Void> sendBinary(ByteBuffer data) {
+        throw new UnsupportedOperationException("sendBinary is not supported by " + getClass());
+    }
+
+    /**
+     * Sends a message framed beforehand (for example once for many connections; see
+     * {@link Context#broadcast(String, OutboundMessage, SendOverflow)}), as
+     * {@link #sendText} does. A server connection without compression queues a view of the
+     * message's frame, not a copy. Thread-safe.
+     *
+     * @param message the message
+     * @return the send's stage, completed as {@link #sendText}'s
+     */
+    default CompletionStage<Void> send(OutboundMessage message) {
+        throw new UnsupportedOperationException("send is not supported by " + getClass());
+    }
+
+    /**
+     * Opens a message to send in fragments, for messages too large to hold at once; see
+     * {@link MessageStream} for the backpressure and how other sends wait meanwhile.
+     * Thread-safe.
+     *
+     * @param text true for a text message, false for binary
+     * @return the stream; nothing is sent until its first fragment
+     */
+    default MessageStream sendStream(boolean text) {
+        throw new UnsupportedOperationException("sendStream is not supported by " + getClass());
+    }
+
+    /**
+     * The outbound bytes not yet written to the socket (browsers' {@code bufferedAmount}):
+     * frames queued on the connection as of the service thread's last flush, plus messages
+     * sent from other threads and not yet queued. Control frames are not counted. A
+     * producer on another thread can hold back while this is high, and sends are refused
+     * past {@link Context.Builder#maxOutboundBytes(int)}. Thread-safe.
+     *
+     * @return bytes, 0 or more
+     */
+    default long queuedBytes() {
+        throw new UnsupportedOperationException("queuedBytes is not supported by " + getClass());
+    }
 
     /**
      * Asks for one {@link Protocol#onWritable} call as soon as the socket can take data

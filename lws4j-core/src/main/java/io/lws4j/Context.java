@@ -81,6 +81,54 @@ public interface Context extends AutoCloseable {
     Cancellable schedule(Duration delay, Runnable action);
 
     /**
+     * The open connections of a protocol, for iterating them from any thread. Thread-safe.
+     *
+     * @param protocolName a registered protocol's name; for client connections that agreed
+     *     on no subprotocol, {@code ""}
+     * @return a snapshot, in no particular order: a connection established or closed
+     *     meanwhile may or may not be in it, and one in it may close at any time (its sends
+     *     then fail with {@link ConnectionClosedException})
+     */
+    default java.util.List<Connection> connections(String protocolName) {
+        throw new UnsupportedOperationException("connections is not supported by " + getClass());
+    }
+
+    /**
+     * Sends one message to every open connection of a protocol, on every service loop
+     * (a broadcast). The message was framed once ({@link OutboundMessage}); server
+     * connections without permessage-deflate queue views of that one frame, so the payload
+     * is not copied per recipient; compressing connections compress their own copy.
+     *
+     * <p>A recipient whose outbound queue is over its bound
+     * ({@link Builder#maxOutboundBytes(int)}) is a slow consumer: {@code slowConsumers} says
+     * whether it is skipped ({@link SendOverflow#FAIL}) or closed with 1008 or 1013. The
+     * others get the message however slow one of them is. Thread-safe.
+     *
+     * @param protocolName a registered protocol's name
+     * @param message the message
+     * @param slowConsumers what happens to a recipient over its bound
+     * @return a stage completed once every recipient's service thread queued the message,
+     *     or it was refused or the recipient was closed (the stage does not wait for slow
+     *     sockets); never exceptionally
+     */
+    default java.util.concurrent.CompletionStage<BroadcastResult> broadcast(String protocolName,
+            OutboundMessage message, SendOverflow slowConsumers) {
+        throw new UnsupportedOperationException("broadcast is not supported by " + getClass());
+    }
+
+    /**
+     * Asks for one {@link Protocol#onWritable} call on every open connection of a protocol
+     * (lws_callback_on_writable_all_protocol), each on its own service thread, as
+     * {@link Connection#callbackOnWritable()} does. Thread-safe.
+     *
+     * @param protocolName a registered protocol's name
+     */
+    default void callbackOnWritableAll(String protocolName) {
+        throw new UnsupportedOperationException("callbackOnWritableAll is not supported by "
+                + getClass());
+    }
+
+    /**
      * Thread-safe.
      *
      * @return true once {@link #close()} has started
@@ -135,6 +183,7 @@ public interface Context extends AutoCloseable {
         private final List<ContextConfig.Mount> mounts = new ArrayList<>();
         private int maxMessageSize = 16 * 1024 * 1024 + 1024;
         private int maxOutboundBytes = 1 << 20;
+        private SendOverflow sendOverflow = SendOverflow.FAIL;
         private int maxHttpHeadBytes = 8192;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ZERO;
@@ -450,8 +499,24 @@ public interface Context extends AutoCloseable {
         }
 
         /**
+         * What a send from any thread ({@link Connection#sendText} and its kin) does when
+         * the connection's outbound queue is over {@link #maxOutboundBytes(int)}: fail the
+         * send, or fail it and close the slow consumer with 1008 or 1013. The service
+         * thread's {@code writeText}/{@code writeBinary} are not affected (they return
+         * false). Default {@link SendOverflow#FAIL}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder sendOverflow(SendOverflow policy) {
+            this.sendOverflow = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
          * The per-connection outbound buffer: writes that would take it past this many bytes
-         * return false. Default 1 MiB.
+         * return false, and sends from other threads are refused as
+         * {@link #sendOverflow(SendOverflow)} says. Default 1 MiB.
          *
          * @param bytes at least 1024
          * @return this builder
@@ -737,7 +802,8 @@ public interface Context extends AutoCloseable {
                             proxyProtocol),
                     new io.lws4j.internal.http.HttpRoutes(httpHandlers, maxHttpBodyBytes),
                     new io.lws4j.internal.http.HttpLimits(maxQueryParameters, maxCookies,
-                            httpSendTimeout));
+                            httpSendTimeout))
+                    .withSendOverflow(sendOverflow);
             return ContextImpl.start(config, name, jmx);
         }
 

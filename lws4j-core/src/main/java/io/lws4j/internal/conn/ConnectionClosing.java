@@ -130,6 +130,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
         // non-lingering count to reach zero before onDestroy, so counting first could let
         // onDestroy overtake this connection's onClosed.
         try {
+            sends.closed();
             notifyClosed();
         } finally {
             loop.addLingering(1);
@@ -175,6 +176,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
             if (client != null && frameReader == null) {
                 client.failed(transportFailure);
             }
+            sends.closed();
             notifyClosed();
         } finally {
             loop.addConnections(-1);
@@ -208,6 +210,7 @@ abstract class ConnectionClosing extends ConnectionOutput {
             return;
         }
         closedNotified = true;
+        ConnectionRegistry.of(settings).remove(this);
         int code = closeCode == 0 ? CloseCodes.ABNORMAL : closeCode;
         tally.closed(remoteAddress, protocolName, code, closeReason);
         if (transportFailure != null) {

@@ -158,6 +158,13 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
     final Runnable flushTask = this::runQueuedFlush;
     final AtomicReference<Object> taskSlot = new AtomicReference<>();
     final CloseHooks closeHooks = new CloseHooks();
+    /** Sends from any thread and the completion of their stages. */
+    final CrossThreadSends sends;
+    /**
+     * Service thread only: a {@link io.lws4j.MessageStream}'s message is under way, so the
+     * service thread's writeText/writeBinary are refused (see CrossThreadSends).
+     */
+    boolean streaming;
 
     /** Service thread only. */
     SelectionKey key;
@@ -251,6 +258,7 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
         this.outbound = new OutboundQueue(loop.frameBuffers(), loop.counters());
         this.tally = new ConnectionTally(loop.counters());
         this.liveness = settings.liveness();
+        this.sends = new CrossThreadSends(this);
     }
 
     /**
@@ -295,6 +303,14 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
 
     /** ConnectionOutput: writes what is queued, with the role. */
     abstract void flush();
+
+    /**
+     * ConnectionOutput: queues a frame sent from any thread (OPEN only), masked or
+     * compressed as this connection needs.
+     *
+     * @return the frame's number in the data stream ({@link OutboundQueue#framesQueued})
+     */
+    abstract long queueEncoded(io.lws4j.internal.frame.EncodedMessage message);
 
     /** ConnectionOutput: logs a deflater's failure and makes it the write's. */
     abstract IOException compressionFailed(RuntimeException e);

@@ -188,6 +188,64 @@ public final class ConnectionImpl extends InboundControl
     }
 
     @Override
+    public java.util.concurrent.CompletionStage<Void> sendText(String text) {
+        java.util.Objects.requireNonNull(text, "text");
+        return sends.submit(io.lws4j.internal.frame.EncodedMessage.text(text),
+                settings.config().sendOverflow(), null);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> sendBinary(ByteBuffer data) {
+        java.util.Objects.requireNonNull(data, "data");
+        return sends.submit(io.lws4j.internal.frame.EncodedMessage.binary(data),
+                settings.config().sendOverflow(), null);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> send(io.lws4j.OutboundMessage message) {
+        java.util.Objects.requireNonNull(message, "message");
+        return send(message, settings.config().sendOverflow(), null);
+    }
+
+    /**
+     * Sends a framed message with an overflow policy of the caller's (a broadcast's).
+     * Any thread.
+     *
+     * @param message the message
+     * @param overflow what to do when the outbound queue is over its bound
+     * @param queued completed on the service thread once the message is queued on this
+     *     connection, or exceptionally as the returned stage when it never is
+     * @return the send's stage
+     */
+    public java.util.concurrent.CompletableFuture<Void> send(io.lws4j.OutboundMessage message,
+            io.lws4j.SendOverflow overflow, java.util.concurrent.CompletableFuture<Void> queued) {
+        return sends.submit((io.lws4j.internal.frame.EncodedMessage) message, overflow, null,
+                queued);
+    }
+
+    @Override
+    public long queuedBytes() {
+        return sends.queuedBytes();
+    }
+
+    @Override
+    public io.lws4j.MessageStream sendStream(boolean text) {
+        return new MessageStreamImpl(this, text, settings.config().sendOverflow());
+    }
+
+    /**
+     * Asks for onWritable from any thread: on the service thread at once, else through the
+     * loop; nothing for a connection that is not open. Any thread.
+     */
+    public void callbackOnWritableFromAnyThread() {
+        if (loop.inServiceThread()) {
+            callbackOnWritable();
+        } else if (open) {
+            loop.execute(this::callbackOnWritable);
+        }
+    }
+
+    @Override
     public boolean executeOrServe(Runnable command) {
         return loop.executeOrServe(command);
     }

@@ -40,30 +40,33 @@ abstract class ConnectionOutput extends OffRoleWrites {
             return false;
         }
         // UTF-8 takes at most 3 bytes per char: reject before encoding when surely too big
-        if (!fitsData((long) text.length())) {
-            return false;
+        if (streaming || !fitsData((long) text.length())) {
+            return refused();
         }
         if (deflate != null) {
             // a fresh array: it is the pending message's own copy
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             if (!fitsData(MessageDeflater.maxFrameLength(utf8.length))) {
-                return false;
+                return refused();
             }
             return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(utf8));
         }
-        return offerData(frames.text(text));
+        return offerData(frames.text(text)) || refused();
     }
 
     @Override
     public boolean writeBinary(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         checkServiceThread();
-        if (state != ConnectionState.OPEN || !fitsData(data.remaining())) {
+        if (state != ConnectionState.OPEN) {
             return false;
+        }
+        if (streaming || !fitsData(data.remaining())) {
+            return refused();
         }
         if (deflate != null) {
             if (!fitsData(MessageDeflater.maxFrameLength(data.remaining()))) {
-                return false; // before copying
+                return refused(); // before copying
             }
             // the caller may reuse its buffer once we return, and we compress later
             return offerDeflated(FrameWriter.OP_BINARY, deflate.deflater().copyPayload(data));
@@ -77,10 +80,39 @@ abstract class ConnectionOutput extends OffRoleWrites {
                     return true;
                 }
                 loop.frameBuffers().give(frame);
-                return false;
+                return refused();
             }
         }
-        return offerData(frames.frame(FrameWriter.OP_BINARY, data));
+        return offerData(frames.frame(FrameWriter.OP_BINARY, data)) || refused();
+    }
+
+    /**
+     * An OPEN connection refused a write (queue over its bound, or a stream under way): asks
+     * for {@link io.lws4j.Protocol#onWritable} once the queue drains, as api.md promises,
+     * so a protocol that stops on a refusal is called again.
+     *
+     * @return false
+     */
+    private boolean refused() {
+        if (!writableRequested) {
+            writableRequested = true;
+            requestFlush();
+        }
+        return false;
+    }
+
+    @Override
+    long queueEncoded(io.lws4j.internal.frame.EncodedMessage m) {
+        assert state == ConnectionState.OPEN;
+        if (deflate != null && m.fin() && m.opcode() != FrameWriter.OP_CONTINUATION) {
+            // compressed per connection, from this connection's own copy (the deflater
+            // recycles it)
+            offerDeflated(m.opcode(), deflate.deflater().copyPayload(m.payload()));
+        } else {
+            outbound.addData(frames.frame(m));
+            requestFlush();
+        }
+        return outbound.framesQueued();
     }
 
     /**
@@ -162,6 +194,12 @@ abstract class ConnectionOutput extends OffRoleWrites {
 
     @Override
     void flush() {
+        flushQueue();
+        sends.afterFlush();
+    }
+
+    /** Writes what the socket takes, then the follow-ups of a drained queue. */
+    private void flushQueue() {
         if (writeInFlight != null) {
             return; // the completion of the write without the role flushes
         }
@@ -201,7 +239,7 @@ abstract class ConnectionOutput extends OffRoleWrites {
             return;
         }
         updateInterest();
-        if (writableRequested && state == ConnectionState.OPEN
+        if (writableRequested && state == ConnectionState.OPEN && !streaming
                 && outbound.dataBytes() <= lowWaterMark()) {
             writableRequested = false;
             deliverOnWritable();

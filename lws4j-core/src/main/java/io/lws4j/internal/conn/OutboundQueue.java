@@ -60,6 +60,13 @@ final class OutboundQueue {
     private ByteBuffer barrier;
     private long dataBytes;
     private long controlBytes;
+    /**
+     * Data frames ever queued, each counted once when added (a pending message becomes
+     * exactly one frame): a frame's number in the data stream, for send completions.
+     */
+    private long framesQueued;
+    /** Data frames finished on the wire, in data stream order (never those dropped). */
+    private long framesWritten;
     /** The batch over the loop's scratch array that {@link #writeTo} reuses. */
     private OutboundBatch batch;
     /** Where written data frames in the loop's direct buffers go back to. */
@@ -97,6 +104,7 @@ final class OutboundQueue {
         if (!hasPending() && takenOut == 0) {
             data.addLast(frame);
             addDataBytes(frame.remaining());
+        framesQueued++;
         } else {
             addMessage(PendingMessage.encoded(frame));
         }
@@ -125,6 +133,7 @@ final class OutboundQueue {
         }
         pending.addLast(message);
         addDataBytes(message.reservation());
+        framesQueued++;
     }
 
     /** @return true when messages wait to be compressed (not counting those taken out) */
@@ -193,6 +202,19 @@ final class OutboundQueue {
 
     long controlBytes() {
         return controlBytes;
+    }
+
+    /** @return the data frames queued so far: the number of the last one queued */
+    long framesQueued() {
+        return framesQueued;
+    }
+
+    /**
+     * @return the data frames written completely so far; frames finish in queue order, so
+     *     frame number n is on the wire once this is at least n
+     */
+    long framesWritten() {
+        return framesWritten;
     }
 
     /** @return true when nothing is queued, pending or taken out into a batch in flight */
@@ -308,6 +330,7 @@ final class OutboundQueue {
         ByteBuffer head;
         while ((head = data.peekFirst()) != null && !head.hasRemaining()) {
             frameBuffers.give(data.pollFirst());
+            framesWritten++;
         }
         dropFinished(control);
         if (b.takenCount != 0) {
@@ -320,6 +343,8 @@ final class OutboundQueue {
                 if (f.hasRemaining()) {
                     data.addLast(f);
                     rest += f.remaining();
+                } else {
+                    framesWritten++; // the frames before it were finished first
                 }
             }
             addDataBytes(rest - b.takenReserved);

@@ -29,6 +29,16 @@ final class OutgoingFrames {
                 : FrameWriter.encodeMasked(opcode, true, payload, client.nextMaskKey());
     }
 
+    /**
+     * A frame encoded for sends from any thread: the shared unmasked frame itself (a view)
+     * on the server side, a masked copy on the client side.
+     */
+    ByteBuffer frame(io.lws4j.internal.frame.EncodedMessage message) {
+        return client == null ? message.serverFrame()
+                : FrameWriter.encodeMasked(message.opcode(), message.fin(), message.payload(),
+                        client.nextMaskKey());
+    }
+
     /** A final text frame. */
     ByteBuffer text(String text) {
         ByteBuffer unmasked = FrameWriter.encodeText(text);

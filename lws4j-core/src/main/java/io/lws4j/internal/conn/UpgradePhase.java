@@ -194,6 +194,7 @@ abstract class UpgradePhase extends HandlerPhase {
         frameReader.streaming(streamingReceive());
         moveTo(ConnectionState.OPEN);
         open = true;
+        ConnectionRegistry.of(settings).add((ConnectionImpl) this);
         lastReceiveNanos = System.nanoTime();
         lastPingNanos = lastReceiveNanos;
         callOnEstablished();
@@ -220,6 +221,7 @@ abstract class UpgradePhase extends HandlerPhase {
         outbound.addFirst(accept.response()); // a ping written in onEstablished goes after it
         moveTo(ConnectionState.OPEN);
         open = true;
+        ConnectionRegistry.of(settings).add((ConnectionImpl) this);
         lastReceiveNanos = System.nanoTime();
         lastPingNanos = lastReceiveNanos;
         requestFlush();

@@ -40,6 +40,7 @@ import java.util.function.Predicate;
  * @param httpLimits the query parameter and cookie bounds and the HTTP send timeout
  * @param lingerTimeout the longest a lingering close waits for the peer's end of stream;
  *     {@link #DEFAULT_LINGER_TIMEOUT} unless a test sets another ({@link #withLingerTimeout})
+ * @param sendOverflow what a send from any thread does past {@code maxOutboundBytes}
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -64,15 +65,17 @@ public record ContextConfig(
         io.lws4j.internal.proxy.ProxySettings proxies,
         io.lws4j.internal.http.HttpRoutes httpRoutes,
         io.lws4j.internal.http.HttpLimits httpLimits,
-        Duration lingerTimeout) {
+        Duration lingerTimeout,
+        io.lws4j.SendOverflow sendOverflow) {
 
     /** The linger timeout of every context built by {@link io.lws4j.Context.Builder}. */
     public static final Duration DEFAULT_LINGER_TIMEOUT = Duration.ofSeconds(2);
 
     /**
-     * Checks the linger timeout is positive.
+     * Checks the linger timeout is positive and the overflow policy set.
      */
     public ContextConfig {
+        java.util.Objects.requireNonNull(sendOverflow, "sendOverflow");
         if (lingerTimeout.isNegative() || lingerTimeout.isZero()) {
             throw new IllegalArgumentException("lingerTimeout must be positive: " + lingerTimeout);
         }
@@ -117,7 +120,8 @@ public record ContextConfig(
         this(bindAddress, port, serviceThreads, protocols, mounts, maxMessageSize,
                 maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout, pingInterval,
                 originCheck, permessageDeflate, compressionThreshold, tls, listen, maxConnections,
-                lendIdleLoops, endpoints, proxies, httpRoutes, httpLimits, DEFAULT_LINGER_TIMEOUT);
+                lendIdleLoops, endpoints, proxies, httpRoutes, httpLimits, DEFAULT_LINGER_TIMEOUT,
+                io.lws4j.SendOverflow.FAIL);
     }
 
     /**
@@ -133,7 +137,21 @@ public record ContextConfig(
                 maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
                 idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
                 tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
-                httpLimits, timeout);
+                httpLimits, timeout, sendOverflow);
+    }
+
+    /**
+     * These settings with another overflow policy for sends from any thread.
+     *
+     * @param policy the policy
+     * @return a copy with {@code policy}
+     */
+    public ContextConfig withSendOverflow(io.lws4j.SendOverflow policy) {
+        return new ContextConfig(bindAddress, port, serviceThreads, protocols, mounts,
+                maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
+                idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
+                tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
+                httpLimits, lingerTimeout, policy);
     }
 
     /**

@@ -73,6 +73,9 @@ public final class ContextImpl implements Context {
     private final ConnectionSettings[] perLoop;
     /** The zlib streams of every permessage-deflate connection; closed after the loops stop. */
     private final ZlibPool zlib = ZlibPool.forContext();
+    /** The established connections by protocol, for broadcasts and iteration. */
+    private final io.lws4j.internal.conn.ConnectionRegistry registry =
+            new io.lws4j.internal.conn.ConnectionRegistry();
     private final AtomicInteger nextClientLoop = new AtomicInteger();
     private final int port;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -98,6 +101,36 @@ public final class ContextImpl implements Context {
         for (int i = 0; i < loops.length; i++) {
             perLoop[i] = new ConnectionSettings(this, config, names,
                     new StaticFiles(config.mounts()), zlib);
+        }
+    }
+
+    /**
+     * @return the established connections by protocol
+     */
+    public io.lws4j.internal.conn.ConnectionRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public java.util.List<io.lws4j.Connection> connections(String protocolName) {
+        Objects.requireNonNull(protocolName, "protocolName");
+        return registry.connections(protocolName);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<io.lws4j.BroadcastResult> broadcast(
+            String protocolName, io.lws4j.OutboundMessage message, io.lws4j.SendOverflow slow) {
+        Objects.requireNonNull(protocolName, "protocolName");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(slow, "slowConsumers");
+        return Broadcasts.send(registry.snapshot(protocolName), message, slow);
+    }
+
+    @Override
+    public void callbackOnWritableAll(String protocolName) {
+        Objects.requireNonNull(protocolName, "protocolName");
+        for (io.lws4j.internal.conn.ConnectionImpl c : registry.snapshot(protocolName)) {
+            c.callbackOnWritableFromAnyThread();
         }
     }
 
