@@ -274,6 +274,24 @@ public final class ConnectionImpl extends UpgradePhase
         }
     }
 
+    /**
+     * The context started draining: an open connection's protocol gets
+     * {@link io.lws4j.Protocol#onDrain}; a throwing callback closes it with 1011.
+     */
+    public void drainStarted() {
+        assert loop.inServiceThread();
+        if (state != ConnectionState.OPEN || protocol == null) {
+            return;
+        }
+        try {
+            protocol.onDrain(this);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onDrain", t);
+        }
+    }
+
     @Override
     public void abort() {
         assert loop.inServiceThread();
