@@ -1,6 +1,12 @@
 package io.lws4j.examples.chat;
 
 import io.lws4j.Context;
+import io.lws4j.TrustedProxies;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,10 +30,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code {"status":"ok","rooms":N}} from a dynamic HTTP handler.
  *
  * <p>Command line: {@code ChatServer [--port N] [--bind HOST] [--tokens t1,t2,...]
- * [--service-threads N] [--lookup-delay-ms N]} (defaults 7682, 127.0.0.1, {@code demo}, 2,
- * 0). With a lookup delay, every token is looked up on a worker thread after that delay and
- * the handshake decided from there (see {@link ChatProtocol}). Prints
- * {@code listening on HOST:PORT} and runs until SIGINT/SIGTERM.
+ * [--service-threads N] [--lookup-delay-ms N] [--redis HOST:PORT] [--instance-id NAME]
+ * [--trusted-proxies CIDR,...] [--drain-seconds N]} (defaults 7682, 127.0.0.1,
+ * {@code demo}, 2, 0, no Redis, HOST:PORT, none, 10). With a lookup delay, every token is
+ * looked up on a worker thread after that delay and the handshake decided from there (see
+ * {@link ChatProtocol}). With {@code --redis}, the instance is one of a cluster: rooms are
+ * shared with every instance using the same Redis ({@link RedisRelay}). Behind a reverse
+ * proxy, {@code --trusted-proxies} names it so that members' real addresses come through
+ * its forwarding headers. {@code /members} tells the instance id, whether it is draining,
+ * and its members' client and peer addresses. Prints {@code listening on HOST:PORT} and
+ * runs until SIGINT/SIGTERM, which drain the instance ({@link #drain}).
  *
  * <p>Thread-safe: {@link #start} and {@link #close} may be called from any thread.
  */
@@ -35,16 +47,50 @@ public final class ChatServer implements AutoCloseable {
     /** The page's files, next to this class on the class path (no inline script: CSP). */
     private static final java.util.List<String> PAGE_FILES = java.util.List.of("index.html",
             "chat.js", "chat.css");
+    /** How often an idle member is pinged; a proxy's read timeout must be longer. */
+    public static final Duration PING_INTERVAL = Duration.ofSeconds(30);
     private final Context context;
     private final Path page;
     private final ExecutorService lookups;
     private final ChatRooms rooms;
+    private final ChatRelay relay;
 
-    private ChatServer(Context context, Path page, ExecutorService lookups, ChatRooms rooms) {
+    private ChatServer(Context context, Path page, ExecutorService lookups, ChatRooms rooms,
+            ChatRelay relay) {
         this.context = context;
         this.page = page;
         this.lookups = lookups;
         this.rooms = rooms;
+        this.relay = relay;
+    }
+
+    /**
+     * How an instance takes part in a cluster; {@link #standalone()} for a single server.
+     *
+     * @param instanceId a name for this instance, shown by {@code /members}
+     * @param redis the Redis server relaying room messages between instances, null for none
+     * @param trustedProxies the reverse proxies whose forwarding headers name the real
+     *     client (see {@link io.lws4j.Context.Builder#trustedProxies}); empty for none
+     */
+    public record Cluster(String instanceId, InetSocketAddress redis, List<String> trustedProxies) {
+        /**
+         * Checks and copies.
+         *
+         * @param instanceId not null
+         * @param redis null for none
+         * @param trustedProxies addresses or CIDR ranges
+         */
+        public Cluster {
+            Objects.requireNonNull(instanceId, "instanceId");
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /**
+         * @return a single server: no Redis, no trusted proxy
+         */
+        public static Cluster standalone() {
+            return new Cluster("standalone", null, List.of());
+        }
     }
 
     /**
@@ -60,6 +106,26 @@ public final class ChatServer implements AutoCloseable {
      */
     public static ChatServer start(String bind, int port, Set<String> tokens, int serviceThreads,
             long lookupDelayMillis) {
+        return start(bind, port, tokens, serviceThreads, lookupDelayMillis, Cluster.standalone());
+    }
+
+    /**
+     * Starts a chat server, possibly as one instance of a cluster: with a Redis server, room
+     * messages go through it to the members of every instance ({@link RedisRelay}); the
+     * subscription is up before this returns.
+     *
+     * @param bind the host to listen on
+     * @param port the port, 0 for ephemeral
+     * @param tokens the accepted tokens
+     * @param serviceThreads the number of service loops
+     * @param lookupDelayMillis 0 to check tokens in the handshake hook itself, else the
+     *     simulated duration of a lookup on a worker thread
+     * @param cluster the instance's part in a cluster
+     * @return the running server
+     * @throws java.io.UncheckedIOException when Redis cannot be reached
+     */
+    public static ChatServer start(String bind, int port, Set<String> tokens, int serviceThreads,
+            long lookupDelayMillis, Cluster cluster) {
         Path page = extractPage();
         ExecutorService lookups = null;
         if (lookupDelayMillis > 0) {
@@ -71,22 +137,42 @@ public final class ChatServer implements AutoCloseable {
             });
         }
         ChatRooms rooms = new ChatRooms();
+        ChatRelay relay = null;
         try {
+            relay = cluster.redis() == null ? ChatRelay.local(rooms)
+                    : RedisRelay.start(cluster.redis(), rooms);
+            ChatProtocol chat = new ChatProtocol(tokens, rooms, lookups, lookupDelayMillis);
+            chat.relay(relay);
+            Context[] self = new Context[1];
             Context context = Context.builder()
                     .bindAddress(bind)
                     .port(port)
                     .serviceThreads(serviceThreads)
-                    .protocol("chat", new ChatProtocol(tokens, rooms, lookups, lookupDelayMillis))
+                    .trustedProxies(TrustedProxies.of(cluster.trustedProxies()))
+                    // keeps idle members' connections alive through proxies with read
+                    // timeouts (nginx: proxy_read_timeout above this)
+                    .pingInterval(PING_INTERVAL)
+                    .protocol("chat", chat)
                     .bindPath("/chat/*", "chat")
                     // a probe for load balancers: answered on the service thread, beside
                     // the static page and the websocket paths
                     .http("/health", (request, exchange) -> exchange.respond(200,
                             "application/json", "{\"status\":\"ok\",\"rooms\":"
                                     + rooms.roomCount() + "}"))
+                    // which instance this is, whether it drains, and who its members are
+                    .http("/members", (request, exchange) -> exchange.respond(200,
+                            "application/json", "{\"instance\":\"" + cluster.instanceId()
+                                    + "\",\"draining\":" + (self[0] != null && self[0].isDraining())
+                                    + ",\"members\":" + rooms.memberCount() + ","
+                                    + rooms.addressesJson() + "}"))
                     .mount("/", page)
                     .build();
-            return new ChatServer(context, page, lookups, rooms);
+            self[0] = context;
+            return new ChatServer(context, page, lookups, rooms, relay);
         } catch (RuntimeException e) {
+            if (relay != null) {
+                relay.close();
+            }
             if (lookups != null) {
                 lookups.shutdownNow();
             }
@@ -110,10 +196,35 @@ public final class ChatServer implements AutoCloseable {
         return rooms.size(room);
     }
 
-    /** Closes the context (1001 to every member), stops the lookups, deletes the page. */
+    /**
+     * @return how many members this instance has now, in all rooms
+     */
+    public int memberCount() {
+        return rooms.memberCount();
+    }
+
+    /** Closes the context (1001 to every member), stops the relay and the lookups, deletes the page. */
     @Override
     public void close() {
         context.close();
+        release();
+    }
+
+    /**
+     * Drains, for a rolling restart ({@link Context#drain}): new members get 503 (a load
+     * balancer retries them on another instance), every member is closed at once with 1001
+     * (see {@link ChatProtocol#onDrain}) and reconnects elsewhere, then the server closes
+     * as {@link #close()} does.
+     *
+     * @param deadline the longest wait for members to go before the context closes
+     * @return completed once closed
+     */
+    public CompletionStage<Void> drain(Duration deadline) {
+        return context.drain(deadline).thenRun(this::release);
+    }
+
+    private void release() {
+        relay.close();
         if (lookups != null) {
             lookups.shutdownNow();
         }
@@ -132,6 +243,10 @@ public final class ChatServer implements AutoCloseable {
         Set<String> tokens = Set.of("demo");
         int serviceThreads = 2;
         long lookupDelay = 0;
+        String instanceId = null;
+        InetSocketAddress redis = null;
+        List<String> proxies = List.of();
+        long drainSeconds = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(value(args, ++i));
@@ -139,23 +254,43 @@ public final class ChatServer implements AutoCloseable {
                 case "--tokens" -> tokens = new LinkedHashSet<>(Arrays.asList(value(args, ++i).split(",")));
                 case "--service-threads" -> serviceThreads = Integer.parseInt(value(args, ++i));
                 case "--lookup-delay-ms" -> lookupDelay = Long.parseLong(value(args, ++i));
+                case "--instance-id" -> instanceId = value(args, ++i);
+                case "--redis" -> redis = hostPort(value(args, ++i));
+                case "--trusted-proxies" -> proxies = Arrays.asList(value(args, ++i).split(","));
+                case "--drain-seconds" -> drainSeconds = Long.parseLong(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]
                         + " (usage: ChatServer [--port N] [--bind HOST] [--tokens t1,t2]"
-                        + " [--service-threads N] [--lookup-delay-ms N])");
+                        + " [--service-threads N] [--lookup-delay-ms N] [--redis HOST:PORT]"
+                        + " [--instance-id NAME] [--trusted-proxies CIDR,...]"
+                        + " [--drain-seconds N])");
             }
         }
         tokens.remove("");
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("--tokens needs at least one token");
         }
-        ChatServer server = start(bind, port, tokens, serviceThreads, lookupDelay);
+        ChatServer server = start(bind, port, tokens, serviceThreads, lookupDelay,
+                new Cluster(instanceId == null ? bind + ":" + port : instanceId, redis, proxies));
         CountDownLatch stopped = new CountDownLatch(1);
+        Duration drainDeadline = Duration.ofSeconds(drainSeconds);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            // SIGINT/SIGTERM: drain, so members move to the other instances
+            System.out.println("draining (up to " + drainDeadline.toSeconds() + " s)");
+            server.drain(drainDeadline).toCompletableFuture().join();
+            System.out.println("drained and closed");
             stopped.countDown();
         }, "chat-shutdown"));
         System.out.println("listening on " + bind + ":" + server.port());
         stopped.await();
+    }
+
+    private static InetSocketAddress hostPort(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("expected HOST:PORT, got " + value);
+        }
+        return new InetSocketAddress(value.substring(0, colon),
+                Integer.parseInt(value.substring(colon + 1)));
     }
 
     private static String value(String[] args, int i) {
