@@ -240,7 +240,7 @@ public final class ChatServer implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         int port = 7682;
         String bind = "127.0.0.1";
-        Set<String> tokens = Set.of("demo");
+        Set<String> tokens = new LinkedHashSet<>(Set.of("demo"));
         int serviceThreads = 2;
         long lookupDelay = 0;
         String instanceId = null;
