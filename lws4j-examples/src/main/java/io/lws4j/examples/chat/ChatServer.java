@@ -47,6 +47,11 @@ public final class ChatServer implements AutoCloseable {
     /** The page's files, next to this class on the class path (no inline script: CSP). */
     private static final java.util.List<String> PAGE_FILES = java.util.List.of("index.html",
             "chat.js", "chat.css");
+    /**
+     * The prefix of the Redis channel of each room in a cluster: room R's messages are
+     * published on {@code lws4j-chat.R}.
+     */
+    public static final String REDIS_CHANNEL_PREFIX = RedisRelay.CHANNEL_PREFIX;
     /** How often an idle member is pinged; a proxy's read timeout must be longer. */
     public static final Duration PING_INTERVAL = Duration.ofSeconds(30);
     private final Context context;
