@@ -59,6 +59,9 @@ public final class ChatServer implements AutoCloseable {
     private final ExecutorService lookups;
     private final ChatRooms rooms;
     private final ChatRelay relay;
+    /** Set by the first of close() and the drain's end, which release what the context does not own. */
+    private final java.util.concurrent.atomic.AtomicBoolean released =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private ChatServer(Context context, Path page, ExecutorService lookups, ChatRooms rooms,
             ChatRelay relay) {
@@ -229,6 +232,9 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private void release() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
         relay.close();
         if (lookups != null) {
             lookups.shutdownNow();
