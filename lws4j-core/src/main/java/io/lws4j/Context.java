@@ -94,8 +94,9 @@ public interface Context extends AutoCloseable {
      * <li>New websocket upgrades are refused with {@code 503 Service Unavailable} and
      * {@code Retry-After: 1}, so that a reverse proxy can retry them on another instance
      * (nginx: {@code proxy_next_upstream http_503}); the listener stays open, and plain HTTP
-     * requests ({@link Builder#http} handlers, mounts, a health check) are still
-     * served.</li>
+     * requests ({@link Builder#http} handlers, mounts, a health check) are still served,
+     * each connection closing after its response instead of waiting for another
+     * request; keep-alive connections idle between requests are closed at once.</li>
      * <li>Every open connection gets {@link Protocol#onDrain} on its service thread, where
      * its protocol may send a final message or close it.</li>
      * <li>Every {@code io.lws4j.threadpool.ThreadPool} created on this context is finished

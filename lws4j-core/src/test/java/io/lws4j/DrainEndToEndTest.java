@@ -264,6 +264,40 @@ class DrainEndToEndTest {
         assertThat(events).containsExactly("onDrain", "closed " + CloseCodes.GOING_AWAY);
     }
 
+    @Test
+    void idleKeepAliveConnectionsCloseAtOnceAndResponsesDuringADrainEndTheirConnection()
+            throws Exception {
+        server = Context.builder().bindAddress("127.0.0.1").port(0)
+                // longer than the socket timeouts: only the drain can close these connections
+                .handshakeTimeout(Duration.ofMinutes(5))
+                .protocol("drain", new FarewellProtocol())
+                .http("/health", (request, exchange) -> exchange.respond(200, "text/plain", "ok"))
+                .build();
+        try (Socket idle = new Socket("127.0.0.1", server.port());
+                Socket busy = new Socket("127.0.0.1", server.port())) {
+            idle.setSoTimeout((int) TimeUnit.SECONDS.toMillis(LIVENESS_SECONDS));
+            busy.setSoTimeout((int) TimeUnit.SECONDS.toMillis(LIVENESS_SECONDS));
+            byte[] get = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            idle.getOutputStream().write(get);
+            assertThat(readHead(idle.getInputStream())).startsWith("HTTP/1.1 200");
+            assertThat(idle.getInputStream().readNBytes(2)).isEqualTo("ok".getBytes(StandardCharsets.US_ASCII));
+            // half a request on the other: it is not cut by the drain
+            busy.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            busy.getOutputStream().flush();
+            Thread.sleep(100); // let the server read the first half
+
+            CompletionStage<Void> drained = server.drain(Duration.ofMinutes(10));
+            assertThat(idle.getInputStream().read()).as("the idle keep-alive connection closes")
+                    .isEqualTo(-1);
+            busy.getOutputStream().write("Host: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = busy.getInputStream();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+            assertThat(in.readNBytes(2)).isEqualTo("ok".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.read()).as("no keep-alive while draining").isEqualTo(-1);
+            drained.toCompletableFuture().get(LIVENESS_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
     private static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {

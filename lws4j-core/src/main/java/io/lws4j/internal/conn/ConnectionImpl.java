@@ -276,10 +276,16 @@ public final class ConnectionImpl extends UpgradePhase
 
     /**
      * The context started draining: an open connection's protocol gets
-     * {@link io.lws4j.Protocol#onDrain}; a throwing callback closes it with 1011.
+     * {@link io.lws4j.Protocol#onDrain}; a throwing callback closes it with 1011. An HTTP
+     * connection waiting for its next request is closed.
      */
     public void drainStarted() {
         assert loop.inServiceThread();
+        if (state == ConnectionState.HTTP && parser != null && parser.isIdle()
+                && pendingInput == null) {
+            closeTransport(); // between requests: no request is cut, the drain need not wait
+            return;
+        }
         if (state != ConnectionState.OPEN || protocol == null) {
             return;
         }
