@@ -151,6 +151,55 @@ public interface Context extends AutoCloseable {
     }
 
     /**
+     * Starts a graceful drain, for a rolling restart or a SIGTERM, and returns at once. In
+     * order:
+     * <ol>
+     * <li>New websocket upgrades are refused with {@code 503 Service Unavailable} and
+     * {@code Retry-After: 1}, so that a reverse proxy can retry them on another instance
+     * (nginx: {@code proxy_next_upstream http_503}); the listener stays open, and plain HTTP
+     * requests ({@link Builder#http} handlers, mounts, a health check) are still served,
+     * each connection closing after its response instead of waiting for another
+     * request; keep-alive connections idle between requests are closed at once.</li>
+     * <li>Every open connection gets {@link Protocol#onDrain} on its service thread, where
+     * its protocol may send a final message or close it.</li>
+     * <li>Every {@code io.lws4j.threadpool.ThreadPool} created on this context is finished
+     * ({@code ThreadPool#finish()}): it takes no new task, waiting tasks are stopped, and
+     * running ones get {@code STOPPING} at their next call, so they wrap up.</li>
+     * <li>When every connection has closed, or at the latest when {@code deadline} has
+     * passed, the context {@link #close() closes}: the connections still open get a close
+     * with {@link CloseCodes#GOING_AWAY} and the bounded close-handshake time that
+     * {@code close()} gives; those that do not answer are then dropped.</li>
+     * </ol>
+     *
+     * <p>A second {@code drain} while one runs, or a {@link #close()}, ends the wait at once:
+     * the close starts now, whatever the deadline. A drain of a context already closing
+     * only returns the stage of that close.
+     *
+     * <p>Thread-safe; may be called on a service thread (the waiting happens on a thread
+     * named {@code lws4j-drain}).
+     *
+     * @param deadline how long connections are given to finish before they are sent 1001;
+     *     zero closes at once
+     * @return completed when the context has closed (as {@link #close()} returns)
+     * @throws IllegalArgumentException when the deadline is negative
+     */
+    default java.util.concurrent.CompletionStage<Void> drain(Duration deadline) {
+        Builder.notNegative(deadline, "deadline");
+        close(); // a context that is not lws4j's own has no drain: it closes at once
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Thread-safe.
+     *
+     * @return true from the start of a {@link #drain} (and while the context closes after
+     *     it)
+     */
+    default boolean isDraining() {
+        return false;
+    }
+
+    /**
      * Closes the context (lws_context_destroy): every connection is closed with
      * {@link CloseCodes#GOING_AWAY}, every protocol gets {@link Protocol#onDestroy}, thread
      * pools created on this context are finished and destroyed, the service loops stop and

@@ -47,6 +47,21 @@ public interface Protocol {
     }
 
     /**
+     * The context has started a graceful drain ({@link Context#drain(java.time.Duration)}):
+     * called once for each open connection of this protocol, on its service thread, right
+     * after the drain started. New upgrades are refused from then on. A protocol may send a
+     * final message (a "server restarting, reconnect elsewhere" notice), close the
+     * connection itself, or let it run until the drain's deadline, when lws4j closes it with
+     * {@link CloseCodes#GOING_AWAY}. Connections still in their opening handshake when the
+     * drain starts are not told. A callback that throws closes its connection with
+     * {@link CloseCodes#INTERNAL_ERROR}. Default: nothing.
+     *
+     * @param connection an open connection of this protocol
+     */
+    default void onDrain(Connection connection) {
+    }
+
+    /**
      * A client asks to open a websocket served by this protocol (lws
      * FILTER_PROTOCOL_CONNECTION): decide with {@code decision}, now or later. Called on the
      * service thread that owns the connection, before the 101, once the request has passed

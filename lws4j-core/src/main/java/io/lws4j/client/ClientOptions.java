@@ -50,6 +50,30 @@ public final class ClientOptions {
         this.compressionThreshold = b.compressionThreshold;
     }
 
+    private ClientOptions(ClientOptions from, Protocol protocol) {
+        this.uri = from.uri;
+        this.protocol = protocol;
+        this.subprotocols = from.subprotocols;
+        this.headers = from.headers;
+        this.origin = from.origin;
+        this.connectTimeout = from.connectTimeout;
+        this.handshakeTimeout = from.handshakeTimeout;
+        this.sslContext = from.sslContext;
+        this.permessageDeflate = from.permessageDeflate;
+        this.compressionThreshold = from.compressionThreshold;
+    }
+
+    /**
+     * A copy of these options served by another protocol (a wrapper such as
+     * {@link ReconnectingClient}'s).
+     *
+     * @param other the callbacks of the connection
+     * @return the copy
+     */
+    public ClientOptions withProtocol(Protocol other) {
+        return new ClientOptions(this, Objects.requireNonNull(other, "other"));
+    }
+
     /**
      * Starts options for {@code uri}, served by {@code protocol}.
      *

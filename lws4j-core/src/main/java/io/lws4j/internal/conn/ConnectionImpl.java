@@ -332,6 +332,30 @@ public final class ConnectionImpl extends InboundControl
         }
     }
 
+    /**
+     * The context started draining: an open connection's protocol gets
+     * {@link io.lws4j.Protocol#onDrain}; a throwing callback closes it with 1011. An HTTP
+     * connection waiting for its next request is closed.
+     */
+    public void drainStarted() {
+        assert loop.inServiceThread();
+        if (state == ConnectionState.HTTP && parser != null && parser.isIdle()
+                && pendingInput == null) {
+            closeTransport(); // between requests: no request is cut, the drain need not wait
+            return;
+        }
+        if (state != ConnectionState.OPEN || protocol == null) {
+            return;
+        }
+        try {
+            protocol.onDrain(this);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            callbackFailed("onDrain", t);
+        }
+    }
+
     @Override
     public void abort() {
         assert loop.inServiceThread();

@@ -18,8 +18,10 @@ package io.lws4j.internal.conn;
  *     within the handshake timeout (503).</li>
  * <li>{@code HANDSHAKE -> CLOSED}: the client left, I/O error, {@code close()} or shutdown
  *     while the decision was pending; a later decision does nothing.</li>
- * <li>{@code HTTP -> CLOSED}: end of stream, I/O error, handshake timeout, shutdown.</li>
- * <li>{@code HTTP_RESPONSE -> HTTP}: a keep-alive response was fully written.</li>
+ * <li>{@code HTTP -> CLOSED}: end of stream, I/O error, handshake timeout, shutdown, a drain
+ * starting while no request has begun.</li>
+ * <li>{@code HTTP_RESPONSE -> HTTP}: a keep-alive response was fully written (not while
+ * the context drains).</li>
  * <li>{@code HTTP_RESPONSE -> LINGER}: a non-keep-alive response (an error, a refused
  *     upgrade) was written completely.</li>
  * <li>{@code HTTP_RESPONSE -> CLOSED}: the transport failed, the send timeout (the peer

@@ -90,7 +90,8 @@ abstract class HttpPhase extends ConnectionClosing {
     @Override
     void finishResponse() {
         closeFile();
-        if (!keepAliveAfterResponse) {
+        if (!keepAliveAfterResponse || settings.context().isDraining()) {
+            // a draining context keeps no connection for a next request
             startLinger();
             return;
         }

@@ -22,7 +22,8 @@ import java.nio.channels.SocketChannel;
  * handshake, and a client's read of the server's response, each moving the connection to
  * OPEN.
  *
- * <p>Server order: the request becomes a {@link Request} ({@link #requestOf}: the peer and
+ * <p>Server order: a draining context refuses with 503 and {@code Retry-After}; the request
+ * becomes a {@link Request} ({@link #requestOf}: the peer and
  * the client the trusted proxies name; malformed path or query, too many
  * parameters: 400; too many cookies: 431); its path picks the candidate protocols
  * ({@link Endpoints}: 404 when paths are bound and none matches); RFC 6455 checks, the
@@ -43,6 +44,12 @@ abstract class UpgradePhase extends HandlerPhase {
 
     @Override
     void onUpgradeRequest(HttpRequest httpRequest, ByteBuffer buf) {
+        if (settings.context().isDraining()) {
+            buf.position(buf.limit());
+            startResponse(HandshakeResponses.refusal(503,
+                    "this server is draining; try another", List.of("Retry-After", "1")), buf);
+            return;
+        }
         Request req;
         try {
             req = requestOf(httpRequest);

@@ -173,6 +173,15 @@ public final class HttpRequestParser {
     }
 
     /**
+     * @return true when no byte of a request has been consumed since construction or the
+     *     last {@link #reset()}: a keep-alive connection waiting for its next request
+     */
+    public boolean isIdle() {
+        assert isOwnerThread() : "parser used from two threads";
+        return state == REQUEST_LINE && headBytes == 0;
+    }
+
+    /**
      * Forgets the current request and starts over: for the next request on a keep-alive
      * connection. A parser that has failed stays failed.
      */

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * already ran when lingering started); close the registered closeables, in reverse order of registration, while the
  * loops still run (a pool may post work to them); call {@code onDestroy} for each protocol;
  * stop the loops and join their threads.
+ *
+ * <p>Drain ({@link #drain}): RUNNING -> DRAINING (the draining flag; upgrades get 503, every
+ * open connection gets {@code onDrain}, the thread pools finish) -> CLOSING when every
+ * connection has closed, the deadline has passed, or a second drain() or a close() cuts the
+ * wait short (drainCutShort) -> TERMINATED as above. The wait runs on a thread named
+ * {@code lws4j-drain}.
  *
  * <p>{@code close()} called on one of this context's service threads cannot wait for its own
  * loop: it starts the sequence on a new thread named {@code lws4j-close} and returns at
@@ -89,6 +97,12 @@ public final class ContextImpl implements Context {
     /** The registered MBean, or null; set by {@link #observe}, cleared by the close. */
     private volatile javax.management.ObjectName mbeanName;
     private static final AtomicInteger CLIENT_CONTEXTS = new AtomicInteger();
+    /** Set by the first drain(); never cleared. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    /** Completed when the close sequence has ended (after terminated is counted down). */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** Counted down by a second drain() or a close() to end a drain's wait at once. */
+    private final CountDownLatch drainCutShort = new CountDownLatch(1);
 
     private ContextImpl(ContextConfig config, ServerSocketChannel server, ServiceLoop[] loops,
             int port) {
@@ -402,7 +416,84 @@ public final class ContextImpl implements Context {
     }
 
     @Override
+    public boolean isDraining() {
+        return draining.get();
+    }
+
+    @Override
+    public CompletionStage<Void> drain(Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative()) {
+            throw new IllegalArgumentException("deadline must not be negative: " + deadline);
+        }
+        if (closing.get()) {
+            return closed.minimalCompletionStage();
+        }
+        if (!draining.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "second drain request: closing now");
+            drainCutShort.countDown();
+            return closed.minimalCompletionStage();
+        }
+        LOG.log(System.Logger.Level.INFO, "draining; closing within " + deadline);
+        for (ServiceLoop loop : loops) {
+            loop.execute(() -> tellDraining(loop));
+        }
+        finishThreadPools();
+        Thread waiter = new Thread(() -> {
+            awaitDrained(deadline);
+            close();
+        }, "lws4j-drain");
+        waiter.setDaemon(true);
+        waiter.start();
+        return closed.minimalCompletionStage();
+    }
+
+    private static void tellDraining(ServiceLoop loop) {
+        for (Selectable s : loop.selectables()) {
+            if (s instanceof ConnectionImpl c) {
+                c.drainStarted();
+            }
+        }
+    }
+
+    private void finishThreadPools() {
+        List<AutoCloseable> registered;
+        synchronized (closeables) {
+            registered = new ArrayList<>(closeables);
+        }
+        for (AutoCloseable c : registered) {
+            if (c instanceof io.lws4j.threadpool.ThreadPool pool) {
+                pool.finish();
+            }
+        }
+    }
+
+    /** Waits until no connection is open (lingering ones aside), the deadline, or a cut. */
+    private void awaitDrained(Duration deadline) {
+        long end = System.nanoTime() + WaitNanos.of(deadline);
+        try {
+            while (System.nanoTime() - end < 0) {
+                int open = 0;
+                for (ServiceLoop loop : loops) {
+                    open += loop.connectionCount() - loop.lingeringCount();
+                }
+                if (open <= 0) {
+                    return;
+                }
+                long left = end - System.nanoTime();
+                if (drainCutShort.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)),
+                        TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
     public void close() {
+        drainCutShort.countDown();
         boolean first;
         synchronized (closeables) {
             first = closing.compareAndSet(false, true);
@@ -482,6 +573,7 @@ public final class ContextImpl implements Context {
             io.lws4j.internal.observe.Jmx.unregister(mbeanName);
         } finally {
             terminated.countDown();
+            closed.complete(null);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -1,5 +1,6 @@
 package io.lws4j.examples.chat;
 
+import io.lws4j.CloseCodes;
 import io.lws4j.Connection;
 import io.lws4j.HandshakeDecision;
 import io.lws4j.Protocol;
@@ -34,6 +35,8 @@ import java.util.function.Consumer;
 final class ChatProtocol implements Protocol {
     private final Set<String> tokens;
     private final ChatRooms rooms;
+    /** Where members' messages go: this instance's rooms, or Redis in a cluster. */
+    private volatile ChatRelay relay;
     /** Where slow lookups run, null to decide on the service thread. */
     private volatile ThreadPool lookups;
     private final long lookupDelayMillis;
@@ -44,6 +47,7 @@ final class ChatProtocol implements Protocol {
             Consumer<TokenLookup> lookupWatcher) {
         this.tokens = Set.copyOf(tokens);
         this.rooms = rooms;
+        this.relay = ChatRelay.local(rooms);
         this.lookupDelayMillis = lookupDelayMillis;
         this.lookupWatcher = lookupWatcher;
     }
@@ -53,6 +57,15 @@ final class ChatProtocol implements Protocol {
      */
     void lookupPool(ThreadPool pool) {
         this.lookups = pool;
+    }
+
+    /**
+     * Sets where messages go; called before the context starts serving.
+     *
+     * @param relay the relay
+     */
+    void relay(ChatRelay relay) {
+        this.relay = relay;
     }
 
     /**
@@ -122,7 +135,19 @@ final class ChatProtocol implements Protocol {
 
     @Override
     public void onText(Connection connection, String text) {
-        rooms.relay(connection.userData(), text);
+        if (!relay.publish(connection.userData(), text)) {
+            connection.close(CloseCodes.TRY_AGAIN_LATER, "the room relay is overloaded");
+        }
+    }
+
+    /**
+     * The instance is draining (a rolling restart): a chat member has nothing to finish, so
+     * it is closed at once with 1001, and its client reconnects, through the load balancer,
+     * to another instance.
+     */
+    @Override
+    public void onDrain(Connection connection) {
+        connection.close(CloseCodes.GOING_AWAY, "instance draining; reconnect");
     }
 
     @Override

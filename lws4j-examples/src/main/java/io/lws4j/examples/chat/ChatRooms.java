@@ -24,6 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ChatRooms {
     private final Map<String, Set<Connection>> rooms = new ConcurrentHashMap<>();
+    /** Every member's client address (through trusted proxies) and socket peer. */
+    private final Map<Connection, Addresses> addresses = new ConcurrentHashMap<>();
+
+    /** A member's addresses, as text. */
+    private record Addresses(String client, String peer) {
+    }
 
     /**
      * Adds a member. Called on its service thread.
@@ -32,6 +38,9 @@ final class ChatRooms {
      * @param member the new member
      */
     void join(String room, Connection member) {
+        var request = member.request();
+        addresses.put(member, new Addresses(text(request.clientAddress()),
+                text(request.peerAddress())));
         rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(member);
     }
 
@@ -42,6 +51,7 @@ final class ChatRooms {
      * @param member the leaving member
      */
     void leave(String room, Connection member) {
+        addresses.remove(member);
         rooms.computeIfPresent(room, (r, members) -> {
             members.remove(member);
             return members.isEmpty() ? null : members;
@@ -49,8 +59,9 @@ final class ChatRooms {
     }
 
     /**
-     * Sends {@code text} to every member of {@code room}, the sender included. Called on the
-     * sender's service thread.
+     * Sends {@code text} to every member of {@code room} on this instance, the sender
+     * included. Called on the sender's service thread, or on the Redis relay's subscriber
+     * thread in a cluster.
      *
      * @param room the room
      * @param text the message, unchanged
@@ -76,6 +87,39 @@ final class ChatRooms {
     int size(String room) {
         Set<Connection> members = rooms.get(room);
         return members == null ? 0 : members.size();
+    }
+
+    /**
+     * @return how many members all rooms have now
+     */
+    int memberCount() {
+        return addresses.size();
+    }
+
+    /**
+     * @return {@code "clients":{ADDRESS:COUNT,...},"peers":{ADDRESS:COUNT,...}}: the
+     *     members' client addresses (what the trusted proxies vouch for) and socket peers
+     */
+    String addressesJson() {
+        Map<String, Integer> clients = new java.util.TreeMap<>();
+        Map<String, Integer> peers = new java.util.TreeMap<>();
+        for (Addresses a : addresses.values()) {
+            clients.merge(a.client(), 1, Integer::sum);
+            peers.merge(a.peer(), 1, Integer::sum);
+        }
+        return "\"clients\":" + countsJson(clients) + ",\"peers\":" + countsJson(peers);
+    }
+
+    private static String text(java.net.InetSocketAddress address) {
+        return address == null || address.getAddress() == null ? "unknown"
+                : address.getAddress().getHostAddress();
+    }
+
+    private static String countsJson(Map<String, Integer> counts) {
+        StringBuilder sb = new StringBuilder("{");
+        counts.forEach((address, n) -> sb.append(sb.length() > 1 ? "," : "").append('"')
+                .append(address).append("\":").append(n));
+        return sb.append('}').toString();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,6 +46,8 @@ public final class ThreadPoolDemo implements AutoCloseable {
      * dropped by the stopped ticker.
      */
     private static final Duration TICK = Duration.ofSeconds(1);
+    /** How long a drain leaves connections open before they get 1001. */
+    static final Duration DRAIN_DEADLINE = Duration.ofSeconds(2);
     /** Changes within this window reach lws-status subscribers as one message. */
     private static final Duration CHANGE_COALESCING = Duration.ofMillis(100);
 
@@ -139,9 +142,11 @@ public final class ThreadPoolDemo implements AutoCloseable {
     }
 
     /**
-     * Shuts down in order: finishes the pool (waiting tasks end, running ones are asked to
-     * stop and their connections close with 1001), destroys it (joins the workers), closes
-     * the context (every other connection closes with 1001) and deletes the page copy.
+     * Shuts down in order: drains the context ({@link Context#drain}: new upgrades get 503,
+     * the pool is finished, so waiting tasks end and running ones are asked to stop and their
+     * connections close with 1001), destroys the pool (joins the workers), waits for the
+     * drain to close the context (the other connections close with 1001 by
+     * a two-second deadline) and deletes the page copy.
      * Prints a line for each step. Idempotent; a second caller waits for the first to end.
      *
      * <p>Memory consistency effects: everything the first call did happens-before any call
@@ -159,14 +164,16 @@ public final class ThreadPoolDemo implements AutoCloseable {
             awaitTickerQuietly();
             out.println("shutting down (" + why + "): finishing the pool");
             minimal.beginShutdown();
+            // the drain refuses new upgrades (503) and finishes the pool: running tasks get
+            // STOPPING and wrap up while their connections are still open
+            CompletionStage<Void> drained = context.drain(DRAIN_DEADLINE);
             ThreadPool pool = minimal.pool();
-            pool.finish();
             List<String> stuck = pool.destroy();
             for (String task : stuck) {
                 out.println("  still running after the grace period, interrupted: " + task);
             }
             out.println("pool destroyed; " + stats.summary());
-            context.close();
+            awaitQuietly(drained);
             out.println("context closed; tasks accepted " + stats.admitted.get()
                     + ", cleaned up " + stats.cleanedUp.get());
             page.close();
@@ -174,6 +181,24 @@ public final class ThreadPoolDemo implements AutoCloseable {
             out.flush();
         } finally {
             shutdownDone.countDown();
+        }
+    }
+
+    /** Waits for the drain's close; an interrupt is kept, and does not end the wait. */
+    private static void awaitQuietly(CompletionStage<Void> drained) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                drained.toCompletableFuture().get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("the drain failed", e.getCause());
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -26,6 +26,8 @@ class ChatServerTest {
     /** A member: collects the text messages it receives. */
     static final class Member implements WebSocket.Listener {
         final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        final java.util.concurrent.CompletableFuture<String> closed =
+                new java.util.concurrent.CompletableFuture<>();
         private StringBuilder partial = new StringBuilder();
         WebSocket socket;
 
@@ -37,6 +39,12 @@ class ChatServerTest {
                 partial = new StringBuilder();
             }
             webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode + " " + reason);
             return null;
         }
 
@@ -109,6 +117,26 @@ class ChatServerTest {
         }
         lobby.get(0).socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
         awaitMembers("lobby", 3);
+    }
+
+    @Test
+    void aDrainClosesEveryMemberWith1001AndEndsOnceTheyHaveGone() throws Exception {
+        server = ChatServer.start("127.0.0.1", 0, Set.of("t1"), 2, 0);
+        Member a = join("/chat/lobby?token=t1");
+        Member b = join("/chat/other?token=t1");
+        awaitMembers("lobby", 1);
+        awaitMembers("other", 1);
+
+        // a deadline far beyond the test: the drain ends because the members were closed
+        var drained = server.drain(java.time.Duration.ofMinutes(10)).toCompletableFuture();
+        for (Member m : List.of(a, b)) {
+            assertThat(m.closed.get(10, TimeUnit.SECONDS))
+                    .isEqualTo("1001 instance draining; reconnect");
+        }
+        drained.get(10, TimeUnit.SECONDS);
+        assertThat(server.memberCount()).isZero();
+        assertThatThrownBy(() -> join("/chat/lobby?token=t1"))
+                .isInstanceOf(ExecutionException.class);
     }
 
     @Test

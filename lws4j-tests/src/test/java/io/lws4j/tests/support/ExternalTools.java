@@ -8,7 +8,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds the outside programs interop tests drive (node, npm, Chromium, chromedriver) and
+ * Finds the outside programs interop tests drive (node, npm, Chromium, chromedriver, nginx,
+ * redis-server) and
  * decides what a missing one means: the test is skipped with a message naming the program and
  * how to install it, unless system property {@code lws4j.requireExternal=true} (CI sets it),
  * in which case the test fails with that message instead.
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Assumptions;
  * }</pre>
  *
  * <p>Each program can be pointed elsewhere with a system property: {@code lws4j.node},
- * {@code lws4j.npm}, {@code lws4j.chromium}, {@code lws4j.chromedriver}.
+ * {@code lws4j.npm}, {@code lws4j.chromium}, {@code lws4j.chromedriver}, {@code lws4j.nginx},
+ * {@code lws4j.redisServer}.
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
@@ -78,6 +80,26 @@ public final class ExternalTools {
     public static Path requireChromedriver() {
         return require("chromedriver", "lws4j.chromedriver",
                 List.of(Path.of("/usr/bin/chromedriver")), "apt-get install chromium-driver");
+    }
+
+    /**
+     * Finds nginx ({@code /usr/sbin/nginx} on Debian, often not on a user's PATH).
+     *
+     * @return the nginx executable
+     */
+    public static Path requireNginx() {
+        return require("nginx", "lws4j.nginx", List.of(Path.of("/usr/sbin/nginx")),
+                "apt-get install nginx");
+    }
+
+    /**
+     * Finds redis-server.
+     *
+     * @return the redis-server executable
+     */
+    public static Path requireRedisServer() {
+        return require("redis-server", "lws4j.redisServer",
+                List.of(Path.of("/usr/bin/redis-server")), "apt-get install redis-server");
     }
 
     /**
