@@ -27,18 +27,22 @@ import java.time.Duration;
  * @param settle the longest wait for the server to return to its baseline after the load
  * @param out where the samples, the summary and the SVG go
  * @param serverHeap the server JVM's -Xmx
+ * @param idleTimeout the server's idle timeout: how long a half-open socket may last; its
+ *     ping interval is two fifths of it and its handshake timeout a fifth (at least 2 s)
  *
  * <p>Thread-safe: immutable.
  */
 record SoakConfig(int connections, Duration duration, Duration sampleEvery, Duration interval,
         double faultsPerSecond, Duration recreateEvery, double chatShare, double streamShare, double wssShare,
         double deflateShare, int roomSize, int clientLoops, int serverThreads, int serverQueue, int serviceThreads,
-        int maxConcurrentFaults, long heapTolerance, int fdTolerance, Duration settle, Path out, String serverHeap) {
+        int maxConcurrentFaults, long heapTolerance, int fdTolerance, Duration settle, Path out, String serverHeap,
+        Duration idleTimeout) {
 
     static SoakConfig defaults() {
         return new SoakConfig(10_000, Duration.ofMinutes(30), Duration.ofSeconds(5), Duration.ofSeconds(10), 4,
                 Duration.ofSeconds(60), 0.2, 0.02, 0.1, 0.1, 10, 2, 8, 64, 2, 200, 16L << 20, 2,
-                Duration.ofSeconds(120), Path.of("target", "soak"), "1g");
+                Duration.ofSeconds(120), Path.of("target", "soak"), "1g",
+                Duration.ofSeconds(25));
     }
 
     /** Parses {@code --name value} pairs over the defaults. */
@@ -58,46 +62,50 @@ record SoakConfig(int connections, Duration duration, Duration sampleEvery, Dura
             case "--connections" -> new SoakConfig(Integer.parseInt(v), duration, sampleEvery, interval,
                     faultsPerSecond, recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize,
                     clientLoops, serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance,
-                    fdTolerance, settle, out, serverHeap);
+                    fdTolerance, settle, out, serverHeap, idleTimeout);
             case "--duration" -> new SoakConfig(connections, seconds(v), sampleEvery, interval, faultsPerSecond,
                     recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
                     serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
-                    settle, out, serverHeap);
+                    settle, out, serverHeap, idleTimeout);
             case "--sample" -> new SoakConfig(connections, duration, seconds(v), interval, faultsPerSecond,
                     recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
                     serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
-                    settle, out, serverHeap);
+                    settle, out, serverHeap, idleTimeout);
             case "--interval" -> new SoakConfig(connections, duration, sampleEvery, seconds(v), faultsPerSecond,
                     recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
                     serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
-                    settle, out, serverHeap);
+                    settle, out, serverHeap, idleTimeout);
             case "--faults" -> new SoakConfig(connections, duration, sampleEvery, interval, Double.parseDouble(v),
                     recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
                     serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
-                    settle, out, serverHeap);
+                    settle, out, serverHeap, idleTimeout);
             case "--recreate" -> new SoakConfig(connections, duration, sampleEvery, interval, faultsPerSecond,
                     seconds(v), chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
                     serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
-                    settle, out, serverHeap);
+                    settle, out, serverHeap, idleTimeout);
             case "--out" -> new SoakConfig(connections, duration, sampleEvery, interval, faultsPerSecond,
                     recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
                     serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
-                    settle, Path.of(v), serverHeap);
+                    settle, Path.of(v), serverHeap, idleTimeout);
             case "--server-heap" -> new SoakConfig(connections, duration, sampleEvery, interval, faultsPerSecond,
                     recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
                     serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
-                    settle, out, v);
+                    settle, out, v, idleTimeout);
             case "--wss-share" -> new SoakConfig(connections, duration, sampleEvery, interval, faultsPerSecond,
                     recreateEvery, chatShare, streamShare, Double.parseDouble(v), deflateShare, roomSize,
                     clientLoops, serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance,
-                    fdTolerance, settle, out, serverHeap);
+                    fdTolerance, settle, out, serverHeap, idleTimeout);
             case "--settle" -> new SoakConfig(connections, duration, sampleEvery, interval, faultsPerSecond,
                     recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
                     serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
-                    seconds(v), out, serverHeap);
+                    seconds(v), out, serverHeap, idleTimeout);
+            case "--idle" -> new SoakConfig(connections, duration, sampleEvery, interval, faultsPerSecond,
+                    recreateEvery, chatShare, streamShare, wssShare, deflateShare, roomSize, clientLoops,
+                    serverThreads, serverQueue, serviceThreads, maxConcurrentFaults, heapTolerance, fdTolerance,
+                    settle, out, serverHeap, seconds(v));
             default -> throw new IllegalArgumentException("unknown option " + name + "; options: --connections N"
                     + " --duration S --sample S --interval S --faults PER_S --recreate S --wss-share F"
-                    + " --settle S --server-heap SIZE --out DIR");
+                    + " --settle S --idle S --server-heap SIZE --out DIR");
         };
     }
 
@@ -112,10 +120,22 @@ record SoakConfig(int connections, Duration duration, Duration sampleEvery, Dura
         return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
     }
 
+    int idleMillis() {
+        return (int) idleTimeout.toMillis();
+    }
+
+    int pingMillis() {
+        return idleMillis() * 2 / 5;
+    }
+
+    int handshakeMillis() {
+        return Math.max(2000, idleMillis() / 5);
+    }
+
     /** The command line that reproduces this configuration's main options. */
     String describe() {
         return String.format(java.util.Locale.ROOT, "--connections %d --duration %ds --faults %s --recreate %ds"
-                + " --interval %ss --wss-share %s", connections, duration.toSeconds(), faultsPerSecond,
-                recreateEvery.toSeconds(), interval.toMillis() / 1000.0, wssShare);
+                + " --interval %ss --wss-share %s --idle %ds", connections, duration.toSeconds(), faultsPerSecond,
+                recreateEvery.toSeconds(), interval.toMillis() / 1000.0, wssShare, idleTimeout.toSeconds());
     }
 }

@@ -42,9 +42,6 @@ import javax.net.ssl.SSLContext;
  * outcome counters.
  */
 public final class SoakRunner {
-    static final int HANDSHAKE_MS = 5_000;
-    static final int PING_MS = 10_000;
-    static final int IDLE_MS = 25_000;
     /** Bytes an inflation bomb inflates to: far beyond the server's message limit. */
     static final int BOMB_BYTES = 16 << 20;
 
@@ -78,8 +75,10 @@ public final class SoakRunner {
         Files.createDirectories(config.out());
         BenchCertificate cert = BenchCertificate.generate(config.out().resolve("tls"));
         SSLContext clientTls = cert.clientContext();
-        try (SoakServerProcess server = SoakServerProcess.start(config, cert, HANDSHAKE_MS, PING_MS, IDLE_MS)) {
-            Faults faults = new Faults("127.0.0.1", server.wsPort, server.wssPort, IDLE_MS, HANDSHAKE_MS, BOMB_BYTES);
+        try (SoakServerProcess server = SoakServerProcess.start(config, cert, config.handshakeMillis(),
+                config.pingMillis(), config.idleMillis())) {
+            Faults faults = new Faults("127.0.0.1", server.wsPort, server.wssPort, config.idleMillis(),
+                    config.handshakeMillis(), BOMB_BYTES);
             log.println("soak: server pid " + server.pid() + " ws " + server.wsPort + " wss " + server.wssPort
                     + "; warming up");
             warmUp(faults, server);
@@ -127,7 +126,7 @@ public final class SoakRunner {
             double loadEnd = (System.nanoTime() - t0) / 1e9;
             log.println("soak: load ends; waiting for the fault clients, then the in-flight messages");
             faultPool.shutdown();
-            boolean faultsEnded = faultPool.awaitTermination(IDLE_MS + 90_000L, TimeUnit.MILLISECONDS);
+            boolean faultsEnded = faultPool.awaitTermination(config.idleMillis() + 90_000L, TimeUnit.MILLISECONDS);
             for (SoakClientLoop l : loops) {
                 l.drain();
             }
