@@ -54,8 +54,8 @@ final class SoakConn {
     /** Counted among the loop's connects in flight until the upgrade is answered. */
     boolean connecting;
     long nextActionNanos;
-    final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-    final ByteBuffer out = ByteBuffer.allocate(64 * 1024);
+    final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+    final ByteBuffer out = ByteBuffer.allocate(16 * 1024);
     private final Inflater inflater;
     private byte[] fragments;
     private int fragmentLength;
