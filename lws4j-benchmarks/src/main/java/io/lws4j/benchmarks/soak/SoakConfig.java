@@ -28,7 +28,8 @@ import java.time.Duration;
  * @param out where the samples, the summary and the SVG go
  * @param serverHeap the server JVM's -Xmx
  * @param idleTimeout the server's idle timeout: how long a half-open socket may last; its
- *     ping interval is two fifths of it and its handshake timeout a fifth (at least 2 s)
+ *     ping interval is two fifths of it and its handshake timeout a fifth (at least 5 s, so
+ *     that a TLS handshake queued behind a ramp of connects on a loaded machine still makes it)
  *
  * <p>Thread-safe: immutable.
  */
@@ -129,7 +130,7 @@ record SoakConfig(int connections, Duration duration, Duration sampleEvery, Dura
     }
 
     int handshakeMillis() {
-        return Math.max(2000, idleMillis() / 5);
+        return Math.max(5000, idleMillis() / 5);
     }
 
     /** The command line that reproduces this configuration's main options. */

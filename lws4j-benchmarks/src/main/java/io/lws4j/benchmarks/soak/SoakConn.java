@@ -422,7 +422,7 @@ final class SoakConn {
 
     void fail(String why) {
         if (state != State.FAILED && state != State.CLOSED) {
-            failure = why;
+            failure = why + " (" + kind + (tls ? " wss" : " ws") + (deflate ? "+deflate" : "") + ", " + state + ")";
             state = State.FAILED;
         }
     }
