@@ -24,7 +24,10 @@ import javax.net.ssl.SSLContext;
  * record published through a volatile field (its fields were written before the write).
  */
 final class SoakClientLoop implements Runnable {
-    private static final int MAX_CONNECTS_IN_FLIGHT = 64;
+    private static final int MAX_CONNECTS_IN_FLIGHT = 32;
+    /** Tries per connection to get upgraded; a server under load may time a handshake out. */
+    private static final int MAX_SETUP_ATTEMPTS = 5;
+    private final java.util.ArrayDeque<SoakConn> retries = new java.util.ArrayDeque<>();
     private final Selector selector;
     private final List<SoakConn> conns;
     private final List<SoakConn.ChatRoom> rooms;
@@ -82,7 +85,8 @@ final class SoakClientLoop implements Runnable {
                         }
                     }
                 }
-                totals = Totals.of(conns, rooms, nextToConnect >= conns.size() && connectsInFlight == 0);
+                totals = Totals.of(conns, rooms,
+                        nextToConnect >= conns.size() && connectsInFlight == 0 && retries.isEmpty());
             }
             closeAll();
         } catch (IOException e) {
@@ -104,8 +108,8 @@ final class SoakClientLoop implements Runnable {
     }
 
     private void connectMore() {
-        while (connectsInFlight < MAX_CONNECTS_IN_FLIGHT && nextToConnect < conns.size()) {
-            SoakConn c = conns.get(nextToConnect++);
+        while (connectsInFlight < MAX_CONNECTS_IN_FLIGHT && (nextToConnect < conns.size() || !retries.isEmpty())) {
+            SoakConn c = retries.isEmpty() ? conns.get(nextToConnect++) : retries.poll();
             try {
                 SocketChannel ch = SocketChannel.open();
                 ch.configureBlocking(false);
@@ -118,6 +122,10 @@ final class SoakClientLoop implements Runnable {
             } catch (IOException e) {
                 c.fail("connect: " + e);
                 closeQuietly(c);
+                if (c.failedInSetup() && c.setupFailures + 1 < MAX_SETUP_ATTEMPTS) {
+                    c.resetForRetry();
+                    retries.add(c);
+                }
             }
         }
     }
@@ -157,6 +165,10 @@ final class SoakClientLoop implements Runnable {
             }
             if (c.state == SoakConn.State.FAILED || c.state == SoakConn.State.CLOSED) {
                 closeQuietly(c);
+                if (c.failedInSetup() && c.setupFailures + 1 < MAX_SETUP_ATTEMPTS && !shutdown) {
+                    c.resetForRetry();
+                    retries.add(c);
+                }
             }
         }
     }
@@ -242,8 +254,9 @@ final class SoakClientLoop implements Runnable {
      */
     record Totals(int planned, int open, int failed, boolean connectDone, long echoSent, long echoReceived,
             long echoBad, long chatSent, long chatReceived, long chatExpected, long chatBad, long streamsDone,
-            long streamMessages, long streamBad, long busy, long compressed, boolean settled, String firstFailure) {
-        static final Totals EMPTY = new Totals(0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, null);
+            long streamMessages, long streamBad, long busy, long compressed, boolean settled, String firstFailure,
+            long setupRetries) {
+        static final Totals EMPTY = new Totals(0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, null, 0);
 
         static Totals of(List<SoakConn> conns, List<SoakConn.ChatRoom> rooms, boolean connectDone) {
             int open = 0;
@@ -251,7 +264,9 @@ final class SoakClientLoop implements Runnable {
             long es = 0, er = 0, eb = 0, cs = 0, cr = 0, cb = 0, sd = 0, sm = 0, sb = 0, busy = 0, z = 0;
             boolean settled = true;
             String first = null;
+            long retried = 0;
             for (SoakConn c : conns) {
+                retried += c.setupFailures;
                 if (c.state == SoakConn.State.FAILED) {
                     failed++;
                     if (first == null) {
@@ -290,7 +305,7 @@ final class SoakClientLoop implements Runnable {
             }
             settled &= cr == expected;
             return new Totals(conns.size(), open, failed, connectDone, es, er, eb, cs, cr, expected, cb, sd, sm,
-                    sb, busy, z, settled, first);
+                    sb, busy, z, settled, first, retried);
         }
 
         Totals plus(Totals o) {
@@ -299,7 +314,7 @@ final class SoakClientLoop implements Runnable {
                     chatSent + o.chatSent, chatReceived + o.chatReceived, chatExpected + o.chatExpected,
                     chatBad + o.chatBad, streamsDone + o.streamsDone, streamMessages + o.streamMessages,
                     streamBad + o.streamBad, busy + o.busy, compressed + o.compressed, settled && o.settled,
-                    firstFailure != null ? firstFailure : o.firstFailure);
+                    firstFailure != null ? firstFailure : o.firstFailure, setupRetries + o.setupRetries);
         }
     }
 }

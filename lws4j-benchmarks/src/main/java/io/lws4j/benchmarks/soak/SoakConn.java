@@ -420,6 +420,28 @@ final class SoakConn {
         streamMessages++;
     }
 
+    /** Connect or upgrade attempts that failed before the connection was ever open. */
+    int setupFailures;
+
+    /** Whether the last failure came before the upgrade completed (nothing was sent yet). */
+    boolean failedInSetup() {
+        return state == State.FAILED && failure != null && (failure.endsWith(", CONNECTING)")
+                || failure.endsWith(", HANDSHAKE)"));
+    }
+
+    /** Back to CONNECTING for another attempt after a setup failure; the socket is closed. */
+    void resetForRetry() {
+        setupFailures++;
+        state = State.CONNECTING;
+        failure = null;
+        connecting = false;
+        channel = null;
+        key = null;
+        link = null;
+        in.clear();
+        out.clear();
+    }
+
     void fail(String why) {
         if (state != State.FAILED && state != State.CLOSED) {
             failure = why + " (" + kind + (tls ? " wss" : " ws") + (deflate ? "+deflate" : "") + ", " + state + ")";

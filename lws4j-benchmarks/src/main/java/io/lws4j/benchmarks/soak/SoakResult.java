@@ -41,7 +41,8 @@ record SoakResult(SoakConfig config, Map<String, Long> baseline, Map<String, Lon
         SoakClientLoop.Totals t = clients;
         checks.add(new Check("every connection connected and stayed connected",
                 t.connectDone() && t.failed() == 0 && t.open() == t.planned(),
-                t.open() + " of " + t.planned() + " open at the end of the load, " + t.failed() + " lost"
+                t.open() + " of " + t.planned() + " open at the end of the load, " + t.failed() + " lost; "
+                        + t.setupRetries() + " connects retried (handshake timed out under load)"
                         + (t.firstFailure() == null ? "" : " (first: " + t.firstFailure() + ")")));
         checks.add(new Check("0 echoes lost or corrupt", t.echoSent() == t.echoReceived() && t.echoBad() == 0,
                 t.echoSent() + " sent, " + t.echoReceived() + " back, " + t.echoBad() + " out of order or corrupt"));
