@@ -39,7 +39,7 @@ public final class SvgChart {
     private static final int PANEL_BOTTOM = 62;
     private static final int HEADER = 64;
     private static final Set<String> DEFAULT_SKIP = Set.of("floor-batch");
-    private static final String[] PALETTE = {
+    static final String[] PALETTE = {
         "#e8772e", "#3a78c9", "#7d7d7d", "#a34fbf", "#3aa45b", "#c9b53a", "#c93a5a", "#3ac9c1",
     };
 
