@@ -233,7 +233,9 @@ public interface Connection {
      *
      * <p>Timeouts still apply while paused: {@link #idleTimeout(Duration) the idle timeout}
      * (nothing is read, so the idle timer runs out), {@link #setTimeout(Duration)} and the
-     * close handshake's timeout. A close frame the peer sends meanwhile is not seen until
+     * close handshake's timeout. (The handshake timeout is over by then: the application sees
+     * a connection only once it is established.) With none of them set, a connection paused
+     * forever stays open, as an idle one does. A close frame the peer sends meanwhile is not seen until
      * the resume (it waits in the socket): the peer is answered then, or, when a timeout
      * closes the connection first, reading resumes by itself for our close handshake, which
      * then finds the peer's close. Once the connection is closing (after

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * resumed.
  */
 class PauseReadingTest {
-    static final class Recorder implements Protocol {
+    static class Recorder implements Protocol {
         final BlockingQueue<Connection> established = new LinkedBlockingQueue<>();
         final List<String> texts = new CopyOnWriteArrayList<>();
         final AtomicLong binaryBytes = new AtomicLong();
@@ -60,7 +60,7 @@ class PauseReadingTest {
             closed.add(closeCode);
         }
 
-        Connection awaitEstablished() throws InterruptedException {
+        final Connection awaitEstablished() throws InterruptedException {
             Connection c = established.poll(10, TimeUnit.SECONDS);
             assertThat(c).as("established within 10 s").isNotNull();
             return c;
@@ -125,6 +125,39 @@ class PauseReadingTest {
             awaitCondition(() -> protocol.texts.size() == 4, "the held messages");
             assertThat(protocol.texts).containsExactly("pause", "a", "b", "c");
             assertThat(c.isReadingPaused()).isFalse();
+        }
+    }
+
+    @Test
+    void aJdkClientsMessagesArriveInOrderAcrossPausesResumedFromAnotherThread()
+            throws Exception {
+        java.util.concurrent.ScheduledExecutorService resumer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        Protocol pausing = new Recorder() {
+            @Override
+            public void onText(Connection connection, String text) {
+                super.onText(connection, text);
+                if (text.endsWith("0")) { // every tenth message pauses for a while
+                    connection.pauseReading();
+                    resumer.schedule(connection::resumeReading, 50, TimeUnit.MILLISECONDS);
+                }
+                connection.writeText(text);
+            }
+        };
+        context = Context.builder().bindAddress("127.0.0.1").port(0).protocol("p", pausing)
+                .build();
+        try {
+            JdkClient client = JdkClient.connect(context.port(), "p");
+            for (int i = 1; i <= 100; i++) {
+                client.socket.sendText("m" + i, true).get(10, TimeUnit.SECONDS);
+            }
+            for (int i = 1; i <= 100; i++) {
+                assertThat(client.nextMessage()).isEqualTo("m" + i);
+            }
+            client.socket.sendClose(CloseCodes.NORMAL, "").get(10, TimeUnit.SECONDS);
+            assertThat(client.awaitClose().code()).isEqualTo(CloseCodes.NORMAL);
+        } finally {
+            resumer.shutdownNow();
         }
     }
 
