@@ -134,12 +134,12 @@ public final class SoakServer {
         return String.format(Locale.ROOT,
                 "STATS heap=%d fds=%d threads=%d stallNanos=%d ongoing=%d queued=%d doneUnreaped=%d possible=%d"
                         + " accepted=%d cleanups=%d doubleCleanups=%d rejected=%d recreated=%d slowClosed=%d"
-                        + " relayed=%d echoed=%d streamed=%d closed1002=%d closed1009=%d rooms=%d",
+                        + " relayed=%d echoed=%d streamed=%d closed1002=%d closed1009=%d rooms=%d offloop=%d",
                 heap, openDescriptors(), ManagementFactory.getThreadMXBean().getThreadCount(), stall,
                 d.ongoing(), d.queueDepth(), d.doneUnreaped(), d.possible(), h.accepted.get(), h.cleanups.get(),
                 h.doubleCleanups.get(), h.rejected.get(), h.poolsRecreated.get(), h.slowClosed.get(),
                 h.relayed.get(), h.echoed.get(), h.streamed.get(), h.closedByCode1002.get(),
-                h.closedByCode1009.get(), h.rooms());
+                h.closedByCode1009.get(), h.rooms(), offLoopThreads());
     }
 
     /**
@@ -156,6 +156,16 @@ public final class SoakServer {
             }
         }
         return used;
+    }
+
+    /**
+     * Live threads of lws4j's shared TLS off-loop executor, which start on demand and end
+     * after an idle keep-alive: counted apart so that the baseline comparison of threads is
+     * exact whether or not one of them was alive when the baseline was taken.
+     */
+    static long offLoopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("lws4j-offloop")).count();
     }
 
     /** Entries of /proc/self/fd, or -1 where there is no such directory. */

@@ -34,6 +34,17 @@ class SoakResultTest {
         assertFailsOnly(result(stats((5L << 20) + CONFIG.heapTolerance() + 1, 44, 19, 0, 0, 0), CLEAN), "heap");
         assertFailsOnly(result(stats(5L << 20, 44 + CONFIG.fdTolerance() + 1, 19, 0, 0, 0), CLEAN), "descriptors");
         assertFailsOnly(result(stats(5L << 20, 44, 20, 0, 0, 0), CLEAN), "threads");
+    }
+
+    @Test
+    void aThreadLeakIsCaughtEvenWhenAnOffLoopThreadOfTheBaselineIdledOut() {
+        Map<String, Long> baseline = stats(5L << 20, 44, 19, 0, 0, 0);
+        baseline.put("offloop", 1L);
+        Map<String, Long> leaked = stats(5L << 20, 44, 19, 0, 0, 0); // off-loop gone, one other thread more
+        Map<String, Long> clean = stats(5L << 20, 44, 18, 0, 0, 0);
+
+        assertThat(SoakResult.backAtBaseline(CONFIG, baseline, leaked)).isFalse();
+        assertThat(SoakResult.backAtBaseline(CONFIG, baseline, clean)).isTrue();
         assertFailsOnly(result(stats(5L << 20, 44, 19, 50, 49, 0), CLEAN), "cleaned up exactly once");
         assertFailsOnly(result(stats(5L << 20, 44, 19, 50, 50, 1), CLEAN), "cleaned up exactly once");
     }
@@ -75,7 +86,7 @@ class SoakResultTest {
         m.put("cleanups", cleanups);
         m.put("doubleCleanups", doubleCleanups);
         for (String k : List.of("ongoing", "queued", "doneUnreaped", "rejected", "echoed", "relayed", "streamed",
-                "slowClosed", "closed1002", "closed1009", "stallNanos")) {
+                "slowClosed", "closed1002", "closed1009", "stallNanos", "offloop")) {
             m.put(k, 0L);
         }
         return m;
