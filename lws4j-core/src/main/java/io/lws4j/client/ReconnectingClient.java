@@ -123,8 +123,10 @@ public final class ReconnectingClient implements AutoCloseable {
     public static ReconnectingClient start(Context context, ClientOptions options,
             ReconnectPolicy policy, Listener listener) {
         ReconnectingClient client = new ReconnectingClient(
-                Objects.requireNonNull(context, "context"), Objects.requireNonNull(options, "options"),
-                Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(listener, "listener"));
+                Objects.requireNonNull(context, "context"),
+                Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(policy, "policy"),
+                Objects.requireNonNull(listener, "listener"));
         client.connectNow();
         return client;
     }

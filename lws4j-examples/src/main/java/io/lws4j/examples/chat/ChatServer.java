@@ -66,7 +66,10 @@ public final class ChatServer implements AutoCloseable {
     private final ChatRooms rooms;
     private final LinkedBlockingQueue<TokenLookup> lookupsSeen;
     private final ChatRelay relay;
-    /** Set by the first of close() and the drain's end, which release what the context does not own. */
+    /**
+     * Set by the first of close() and the drain's end, which release what the context does
+     * not own.
+     */
     private final java.util.concurrent.atomic.AtomicBoolean released =
             new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -175,7 +178,8 @@ public final class ChatServer implements AutoCloseable {
                     // which instance this is, whether it drains, and who its members are
                     .http("/members", (request, exchange) -> exchange.respond(200,
                             "application/json", "{\"instance\":\"" + cluster.instanceId()
-                                    + "\",\"draining\":" + (self[0] != null && self[0].isDraining())
+                                    + "\",\"draining\":"
+                                    + (self[0] != null && self[0].isDraining())
                                     + ",\"members\":" + rooms.memberCount() + ","
                                     + rooms.addressesJson() + "}"))
                     .mount("/", page)
@@ -237,7 +241,10 @@ public final class ChatServer implements AutoCloseable {
         return rooms.memberCount();
     }
 
-    /** Closes the context (1001 to every member), stops the relay and the lookups, deletes the page. */
+    /**
+     * Closes the context (1001 to every member), stops the relay and the lookups, deletes the
+     * page.
+     */
     @Override
     public void close() {
         context.close();

@@ -120,6 +120,25 @@ class ChatServerTest {
     }
 
     @Test
+    void membersTellsTheInstanceAndTheClientAddressTheTrustedProxyForwarded() throws Exception {
+        server = ChatServer.start("127.0.0.1", 0, Set.of("t1"), 1, 0,
+                new ChatServer.Cluster("chat-x", null, List.of("127.0.0.1")));
+        Member m = new Member();
+        m.socket = http.newWebSocketBuilder().header("X-Forwarded-For", "203.0.113.7")
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/chat/lobby?token=t1"), m)
+                .get(10, TimeUnit.SECONDS);
+        awaitMembers("lobby", 1);
+        HttpResponse<String> members = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/members")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(members.body()).isEqualTo("{\"instance\":\"chat-x\",\"draining\":false,"
+                + "\"members\":1,\"clients\":{\"203.0.113.7\":1},\"peers\":{\"127.0.0.1\":1}}");
+        // without a cluster (no relay) a message still reaches the room
+        m.socket.sendText("hi", true).get(5, TimeUnit.SECONDS);
+        assertThat(m.next()).isEqualTo("hi");
+    }
+
+    @Test
     void aDrainClosesEveryMemberWith1001AndEndsOnceTheyHaveGone() throws Exception {
         server = ChatServer.start("127.0.0.1", 0, Set.of("t1"), 2, 0);
         Member a = join("/chat/lobby?token=t1");

@@ -34,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -393,8 +392,7 @@ class ChatClusterTest {
         long end = System.nanoTime() + LIVENESS.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {
-                Supplier<String> logs = processes::logs;
-                throw new AssertionError("not within " + LIVENESS + ": " + what + logs.get());
+                throw new AssertionError("not within " + LIVENESS + ": " + what + processes.logs());
             }
             Thread.sleep(20);
         }

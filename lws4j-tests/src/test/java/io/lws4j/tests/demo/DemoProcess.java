@@ -36,13 +36,18 @@ final class DemoProcess implements AutoCloseable {
 
     /** Starts the demo with {@code args}. */
     static DemoProcess start(String... args) throws IOException {
+        return startMain(ThreadPoolDemo.class, args);
+    }
+
+    /** Starts another example's {@code main} (on the same class path) with {@code args}. */
+    static DemoProcess startMain(Class<?> mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-ea");
         command.add("-cp");
         command.add(classPathEntry(ThreadPoolDemo.class) + java.io.File.pathSeparator
                 + classPathEntry(Context.class));
-        command.add(ThreadPoolDemo.class.getName());
+        command.add(mainClass.getName());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).start();
         DemoProcess demo = new DemoProcess(p);
