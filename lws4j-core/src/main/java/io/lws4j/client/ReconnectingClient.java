@@ -332,6 +332,37 @@ public final class ReconnectingClient implements AutoCloseable {
         }
 
         @Override
+        public void onError(Connection connection, Throwable cause) {
+            delegate.onError(connection, cause);
+        }
+
+        @Override
+        public void onPing(Connection connection, ByteBuffer payload) {
+            delegate.onPing(connection, payload);
+        }
+
+        @Override
+        public void onPong(Connection connection, ByteBuffer payload,
+                java.time.Duration roundTrip) {
+            delegate.onPong(connection, payload, roundTrip);
+        }
+
+        @Override
+        public boolean streamingReceive() {
+            return delegate.streamingReceive();
+        }
+
+        @Override
+        public void onTextFragment(Connection connection, ByteBuffer utf8, boolean last) {
+            delegate.onTextFragment(connection, utf8, last);
+        }
+
+        @Override
+        public void onBinaryFragment(Connection connection, ByteBuffer data, boolean last) {
+            delegate.onBinaryFragment(connection, data, last);
+        }
+
+        @Override
         public boolean permessageDeflate() {
             return delegate.permessageDeflate();
         }
