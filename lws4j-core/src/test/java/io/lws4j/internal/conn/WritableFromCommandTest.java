@@ -132,7 +132,10 @@ class WritableFromCommandTest {
         long answersAfterRead = answers.get();
         chainRunning.set(false);
         settle();
-        assertThat(atRead).as("the chain had run before the read").isGreaterThan(answersAtStart);
+        // Not "atRead > answersAtStart": on a loaded machine the test thread can read
+        // answersAtStart after a whole command batch, and the loop's I/O step right after that
+        // batch can dispatch the read before the next batch runs; both orders are correct.
+        assertThat(answersAtStart).as("the chain had started before the read was sent").isPositive();
         assertThat(answersAfterRead).as("the chain still ran after the read").isGreaterThan(atRead);
     }
 
