@@ -15,11 +15,12 @@ const USAGE = `usage: node send-check.mjs --url ws://127.0.0.1:PORT/ [options]
   --expect M          messages per reading connection, all senders together (required)
   --hello TEXT        text each connection sends once open (default: nothing)
   --concurrency C     connections being opened at once (default 200)
+  --deflate           offer permessage-deflate, and fail unless the server accepts it
   --timeout MS        overall limit (default 60000)`;
 
 const opts = parseArgs(process.argv.slice(2), {
   url: '', protocol: '', connections: 1, stalled: 0, expect: 0, hello: '', concurrency: 200,
-  timeout: 60000,
+  timeout: 60000, deflate: false,
 }, USAGE);
 if (!opts.url || opts.expect < 1) {
   process.stderr.write(`--url and --expect are required\n${USAGE}\n`);
@@ -39,12 +40,15 @@ function error(message) {
 function open(index, stalled) {
   return new Promise((resolve) => {
     const ws = new WebSocket(opts.url, opts.protocol ? [opts.protocol] : [], {
-      perMessageDeflate: false, maxPayload: 64 * 1024 * 1024,
+      perMessageDeflate: opts.deflate ? { threshold: 0 } : false, maxPayload: 64 * 1024 * 1024,
     });
     const next = new Map();
     let seen = 0;
     let done = false;
     ws.on('open', () => {
+      if (opts.deflate && !/permessage-deflate/.test(ws.extensions)) {
+        error(`connection ${index}: permessage-deflate not accepted (extensions "${ws.extensions}")`);
+      }
       if (opts.hello) ws.send(opts.hello);
       if (stalled) {
         ws._socket.pause(); // stop reading from the kernel: the server's writes back up

@@ -175,6 +175,43 @@ class NodeCrossThreadSendTest {
         }
     }
 
+    @Test
+    void deflateConnectionsCompressTheirOwnCopyOfABroadcastAndOfSendsFromAnyThread()
+            throws Exception {
+        Recording protocol = new Recording();
+        int clients = 8;
+        int broadcasts = 50;
+        try (Context server = Context.builder().bindAddress("127.0.0.1").port(0)
+                .serviceThreads(2).compressionThreshold(0).protocol(PROTOCOL, protocol).build()) {
+            CompletableFuture<ProcessRun.Result> run = node(server, "--connections",
+                    String.valueOf(clients), "--deflate", "--expect", String.valueOf(2 * broadcasts));
+            List<Connection> all = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                Connection c = protocol.established.poll(60, TimeUnit.SECONDS);
+                assertThat(c).as("connection %d", i).isNotNull();
+                all.add(c);
+            }
+            Thread other = new Thread(() -> {
+                for (int i = 0; i < broadcasts; i++) {
+                    for (Connection c : all) {
+                        c.sendText(padded(1, i, 2000));
+                    }
+                }
+            });
+            other.start();
+            for (int i = 0; i < broadcasts; i++) {
+                BroadcastResult r = server.broadcast(PROTOCOL, OutboundMessage.text(padded(0, i, 3000)),
+                        SendOverflow.FAIL).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                assertThat(r).isEqualTo(new BroadcastResult(clients, 0, 0));
+            }
+            other.join();
+            ProcessRun.Result result = run.get(120, TimeUnit.SECONDS);
+            assertThat(result.succeeded()).as(result::describe).isTrue();
+            assertThat(result.stdout()).as(result::describe)
+                    .contains("\"messages\":" + clients * 2 * broadcasts);
+        }
+    }
+
     /** A raw client that completes the handshake with a small receive window and never reads. */
     private static Socket stalledRawClient(int port) throws Exception {
         Socket s = new Socket();
