@@ -41,7 +41,11 @@ public interface MessageStream {
     /**
      * Sends the next fragment. The remaining bytes of {@code fragment} are copied; its
      * position is not changed. The outbound bound applies as for
-     * {@link Connection#sendBinary}, with the context's {@link SendOverflow} policy.
+     * {@link Connection#sendBinary}, with the context's {@link SendOverflow} policy; keep the
+     * fragments in flight under {@link Context.Builder#maxOutboundBytes(int)}. A refused
+     * first fragment leaves the stream unstarted (send it again later); a refused later
+     * fragment would leave the peer with half a message, so it also closes the connection
+     * (with the policy's code, 1008 under {@link SendOverflow#FAIL}).
      *
      * @param fragment the fragment's bytes, possibly empty
      * @param last true for the message's final fragment

@@ -354,6 +354,36 @@ class CrossThreadSendTest {
     }
 
     @Test
+    void aClientConnectionMasksItsOwnCopyOfSendsFromAnyThread() throws Exception {
+        start(Context.builder());
+        java.util.concurrent.BlockingQueue<String> echoed = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (Context clients = Context.builder().noListener().build()) {
+            Connection client = io.lws4j.client.WebSocketClient.connect(clients,
+                    io.lws4j.client.ClientOptions.builder(
+                            java.net.URI.create("ws://127.0.0.1:" + context.port() + "/"),
+                            new io.lws4j.Protocol() {
+                                @Override
+                                public void onText(Connection connection, String text) {
+                                    echoed.add(text);
+                                }
+                            }).subprotocols("p").build()).get(10, TimeUnit.SECONDS);
+            OutboundMessage shared = OutboundMessage.text("shared frame");
+            CompletableFuture<Void> a = client.send(shared).toCompletableFuture();
+            CompletableFuture<Void> b = client.sendText("from main").toCompletableFuture();
+            MessageStream stream = client.sendStream(true);
+            stream.send(ByteBuffer.wrap("stre".getBytes(StandardCharsets.UTF_8)), false);
+            CompletableFuture<Void> c = stream.send(
+                    ByteBuffer.wrap("amed".getBytes(StandardCharsets.UTF_8)), true).toCompletableFuture();
+            CompletableFuture.allOf(a, b, c).get(10, TimeUnit.SECONDS);
+            // the server rejects unmasked client frames: an echo proves each was masked
+            assertThat(echoed.poll(10, TimeUnit.SECONDS)).isEqualTo("shared frame");
+            assertThat(echoed.poll(10, TimeUnit.SECONDS)).isEqualTo("from main");
+            assertThat(echoed.poll(10, TimeUnit.SECONDS)).isEqualTo("streamed");
+            assertThat(clients.connections("p")).containsExactly(client);
+        }
+    }
+
+    @Test
     void aStreamedMessageArrivesInFragmentsAndOtherSendsWaitForItsEnd() throws Exception {
         start(Context.builder());
         JdkClient client = jdkClient();
