@@ -99,9 +99,8 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
      * SYNC lands while the loop is still draining commands it is answered there too, so the
      * frames of all the SYNCs answered in that step leave together in step 5 (gathering
      * writes). No per-connection cap: each answer is one command, and the loop runs at most
-     * COMMAND_BATCH commands per cycle, which is what bounds step 1 (a per-connection cap of
-     * 4 cut every worker's run of answers short and cost a writev per message or two:
-     * 0.44 writev and 21 us of server CPU per message against 0.08 and 15 without it).
+     * COMMAND_BATCH commands per cycle, which is what bounds step 1 (a per-connection cap
+     * would cut a worker's run of answers short and split its frames over more writes).
      * Bounds: data bytes by maxOutboundBytes (writes fail past it); control bytes (pongs) by
      * pausing reads while more than MAX_CONTROL_BYTES are queued, so a peer that pings
      * without reading cannot grow us; HTTP leftovers by the loop's read buffer (reads pause
