@@ -181,7 +181,8 @@ class WritableFromCommandTest {
                 probed.countDown();
             });
         };
-        // callbackOnWritable(): onWritable runs inside a flush in step 5, where a write must not wait for another cycle
+        // callbackOnWritable(): onWritable runs inside a flush in step 5, where its write
+        // must not wait for another cycle
         runCommand(connection::callbackOnWritable);
         assertThat(probed.await(5, TimeUnit.SECONDS)).isTrue(); // also publishes the arrays
         assertThat(client.nextMessage()).isEqualTo("from onWritable");
