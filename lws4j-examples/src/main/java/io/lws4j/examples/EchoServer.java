@@ -15,9 +15,10 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Command line, two forms:
  * <ul>
- * <li>{@code EchoServer [--port N] [--bind HOST]} (default port 7681, all interfaces):
- *     prints {@code listening on HOST:PORT} and blocks until SIGINT/SIGTERM, then closes the
- *     context cleanly and returns.</li>
+ * <li>{@code EchoServer [--port N] [--bind HOST] [--cert CHAIN.pem --key KEY.pem]} (default
+ *     port 7681, all interfaces; with a PEM certificate chain and PKCS#8 key, wss instead of
+ *     ws, see {@link io.lws4j.TlsContexts#fromPem}): prints {@code listening on HOST:PORT}
+ *     and blocks until SIGINT/SIGTERM, then closes the context cleanly and returns.</li>
  * <li>{@code EchoServer N}, a bare port number as the only argument (how the Autobahn Maven
  *     plugin starts a server in-process): starts the server and <em>returns</em> at once; the
  *     server keeps running on its non-daemon service threads, and a shutdown hook closes it
@@ -83,10 +84,15 @@ public final class EchoServer implements Protocol {
     /**
      * Runs the server; see the class documentation for the two argument forms.
      *
-     * @param args {@code [--port N] [--bind HOST]}, or a bare port number
+     * @param args {@code [--port N] [--bind HOST] [--cert CHAIN.pem --key KEY.pem]}, or a
+     *     bare port number
      * @throws InterruptedException when interrupted while waiting for a signal
+     * @throws java.io.IOException when a PEM file cannot be read
+     * @throws java.security.GeneralSecurityException when the PEM files hold no usable key
+     *     and certificate
      */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, java.io.IOException,
+            java.security.GeneralSecurityException {
         if (args.length == 1 && args[0].matches("\\d+")) {
             Context context = start(null, Integer.parseInt(args[0]));
             Runtime.getRuntime().addShutdownHook(new Thread(context::close, "echo-shutdown"));
@@ -95,20 +101,32 @@ public final class EchoServer implements Protocol {
         }
         int port = 7681;
         String bind = null;
+        java.nio.file.Path cert = null;
+        java.nio.file.Path key = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(value(args, ++i));
                 case "--bind" -> bind = value(args, ++i);
+                case "--cert" -> cert = java.nio.file.Path.of(value(args, ++i));
+                case "--key" -> key = java.nio.file.Path.of(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]
-                        + " (usage: EchoServer [--port N] [--bind HOST] | EchoServer PORT)");
+                        + " (usage: EchoServer [--port N] [--bind HOST]"
+                        + " [--cert CHAIN.pem --key KEY.pem] | EchoServer PORT)");
             }
         }
-        Context context = start(bind, port);
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--cert and --key go together");
+        }
+        SSLContext tls = cert == null ? null : io.lws4j.TlsContexts.fromPem(cert, key);
+        Context context = start(bind, port, tls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             context.close();
             stopped.countDown();
         }, "echo-shutdown"));
+        if (tls != null) {
+            System.out.println("wss with the certificate chain in " + cert);
+        }
         System.out.println("listening on " + (bind == null ? "*" : bind) + ":" + context.port());
         stopped.await();
     }
