@@ -12,6 +12,11 @@
 # Prints each round (msgs/s and server CPU µs per message of old, new and the peer) and the
 # medians. The peer runs against the old jar's classpath (it does not use lws4j-core).
 #
+# AB_NEW_SERVER_JVM="..." adds those server JVM options (--server-jvm) to the new side only,
+# to compare one jar with and without a JVM setting, such as a JFR recording:
+#   AB_NEW_SERVER_JVM="-XX:StartFlightRecording:settings=lws4j.jfc,filename=/tmp/ab.jfr" \
+#       lws4j-benchmarks/ab.sh CORE.jar CORE.jar 5 netty --workloads stream ...
+#
 # AB_PIN=1 runs the harness (the load generator) on CPU 0 and moves each server process to
 # CPU 1 as it starts (taskset; needs 2 CPUs). Each side then has a core of its own, so the
 # figures show the server's CPU cost per message, without the scheduling of server and
@@ -47,7 +52,9 @@ run() {
 
 echo "round: old msgs/s cpu client-cpu | new msgs/s cpu client-cpu | $PEER msgs/s cpu client-cpu"
 for r in $(seq 1 "$ROUNDS"); do
-  o=$(run "$OLD" lws4j "$@"); n=$(run "$NEW" lws4j "$@"); p=$(run "$OLD" "$PEER" "$@")
+  o=$(run "$OLD" lws4j "$@")
+  n=$(run "$NEW" lws4j ${AB_NEW_SERVER_JVM:+--server-jvm "$AB_NEW_SERVER_JVM"} "$@")
+  p=$(run "$OLD" "$PEER" "$@")
   echo "$r: $o | $n | $p" | tee -a "$TMP/rounds"
 done
 col() { awk -F'[:|]' -v k="$1" -v f="$2" '{ split($(k + 1), a, " "); print a[f] }' "$TMP/rounds" | median; }

@@ -14,7 +14,8 @@ import java.util.Map;
  * <p>Counters count since the context was built, over all its service loops and both its
  * accepted and its client connections. Bytes are those read from and written to the
  * connections' transports (frame headers included, after TLS decryption and before TLS
- * encryption); messages are whole websocket messages (not control frames). Each getter
+ * encryption; plain HTTP requests and responses on the same port, the upgrade requests
+ * among them, count too); messages are whole websocket messages (not control frames). Each getter
  * sums the loops' counters without stopping them: a figure is recent, not a snapshot taken
  * at one instant with the others.
  *
