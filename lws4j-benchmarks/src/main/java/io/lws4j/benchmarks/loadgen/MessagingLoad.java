@@ -219,6 +219,7 @@ public final class MessagingLoad implements AutoCloseable {
     }
 
     private void consume(Conn c, ByteBuffer buf) {
+        assert Thread.currentThread() == reader : "parse state belongs to the reader thread";
         if (!c.upgraded) {
             while (buf.hasRemaining() && !c.upgraded) {
                 byte b = buf.get();
@@ -275,6 +276,7 @@ public final class MessagingLoad implements AutoCloseable {
     }
 
     private void frameDone(Conn c) {
+        assert Thread.currentThread() == reader : "parse state belongs to the reader thread";
         c.payloadLeft = -1;
         if (c.opcode == Wire.OP_CLOSE) {
             closedByServer.incrementAndGet();
