@@ -14,7 +14,8 @@
 #                                            # deferred filter, lws4j vs Jetty vs Netty (HandshakeBench
 #                                            # options after it: --rounds 3 --clients 8 ...); no JMH
 #   lws4j-benchmarks/run.sh xsend            # sends from application threads: lws4j sendText vs Jetty
-#                                            # sendText+Callback vs Netty writeAndFlush off the loop
+#                                            # sendText+Callback vs Netty writeAndFlush off the loop,
+#                                            # then client-side senders: lws4j client vs JDK client
 #                                            # (MessagingBench options after it: --rounds 3 --xsend-t 4
 #                                            # --xsend-m 100000 --xsend-s 64 --xsend-w 64 ...); no JMH
 #   lws4j-benchmarks/run.sh broadcast        # one message to 10,000 connections: lws4j Context.broadcast
@@ -101,7 +102,8 @@ fi
 
 if [ "$MODE" = xsend ] || [ "$MODE" = broadcast ] || [ "$MODE" = messaging ]; then
   WORKLOADS="$MODE"
-  if [ "$MODE" = messaging ]; then WORKLOADS=xsend,broadcast; fi
+  if [ "$MODE" = xsend ]; then WORKLOADS=xsend,xsend-client; fi
+  if [ "$MODE" = messaging ]; then WORKLOADS=xsend,xsend-client,broadcast; fi
   java -Xms256m -Xmx2g -cp "$CP" io.lws4j.benchmarks.harness.MessagingBench --workloads "$WORKLOADS" \
     --logs "$OUT/logs" --out "$REPORT" ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
   cat "$REPORT"

@@ -25,13 +25,17 @@ import java.util.Random;
  *       messages of S bytes with a window of W sends not yet completed; a warm-up run of a
  *       fifth of M first. Messages per second at the client (from the command to the last
  *       message) and the server's CPU per message over the measured run.
+ *   <li>xsend-client: the same sends from T threads of this JVM over one client connection,
+ *       with the JDK's {@code HttpClient} WebSocket and with lws4j's client, to a counting
+ *       Netty receiver ({@link ClientSenders}); messages per second until the receiver's
+ *       {@code "done"} and this JVM's CPU per message.
  *   <li>broadcast: N connections; after warm-up broadcasts, R broadcasts of one S-byte text
  *       message, one at a time: the time from the client's command until the last of the N
  *       connections read the message (median and max of the R), then the server's heap used
  *       after a full GC with the N connections still open.
  * </ul>
  *
- * <p>{@code MessagingBench [--mode full|smoke] [--workloads xsend,broadcast]
+ * <p>{@code MessagingBench [--mode full|smoke] [--workloads xsend,xsend-client,broadcast]
  * [--servers lws4j,jetty,netty] [--rounds 3] [--seed N] [--xsend-t 4] [--xsend-m 100000]
  * [--xsend-s 64] [--xsend-w 64] [--bcast-n 10000] [--bcast-r 50] [--bcast-s 64]
  * [--out report.md] [--logs dir]}
@@ -60,6 +64,13 @@ public final class MessagingBench {
     record XsendRow(String server, MessagingLoad.XsendResult result, double cpuNanosPerMessage) {
     }
 
+    /** One xsend-client run of one client library: messages/s and this JVM's CPU per message. */
+    record ClientRow(String client, ClientSenders.Result result, double cpuNanosPerMessage) {
+    }
+
+    /** The client libraries of the xsend-client workload, in the report's row order. */
+    static final List<String> CLIENTS = List.of("lws4j", "jdk");
+
     /** One broadcast run of one server: nanos per broadcast (-1: not all received), heap, unexpected frames. */
     record BroadcastRow(String server, long[] nanos, long heapBytes, long unexpected) {
         boolean allReceived() {
@@ -69,6 +80,7 @@ public final class MessagingBench {
 
     final List<XsendRow> xsendRows = new ArrayList<>();
     final List<BroadcastRow> broadcastRows = new ArrayList<>();
+    final List<ClientRow> clientRows = new ArrayList<>();
 
     MessagingBench(String mode, Path logs, PrintStream progress) {
         this.logs = logs;
@@ -100,7 +112,7 @@ public final class MessagingBench {
             }
         }
         MessagingBench bench = new MessagingBench(mode, logs, System.err);
-        List<String> workloads = List.of("xsend", "broadcast");
+        List<String> workloads = List.of("xsend", "xsend-client", "broadcast");
         Path out = null;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
@@ -133,10 +145,10 @@ public final class MessagingBench {
     String run(List<String> workloads) throws IOException, InterruptedException {
         List<String[]> cells = new ArrayList<>();
         for (String w : workloads) {
-            if (!w.equals("xsend") && !w.equals("broadcast")) {
-                throw new IllegalArgumentException("workload xsend or broadcast: " + w);
+            if (!w.equals("xsend") && !w.equals("broadcast") && !w.equals("xsend-client")) {
+                throw new IllegalArgumentException("workload xsend, xsend-client or broadcast: " + w);
             }
-            for (String s : servers) {
+            for (String s : w.equals("xsend-client") ? CLIENTS : servers) {
                 cells.add(new String[] {w, s});
             }
         }
@@ -148,6 +160,8 @@ public final class MessagingBench {
             for (String[] c : order) {
                 if (c[0].equals("xsend")) {
                     xsendRows.add(runXsend(c[1]));
+                } else if (c[0].equals("xsend-client")) {
+                    clientRows.add(runClientSenders(c[1]));
                 } else {
                     broadcastRows.add(runBroadcast(c[1]));
                 }
@@ -159,6 +173,9 @@ public final class MessagingBench {
                 .append("), a fresh server JVM per cell and round, medians of the rounds\n\n");
         if (workloads.contains("xsend")) {
             sb.append(xsendTable().markdown());
+        }
+        if (workloads.contains("xsend-client")) {
+            sb.append(clientTable().markdown());
         }
         if (workloads.contains("broadcast")) {
             sb.append(broadcastTable().markdown());
@@ -179,6 +196,57 @@ public final class MessagingBench {
                     r.received(), r.expected(), r.outOfOrder());
             return new XsendRow(server, r, perMessage);
         }
+    }
+
+    private ClientRow runClientSenders(String client) throws IOException, InterruptedException {
+        try (ServerProcess p = ServerProcess.start("netty-messaging", 0, 0, 1, List.of(), logs)) {
+            int warmup = Math.max(1, xsendMessages / 5);
+            try {
+                send(client, p.port(), warmup);
+                long cpu0 = ownCpuNanos();
+                ClientSenders.Result r = send(client, p.port(), xsendMessages);
+                long cpu = ownCpuNanos() - cpu0;
+                double perMessage = cpu0 >= 0 && r.nanos() > 0 ? (double) cpu / r.messages() : -1;
+                progress.printf("  xsend-client/%s: %.0f msgs/s%n", client, r.rate());
+                return new ClientRow(client, r, perMessage);
+            } catch (IOException | InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                progress.println("  xsend-client/" + client + " failed: " + e);
+                return new ClientRow(client, new ClientSenders.Result((long) xsendThreads * xsendMessages, -1), -1);
+            }
+        }
+    }
+
+    private ClientSenders.Result send(String client, int port, int messages) throws Exception {
+        return client.equals("jdk")
+                ? ClientSenders.jdk(port, xsendThreads, messages, xsendSize, xsendWindow, boundMillis)
+                : ClientSenders.lws4j(port, xsendThreads, messages, xsendSize, xsendWindow, boundMillis);
+    }
+
+    /** This JVM's CPU time so far (the senders run here), or -1 when unknown. */
+    private static long ownCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
+    private Table clientTable() {
+        Table t = new Table("xsend-client: " + xsendThreads + " client threads x " + xsendMessages
+                + " text messages of " + xsendSize + " B over one client connection to a Netty receiver, window "
+                + xsendWindow + " per thread", "client", "msgs/s", "x lws4j", "client CPU µs/msg", "completed runs");
+        double base = clientMedian("lws4j");
+        for (String c : CLIENTS) {
+            List<ClientRow> runs = clientRows.stream().filter(r -> r.client().equals(c)).toList();
+            double rate = clientMedian(c);
+            t.add(c, Table.number(rate), Table.ratio(rate, base),
+                    Table.micros((long) median(runs.stream().mapToDouble(ClientRow::cpuNanosPerMessage).toArray())),
+                    runs.stream().filter(r -> r.result().nanos() > 0).count() + " of " + runs.size());
+        }
+        return t;
+    }
+
+    private double clientMedian(String client) {
+        return median(clientRows.stream().filter(r -> r.client().equals(client))
+                .mapToDouble(r -> r.result().rate()).toArray());
     }
 
     private BroadcastRow runBroadcast(String server) throws IOException, InterruptedException {

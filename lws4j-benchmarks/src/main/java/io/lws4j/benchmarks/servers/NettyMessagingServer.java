@@ -28,7 +28,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * {@code ChannelFuture} listener releases a slot of the thread's window; a broadcast is one
  * {@code ChannelGroup.writeAndFlush} of one frame (the group hands each channel a retained
  * duplicate of the frame's buffer, no copy) to every channel whose handshake completed,
- * called on the application thread. The event-loop count is the run's {@code --io-threads};
+ * called on the application thread. As the receiver of the client-side senders
+ * ({@code harness.ClientSenders}) it counts: after {@code "expect N"} it answers
+ * {@code "done"} once N messages beginning {@code "t"} arrived. The event-loop count is the run's {@code --io-threads};
  * a {@link FlushConsolidationHandler} (256 flushes, also outside reads) as in
  * {@link NettyServer}.
  *
@@ -69,7 +71,11 @@ final class NettyMessagingServer implements BenchServer {
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
+    /** One channel's handler; its fields are touched only on the channel's event loop. */
     private final class Handler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+        /** Sender messages ("t...") still expected after an "expect N" command, or 0. */
+        private long expected;
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
@@ -82,6 +88,16 @@ final class NettyMessagingServer implements BenchServer {
         protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
             String text = frame.text();
             Channel ch = ctx.channel();
+            if (text.startsWith("t") && expected > 0) {
+                if (--expected == 0) {
+                    ch.writeAndFlush(new TextWebSocketFrame("done"));
+                }
+                return;
+            }
+            if (text.startsWith("expect ")) {
+                expected = Long.parseLong(text.substring(7).trim());
+                return;
+            }
             int[] xsend = Messaging.parseXsend(text);
             if (xsend != null) {
                 Messaging.startSenders(xsend, (message, done) ->

@@ -93,10 +93,10 @@ class HarnessSmokeTest {
     }
 
     @Test
-    void xsendAndBroadcastSmokeRunsHaveARowPerServerAndEveryMessageArrived() throws Exception {
+    void xsendClientSendersAndBroadcastSmokeRunsHaveARowPerServerAndEveryMessageArrived() throws Exception {
         MessagingBench bench = new MessagingBench("smoke", LOGS, System.err);
 
-        String report = bench.run(List.of("xsend", "broadcast"));
+        String report = bench.run(List.of("xsend", "xsend-client", "broadcast"));
 
         assertThat(bench.xsendRows).extracting(MessagingBench.XsendRow::server)
                 .containsExactlyInAnyOrderElementsOf(MessagingBench.SERVERS);
@@ -104,6 +104,13 @@ class HarnessSmokeTest {
             var r = row.result();
             assertThat(r.expected()).isEqualTo((long) bench.xsendThreads * bench.xsendMessages);
             assertThat(r.exactlyOnceInOrder()).as(row.server() + ": " + r).isTrue();
+        }
+        assertThat(bench.clientRows).extracting(MessagingBench.ClientRow::client)
+                .containsExactlyInAnyOrderElementsOf(MessagingBench.CLIENTS);
+        for (MessagingBench.ClientRow row : bench.clientRows) {
+            // the receiver answers "done" only once it counted every message
+            assertThat(row.result().nanos()).as(row.client() + " client: receiver counted every message")
+                    .isPositive();
         }
         assertThat(bench.broadcastRows).extracting(MessagingBench.BroadcastRow::server)
                 .containsExactlyInAnyOrderElementsOf(MessagingBench.SERVERS);
@@ -116,7 +123,8 @@ class HarnessSmokeTest {
         for (String server : MessagingBench.SERVERS) {
             assertThat(report).contains("| " + server + " | ");
         }
-        assertThat(report).contains("### xsend: ", "### broadcast: ").doesNotContain("| NO |");
+        assertThat(report).contains("### xsend: ", "### xsend-client: ", "| jdk | ", "### broadcast: ")
+                .doesNotContain("| NO |");
         System.out.print(report);
     }
 
