@@ -13,6 +13,15 @@
 #   lws4j-benchmarks/run.sh handshake        # opening handshakes/s, no filter, token filter and
 #                                            # deferred filter, lws4j vs Jetty vs Netty (HandshakeBench
 #                                            # options after it: --rounds 3 --clients 8 ...); no JMH
+#   lws4j-benchmarks/run.sh xsend            # sends from application threads: lws4j sendText vs Jetty
+#                                            # sendText+Callback vs Netty writeAndFlush off the loop,
+#                                            # then client-side senders: lws4j client vs JDK client
+#                                            # (MessagingBench options after it: --rounds 3 --xsend-t 4
+#                                            # --xsend-m 100000 --xsend-s 64 --xsend-w 64 ...); no JMH
+#   lws4j-benchmarks/run.sh broadcast        # one message to 10,000 connections: lws4j Context.broadcast
+#                                            # vs Netty ChannelGroup vs Jetty (--bcast-n --bcast-r
+#                                            # --bcast-s); no JMH
+#   lws4j-benchmarks/run.sh messaging        # xsend and broadcast in one run (--mode smoke: seconds)
 #   lws4j-benchmarks/run.sh workers          # sync-stream at T = 8, 32, 128 workers: the ws matrix
 #                                            # (N = 8, 64, 512; S = 32, 4096), then one ws+deflate
 #                                            # cell (N = 64, S = 4096) per T; no JMH
@@ -23,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-quick}"
 shift || true
-case "$MODE" in quick|full|smoke|workers|handshake) ;; *) echo "usage: $0 quick|full|smoke|workers|handshake [--jfr] [--no-jmh] [harness options]" >&2; exit 2;; esac
+case "$MODE" in quick|full|smoke|workers|handshake|xsend|broadcast|messaging) ;; *) echo "usage: $0 quick|full|smoke|workers|handshake|xsend|broadcast|messaging [--jfr] [--no-jmh] [harness options]" >&2; exit 2;; esac
 
 JFR=""
 JMH=yes
@@ -87,6 +96,16 @@ harness() {
 if [ "$MODE" = handshake ]; then
   java -Xms256m -Xmx1g -cp "$CP" io.lws4j.benchmarks.harness.HandshakeBench --logs "$OUT/logs" \
     --out "$REPORT" ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
+  cat "$REPORT"
+  exit 0
+fi
+
+if [ "$MODE" = xsend ] || [ "$MODE" = broadcast ] || [ "$MODE" = messaging ]; then
+  WORKLOADS="$MODE"
+  if [ "$MODE" = xsend ]; then WORKLOADS=xsend,xsend-client; fi
+  if [ "$MODE" = messaging ]; then WORKLOADS=xsend,xsend-client,broadcast; fi
+  java -Xms256m -Xmx2g -cp "$CP" io.lws4j.benchmarks.harness.MessagingBench --workloads "$WORKLOADS" \
+    --logs "$OUT/logs" --out "$REPORT" ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
   cat "$REPORT"
   exit 0
 fi

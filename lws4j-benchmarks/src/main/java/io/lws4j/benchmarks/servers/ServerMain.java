@@ -19,7 +19,8 @@ import java.util.List;
  */
 public final class ServerMain {
     static final List<String> IMPLS = List.of("floor", "floor-batch", "lws4j", "lws4j-juc",
-            "netty", "netty-default", "jetty", "java-websocket");
+            "netty", "netty-default", "jetty", "java-websocket", "lws4j-messaging", "jetty-messaging",
+            "netty-messaging");
 
     private ServerMain() {
     }
@@ -52,6 +53,9 @@ public final class ServerMain {
             case "netty-default" -> new NettyServer(o, 0);
             case "jetty" -> new JettyServer(o);
             case "java-websocket" -> new JavaWebSocketBenchServer(o);
+            case "lws4j-messaging" -> new Lws4jMessagingServer(o);
+            case "jetty-messaging" -> new JettyMessagingServer(o);
+            case "netty-messaging" -> new NettyMessagingServer(o);
             default -> throw new IllegalArgumentException("unknown --impl " + o.impl() + ", one of " + IMPLS);
         };
     }

@@ -93,6 +93,42 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void xsendClientSendersAndBroadcastSmokeRunsHaveARowPerServerAndEveryMessageArrived() throws Exception {
+        MessagingBench bench = new MessagingBench("smoke", LOGS, System.err);
+
+        String report = bench.run(List.of("xsend", "xsend-client", "broadcast"));
+
+        assertThat(bench.xsendRows).extracting(MessagingBench.XsendRow::server)
+                .containsExactlyInAnyOrderElementsOf(MessagingBench.SERVERS);
+        for (MessagingBench.XsendRow row : bench.xsendRows) {
+            var r = row.result();
+            assertThat(r.expected()).isEqualTo((long) bench.xsendThreads * bench.xsendMessages);
+            assertThat(r.exactlyOnceInOrder()).as(row.server() + ": " + r).isTrue();
+        }
+        assertThat(bench.clientRows).extracting(MessagingBench.ClientRow::client)
+                .containsExactlyInAnyOrderElementsOf(MessagingBench.CLIENTS);
+        for (MessagingBench.ClientRow row : bench.clientRows) {
+            // the receiver answers "done" only once it counted every message
+            assertThat(row.result().nanos()).as(row.client() + " client: receiver counted every message")
+                    .isPositive();
+        }
+        assertThat(bench.broadcastRows).extracting(MessagingBench.BroadcastRow::server)
+                .containsExactlyInAnyOrderElementsOf(MessagingBench.SERVERS);
+        for (MessagingBench.BroadcastRow row : bench.broadcastRows) {
+            assertThat(row.nanos()).as(row.server() + " broadcasts").hasSize(bench.broadcastRounds);
+            assertThat(row.allReceived()).as(row.server() + ": every connection got every broadcast").isTrue();
+            assertThat(row.unexpected()).as(row.server() + ": unexpected frames or closes").isZero();
+            assertThat(row.heapBytes()).as(row.server() + " heap").isPositive();
+        }
+        for (String server : MessagingBench.SERVERS) {
+            assertThat(report).contains("| " + server + " | ");
+        }
+        assertThat(report).contains("### xsend: ", "### xsend-client: ", "| jdk | ", "### broadcast: ")
+                .doesNotContain("| NO |");
+        System.out.print(report);
+    }
+
+    @Test
     void ioThreadsBelowOneIsRefused() {
         Harness harness = new Harness(Plan.named("smoke"), 1, LOGS, null, System.err);
 
