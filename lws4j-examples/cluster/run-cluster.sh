@@ -13,17 +13,18 @@
 # Ports: NGINX_PORT (8080), REDIS_PORT (6390), CHAT_PORTS ("7691 7692 7693").
 # SKIP_BUILD=1 leaves out the Maven compile and runs the classes already in the modules'
 # target/classes (RunClusterScriptTest in lws4j-tests does, after the reactor's compile).
-# The JDK is JAVA_HOME's when set, else the `java` on PATH; run files go to a new directory
-# under TMPDIR (/tmp). It prints "chat cluster running" once all is up; if the start fails
-# or the script is interrupted before that, it stops whatever it had started.
+# NGINX_BIN and REDIS_SERVER_BIN name the programs when they are not on PATH (or in
+# /usr/sbin, /usr/bin). The JDK is JAVA_HOME's when set, else the `java` on PATH; run files go
+# to a new directory under TMPDIR (/tmp). It prints "chat cluster running" once all is up; if
+# the start fails or the script is interrupted before that, it stops whatever it had started.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 nginx_port=${NGINX_PORT:-8080}
 redis_port=${REDIS_PORT:-6390}
 read -r -a chat_ports <<< "${CHAT_PORTS:-7691 7692 7693}"
 [[ ${#chat_ports[@]} -eq 3 ]] || { echo "CHAT_PORTS needs three ports" >&2; exit 2; }
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-redis_bin=$(command -v redis-server || echo /usr/bin/redis-server)
+nginx_bin=${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}
+redis_bin=${REDIS_SERVER_BIN:-$(command -v redis-server || echo /usr/bin/redis-server)}
 [[ -x $nginx_bin ]] || { echo "nginx not found (apt-get install nginx)" >&2; exit 1; }
 [[ -x $redis_bin ]] || { echo "redis-server not found (apt-get install redis-server)" >&2; exit 1; }
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/java}

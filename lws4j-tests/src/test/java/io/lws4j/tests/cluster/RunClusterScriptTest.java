@@ -11,12 +11,14 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +63,9 @@ import org.junit.jupiter.api.Timeout;
  * (by PID, nginx's workers included), nothing listens on the ports any more, and the script
  * exits 0.</li>
  * </ol>
+ *
+ * <p>A second test holds the third instance's port: the script fails, says so, and has
+ * stopped Redis and the two instances it had started.
  *
  * <p>Cleanup does not rely on the script: every PID file in the run directory, and every
  * process the script or the restart started, is ended by PID.
@@ -120,45 +125,12 @@ class RunClusterScriptTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void theScriptStartsTheClusterRollsItAndStopsEverythingItStarted() throws Exception {
-        ExternalTools.requireNginx();
-        ExternalTools.requireRedisServer();
-        Path clusterDir = Path.of(System.getProperty("lws4j.clusterDir",
-                "../lws4j-examples/cluster")).toAbsolutePath().normalize();
-        Path runCluster = clusterDir.resolve("run-cluster.sh");
-        assertThat(runCluster).isExecutable();
-        Path repo = clusterDir.getParent().getParent();
-        assertThat(repo.resolve("lws4j-core/target/classes")).as("compiled by the reactor")
-                .isDirectory();
-        assertThat(repo.resolve("lws4j-examples/target/classes/io/lws4j/examples/chat"))
-                .as("compiled by the reactor").isDirectory();
-
-        tmpDir = Files.createTempDirectory("lws4j-run-cluster-test-");
-        // nginx workers run as another user when the test runs as root
-        tmpDir.toFile().setReadable(true, false);
-        tmpDir.toFile().setExecutable(true, false);
-        Set<Integer> ports = new LinkedHashSet<>();
-        while (ports.size() < 5) {
-            ports.add(ClusterProcesses.freePort());
-        }
-        List<Integer> p = List.copyOf(ports);
+        List<Integer> p = freePorts();
         int nginxPort = p.get(0);
-        int redisPort = p.get(1);
         List<Integer> chatPorts = p.subList(2, 5);
 
         // 1. start as a user would, and wait for what the script prints
-        scriptOut = tmpDir.resolve("run-cluster.out");
-        ProcessBuilder pb = new ProcessBuilder("bash", runCluster.toString())
-                .directory(repo.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(scriptOut.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("SKIP_BUILD", "1");
-        env.put("TMPDIR", tmpDir.toString());
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("NGINX_PORT", Integer.toString(nginxPort));
-        env.put("REDIS_PORT", Integer.toString(redisPort));
-        env.put("CHAT_PORTS", chatPorts.get(0) + " " + chatPorts.get(1) + " " + chatPorts.get(2));
-        script = pb.start();
+        startScript(p);
         await("the script prints that the cluster runs", () -> {
             assertThat(script.isAlive()).as(this::logs).isTrue();
             return output().contains("chat cluster running: http://127.0.0.1:" + nginxPort + "/");
@@ -262,6 +234,87 @@ class RunClusterScriptTest {
         for (int port : p) {
             assertThat(listening(port)).as("something listens on %d", port).isFalse();
         }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aFailedStartStopsWhatTheScriptHadStarted() throws Exception {
+        List<Integer> p = freePorts();
+        int thirdChatPort = p.get(4);
+        // chat-3 cannot listen: its port is held by a bound socket that does not listen (so a
+        // connect to it is refused, and the script cannot mistake it for the instance); by
+        // then the script has started Redis, chat-1 and chat-2
+        try (SocketChannel holder = SocketChannel.open()) {
+            holder.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+            holder.bind(new InetSocketAddress("127.0.0.1", thirdChatPort));
+            startScript(p);
+            assertThat(script.waitFor(LIVENESS.toSeconds(), TimeUnit.SECONDS))
+                    .as("the script gives up").isTrue();
+        }
+        assertThat(script.exitValue()).as(output()).isNotZero();
+        Path runDir = runDir();
+        assertThat(runDir.resolve("nginx.pid.launcher")).as("nginx is never started")
+                .doesNotExist();
+        Map<String, Long> pids = chatPids(runDir);
+        pids.put("redis", Long.parseLong(Files.readString(runDir.resolve("redis.pid"),
+                StandardCharsets.UTF_8).trim()));
+        for (Map.Entry<String, Long> e : pids.entrySet()) {
+            assertThat(ProcessHandle.of(e.getValue()).map(ProcessHandle::isAlive))
+                    .as("%s (pid %d) after the failed start", e.getKey(), e.getValue())
+                    .isNotEqualTo(Optional.of(true));
+        }
+        for (int port : p.subList(0, 4)) {
+            assertThat(listening(port)).as("something listens on %d", port).isFalse();
+        }
+        assertThat(output()).contains("chat-3 did not start listening on port " + thirdChatPort,
+                "cluster start failed or interrupted: stopping what was started");
+    }
+
+    /** Five distinct free ports: nginx, Redis, the three instances. */
+    private static List<Integer> freePorts() throws IOException {
+        Set<Integer> ports = new LinkedHashSet<>();
+        while (ports.size() < 5) {
+            ports.add(ClusterProcesses.freePort());
+        }
+        return List.copyOf(ports);
+    }
+
+    /**
+     * Starts run-cluster.sh as a user would, with SKIP_BUILD=1, this test's TMPDIR and JDK,
+     * the programs ExternalTools found, and ports {@code p} (nginx, Redis, 3 instances).
+     */
+    private void startScript(List<Integer> p) throws IOException {
+        Path nginx = ExternalTools.requireNginx();
+        Path redis = ExternalTools.requireRedisServer();
+        Path clusterDir = Path.of(System.getProperty("lws4j.clusterDir",
+                "../lws4j-examples/cluster")).toAbsolutePath().normalize();
+        Path runCluster = clusterDir.resolve("run-cluster.sh");
+        assertThat(runCluster).isExecutable();
+        Path repo = clusterDir.getParent().getParent();
+        assertThat(repo.resolve("lws4j-core/target/classes")).as("compiled by the reactor")
+                .isDirectory();
+        assertThat(repo.resolve("lws4j-examples/target/classes/io/lws4j/examples/chat"))
+                .as("compiled by the reactor").isDirectory();
+
+        tmpDir = Files.createTempDirectory("lws4j-run-cluster-test-");
+        // nginx workers run as another user when the test runs as root
+        tmpDir.toFile().setReadable(true, false);
+        tmpDir.toFile().setExecutable(true, false);
+        scriptOut = tmpDir.resolve("run-cluster.out");
+        ProcessBuilder pb = new ProcessBuilder("bash", runCluster.toString())
+                .directory(repo.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(scriptOut.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("SKIP_BUILD", "1");
+        env.put("TMPDIR", tmpDir.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("NGINX_BIN", nginx.toString());
+        env.put("REDIS_SERVER_BIN", redis.toString());
+        env.put("NGINX_PORT", Integer.toString(p.get(0)));
+        env.put("REDIS_PORT", Integer.toString(p.get(1)));
+        env.put("CHAT_PORTS", p.get(2) + " " + p.get(3) + " " + p.get(4));
+        script = pb.start();
     }
 
     /** Reconnects through nginx as a client would: retried while nginx has no instance. */
