@@ -60,8 +60,9 @@ final class ConnectionTally {
     }
 
     void closed(InetSocketAddress remote, String protocol, int code, String reason) {
-        loop.add(LoopCounters.CLOSED, 1);
+        // the code first: a reader that sees the connection counted closed sees its code
         loop.closeCode(code);
+        loop.add(LoopCounters.CLOSED, 1);
         ConnectionClosedEvent event = new ConnectionClosedEvent();
         if (event.shouldCommit()) {
             event.remoteAddress = String.valueOf(remote);
