@@ -91,6 +91,12 @@ final class CrossThreadSends {
     private volatile long inboxBytes;
     @SuppressWarnings("unused") // through PUBLISHED
     private volatile long publishedOutbound;
+    /**
+     * Service thread only: the value last stored in {@link #publishedOutbound}. A flush that
+     * leaves the queue as it was published (most often empty) stores nothing, so the flush
+     * path of a connection nobody sends to from another thread writes no shared field.
+     */
+    private long lastPublished;
     /** Service thread only: made on the first send. */
     private ArrayDeque<Written> writing;
     /** Service thread only: sends held back by an open stream; made on first use. */
@@ -283,7 +289,11 @@ final class CrossThreadSends {
 
     /** Service thread: publishes the outbound queue's data bytes for admissions. */
     void publish() {
-        PUBLISHED.setRelease(this, connection.outbound.dataBytes());
+        long bytes = connection.outbound.dataBytes();
+        if (bytes != lastPublished) {
+            lastPublished = bytes;
+            PUBLISHED.setRelease(this, bytes);
+        }
     }
 
     /**
@@ -293,7 +303,7 @@ final class CrossThreadSends {
     void afterFlush() {
         assert connection.loop.inServiceThread();
         publish();
-        if (writing == null) {
+        if (writing == null || writing.isEmpty()) {
             return;
         }
         long written = connection.outbound.framesWritten();
@@ -327,6 +337,7 @@ final class CrossThreadSends {
             }
         }
         failInbox();
+        lastPublished = 0L;
         PUBLISHED.setRelease(this, 0L);
     }
 }
