@@ -2,6 +2,7 @@ package io.lws4j;
 
 import io.lws4j.internal.loop.ContextConfig;
 import io.lws4j.internal.loop.ContextImpl;
+import io.lws4j.internal.util.Args;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -151,29 +152,16 @@ public interface Context extends AutoCloseable {
     }
 
     /**
-     * Starts a graceful drain, for a rolling restart or a SIGTERM, and returns at once. In
-     * order:
-     * <ol>
-     * <li>New websocket upgrades are refused with {@code 503 Service Unavailable} and
-     * {@code Retry-After: 1}, so that a reverse proxy can retry them on another instance
-     * (nginx: {@code proxy_next_upstream http_503}); the listener stays open, and plain HTTP
-     * requests ({@link Builder#http} handlers, mounts, a health check) are still served,
-     * each connection closing after its response instead of waiting for another
-     * request; keep-alive connections idle between requests are closed at once.</li>
-     * <li>Every open connection gets {@link Protocol#onDrain} on its service thread, where
-     * its protocol may send a final message or close it.</li>
-     * <li>Every {@code io.lws4j.threadpool.ThreadPool} created on this context is finished
-     * ({@code ThreadPool#finish()}): it takes no new task, waiting tasks are stopped, and
-     * running ones get {@code STOPPING} at their next call, so they wrap up.</li>
-     * <li>When every connection has closed, or at the latest when {@code deadline} has
-     * passed, the context {@link #close() closes}: the connections still open get a close
-     * with {@link CloseCodes#GOING_AWAY} and the bounded close-handshake time that
-     * {@code close()} gives; those that do not answer are then dropped.</li>
-     * </ol>
-     *
-     * <p>A second {@code drain} while one runs, or a {@link #close()}, ends the wait at once:
-     * the close starts now, whatever the deadline. A drain of a context already closing
-     * only returns the stage of that close.
+     * Starts a graceful drain, for a rolling restart or a SIGTERM, and returns at once: new
+     * websocket upgrades get {@code 503} with {@code Retry-After: 1} (plain HTTP is still
+     * served, each connection closing after its response); every open connection gets
+     * {@link Protocol#onDrain} on its service thread, where its protocol may send a final
+     * message or close it; every {@code ThreadPool} created on this context is finished, so
+     * running tasks get {@code STOPPING}. When every connection has closed, or at the
+     * latest at {@code deadline}, the context {@link #close() closes} (1001, then the
+     * bounded close handshake). A second {@code drain}, or a {@code close()}, closes at
+     * once; a drain of a context already closing returns the stage of that close. The user
+     * guide's "Draining" section shows it with a shutdown hook.
      *
      * <p>Thread-safe; may be called on a service thread (the waiting happens on a thread
      * named {@code lws4j-drain}).
@@ -184,7 +172,7 @@ public interface Context extends AutoCloseable {
      * @throws IllegalArgumentException when the deadline is negative
      */
     default java.util.concurrent.CompletionStage<Void> drain(Duration deadline) {
-        Builder.notNegative(deadline, "deadline");
+        Args.notNegative(deadline, "deadline");
         close(); // a context that is not lws4j's own has no drain: it closes at once
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
@@ -299,18 +287,14 @@ public interface Context extends AutoCloseable {
          * <p>Precedence: a websocket upgrade request ({@code Upgrade: websocket}) always
          * goes to the websocket path logic, even on a handler's path; any other request
          * goes to the matching handler, and only when none matches to the static mounts.
-         * GET, HEAD and POST reach the handler (HEAD gets the head of its response, without
-         * a body); other methods get {@code 405} with {@code Allow}. A request body comes with a
-         * {@code Content-Length} or chunked ({@code Transfer-Encoding: chunked}, as the JDK
-         * {@code HttpClient} sends a body of unknown length; a POST with neither gets
-         * {@code 411}), is read completely before the handler runs and is bounded by
-         * {@link #maxHttpBodyBytes} ({@code 413}, and the connection closes, beyond it).
-         * Chunked framing is parsed strictly: a malformed chunk size or line end, or a
-         * {@code Content-Length} beside it, gets {@code 400}, another transfer coding
-         * {@code 501}; chunk extensions are skipped (at most 1 KiB a chunk) and trailer
-         * fields dropped (at most {@link #maxHttpHeadBytes} of them, {@code 431} beyond).
-         * Once a handler is registered, a request with malformed percent-encoding in its
-         * path or query gets {@code 400}, whatever it is for.
+         * GET, HEAD and POST reach the handler (HEAD gets the head of its response); other
+         * methods get {@code 405} with {@code Allow}. The body ({@code Content-Length} or
+         * chunked; a POST with neither gets {@code 411}) is read completely before the
+         * handler runs, bounded by {@link #maxHttpBodyBytes} ({@code 413} beyond); chunked
+         * framing is parsed strictly ({@code 400} when malformed, {@code 501} for another
+         * transfer coding). Once a handler is registered, a request with malformed
+         * percent-encoding gets {@code 400}. The user guide's "Context" section has every
+         * status.
          *
          * @param pattern an exact path or a {@code /*} prefix
          * @param handler called on the service thread for each request to the path
@@ -336,10 +320,7 @@ public interface Context extends AutoCloseable {
          * @throws IllegalArgumentException when negative
          */
         public Builder maxHttpBodyBytes(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("maxHttpBodyBytes must be >= 0: " + bytes);
-            }
-            this.maxHttpBodyBytes = bytes;
+            this.maxHttpBodyBytes = Args.atLeast(bytes, 0, "maxHttpBodyBytes");
             return this;
         }
 
@@ -354,10 +335,7 @@ public interface Context extends AutoCloseable {
          * @throws IllegalArgumentException when negative
          */
         public Builder maxQueryParameters(int count) {
-            if (count < 0) {
-                throw new IllegalArgumentException("maxQueryParameters must be >= 0: " + count);
-            }
-            this.maxQueryParameters = count;
+            this.maxQueryParameters = Args.atLeast(count, 0, "maxQueryParameters");
             return this;
         }
 
@@ -372,10 +350,7 @@ public interface Context extends AutoCloseable {
          * @throws IllegalArgumentException when negative
          */
         public Builder maxCookies(int count) {
-            if (count < 0) {
-                throw new IllegalArgumentException("maxCookies must be >= 0: " + count);
-            }
-            this.maxCookies = count;
+            this.maxCookies = Args.atLeast(count, 0, "maxCookies");
             return this;
         }
 
@@ -394,7 +369,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder httpSendTimeout(Duration timeout) {
-            this.httpSendTimeout = positive(timeout, "httpSendTimeout");
+            this.httpSendTimeout = Args.positive(timeout, "httpSendTimeout");
             return this;
         }
 
@@ -487,10 +462,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder serviceThreads(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("serviceThreads must be >= 1: " + count);
-            }
-            this.serviceThreads = count;
+            this.serviceThreads = Args.atLeast(count, 1, "serviceThreads");
             return this;
         }
 
@@ -505,7 +477,7 @@ public interface Context extends AutoCloseable {
         public Builder protocol(String name, Protocol protocol) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(protocol, "protocol");
-            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+            if (!Args.isToken(name)) {
                 throw new IllegalArgumentException("protocol name is not a token: " + name);
             }
             if (protocols.putIfAbsent(name, protocol) != null) {
@@ -540,10 +512,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder maxMessageSize(int bytes) {
-            if (bytes < 125) {
-                throw new IllegalArgumentException("maxMessageSize must be >= 125: " + bytes);
-            }
-            this.maxMessageSize = bytes;
+            this.maxMessageSize = Args.atLeast(bytes, 125, "maxMessageSize");
             return this;
         }
 
@@ -571,10 +540,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder maxOutboundBytes(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxOutboundBytes must be >= 1024: " + bytes);
-            }
-            this.maxOutboundBytes = bytes;
+            this.maxOutboundBytes = Args.atLeast(bytes, 1024, "maxOutboundBytes");
             return this;
         }
 
@@ -589,10 +555,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder maxConnections(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("maxConnections must be >= 1: " + count);
-            }
-            this.maxConnections = count;
+            this.maxConnections = Args.atLeast(count, 1, "maxConnections");
             return this;
         }
 
@@ -601,23 +564,16 @@ public interface Context extends AutoCloseable {
          * worker whose task returned SYNC (or ended), so the worker calls
          * {@link Protocol#onWritable} for its connection itself and writes its message (or
          * the task is reaped there), instead of waking the loop and parking until the loop
-         * has done it. No other thread is lent the role. While it holds the role the worker
-         * also runs the threadpool work queued for the loop meanwhile, for any of the loop's
-         * connections: other tasks' SYNC and end notifications (their connections'
-         * {@code onWritable} and task cleanups) and what their flushed writes lead to (more
-         * {@code onWritable} calls, {@link Protocol#onClosed} when a close's last frame went
-         * out or a write failed). It gives the role back at its next step once the loop
-         * wakes up and asks for it, and the loop runs the rest. Callbacks of one loop still
-         * never run at the same time, and each sees what the previous one did (the role
-         * passes by a volatile write and read); {@link Connection#inServiceThread()} is true
-         * on the worker while it holds the role. What differs is the thread: with lending on
-         * (the default), these callbacks may run on a pool worker, so thread-local state and
-         * thread names in callbacks are not the loop's. The loop, back from select, may
-         * also wait for a borrower to reach its next step; with more runnable threads than
-         * cores that wait can last a scheduler time slice, since a preempted borrower still
-         * holds the role. Turn it off when callbacks depend on running on the loop's own
-         * thread or when the loop must never wait for a worker; SYNC then costs a loop
-         * wake-up and a park and unpark of the worker per message.
+         * has done it. While it holds the role the worker also runs the threadpool work
+         * queued for that loop meanwhile, and gives the role back at its next step once the
+         * loop asks. Callbacks of one loop still never overlap and each sees what the
+         * previous one did (the role passes by a volatile write and read);
+         * {@link Connection#inServiceThread()} is true on the worker while it holds the role.
+         * What differs is the thread: callbacks may run on a pool worker, so thread-local
+         * state and thread names are not the loop's, and a loop back from select may wait for
+         * a preempted borrower. Turn it off when callbacks depend on the loop's own thread;
+         * SYNC then costs a loop wake-up and a park and unpark per message. The user guide's
+         * "Service loops" section has the details. Default true.
          *
          * @param lend true to lend idle loops (the default), false to keep every callback on
          *     the loop's own thread
@@ -636,10 +592,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder maxHttpHeadBytes(int bytes) {
-            if (bytes < 256) {
-                throw new IllegalArgumentException("maxHttpHeadBytes must be >= 256: " + bytes);
-            }
-            this.maxHttpHeadBytes = bytes;
+            this.maxHttpHeadBytes = Args.atLeast(bytes, 256, "maxHttpHeadBytes");
             return this;
         }
 
@@ -651,7 +604,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            this.handshakeTimeout = Args.positive(timeout, "handshakeTimeout");
             return this;
         }
 
@@ -663,7 +616,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = notNegative(timeout, "idleTimeout");
+            this.idleTimeout = Args.notNegative(timeout, "idleTimeout");
             return this;
         }
 
@@ -675,7 +628,7 @@ public interface Context extends AutoCloseable {
          * @return this builder
          */
         public Builder pingInterval(Duration interval) {
-            this.pingInterval = notNegative(interval, "pingInterval");
+            this.pingInterval = Args.notNegative(interval, "pingInterval");
             return this;
         }
 
@@ -725,22 +678,17 @@ public interface Context extends AutoCloseable {
 
         /**
          * Expects the HAProxy PROXY protocol (version 1 text or version 2 binary) on the
-         * listener: every accepted connection must start with a PROXY header, sent by a load
-         * balancer such as HAProxy ({@code send-proxy}, {@code send-proxy-v2}), nginx
-         * ({@code proxy_protocol on} in a {@code stream} block) or AWS NLB. The header comes
-         * before anything else, TLS included; its source address becomes the connection's
-         * peer: {@link Connection#remoteAddress()}, {@link Request#peerAddress()}, and the
-         * peer that {@link #trustedProxies} checks before reading forwarding headers. The
-         * socket's own peer (the load balancer) stays available as
-         * {@link Request#socketPeerAddress()}. A header with no address (a v2 LOCAL health check,
-         * v1 {@code UNKNOWN}) keeps the socket's peer.
-         *
-         * <p>A connection without a valid header, or from a peer outside a non-empty
-         * {@link #trustedProxies} set, is closed without a response (the reason is logged at
-         * DEBUG); the header must arrive within the {@link #handshakeTimeout}. Only enable
-         * this when every client reaches the port through such a proxy: a direct client's
-         * request does not start with a PROXY header and is dropped. Default false.
-         * libwebsockets has no counterpart.
+         * listener: every accepted connection must start with a PROXY header from a load
+         * balancer (HAProxy {@code send-proxy}/{@code send-proxy-v2}, nginx
+         * {@code proxy_protocol on} in a {@code stream} block, AWS NLB), before anything
+         * else, TLS included. Its source address becomes the connection's peer
+         * ({@link Connection#remoteAddress()}, {@link Request#peerAddress()}, the peer
+         * {@link #trustedProxies} checks); the load balancer stays available as
+         * {@link Request#socketPeerAddress()}; a header with no address (v2 LOCAL, v1
+         * {@code UNKNOWN}) keeps the socket's peer. A connection without a valid header
+         * within the {@link #handshakeTimeout}, or from a peer outside a non-empty
+         * {@link #trustedProxies} set, is closed without a response (logged at DEBUG), so
+         * enable it only when every client comes through such a proxy. Default false.
          *
          * @param enabled true to require the header
          * @return this builder
@@ -767,17 +715,15 @@ public interface Context extends AutoCloseable {
          * offers it and the connection's protocol allows it ({@link Protocol#permessageDeflate()}).
          * Default true: browsers offer it and text messages typically shrink severalfold.
          *
-         * <p>Cost: a connection that compresses holds up to about 300 KiB of native zlib memory
-         * (256 KiB for the compressor, since java.util.zip always uses window bits 15 and
-         * memLevel 8, and about 40 KiB for the decompressor). Each side is allocated on its
-         * first compressed message, so a connection whose messages all stay under the
-         * {@link #compressionThreshold(int) compression threshold} allocates no compressor; a
-         * side that negotiated no context takeover holds its zlib state only while a message
-         * passes, drawing it from a small pool the context shares; everything is given back when
-         * the connection closes. The maximum message size applies to the decompressed size.
-         * java.util.zip cannot shrink its window, so offers demanding
-         * {@code server_max_window_bits} below 15 are declined (RFC 7692 §7.1.2.1), and the
-         * next offer, or none, is taken.
+         * <p>Cost: a connection that compresses holds up to about 300 KiB of native zlib
+         * memory, allocated on its first compressed message in each direction (so a
+         * connection whose messages stay under the {@link #compressionThreshold(int)
+         * compression threshold} allocates no compressor), drawn from a context-wide pool
+         * for a side without context takeover, and given back when the connection closes.
+         * The maximum message size applies to the decompressed size. java.util.zip cannot
+         * shrink its window, so offers demanding {@code server_max_window_bits} below 15 are
+         * declined (RFC 7692 §7.1.2.1) and the next offer, or none, is taken. The user
+         * guide's "Compression" section has the figures.
          *
          * @param enabled false to ignore every permessage-deflate offer
          * @return this builder
@@ -798,18 +744,12 @@ public interface Context extends AutoCloseable {
          * {@value Context#DEFAULT_COMPRESSION_THRESHOLD}, as in Node's {@code ws}, OkHttp and
          * Java-WebSocket.
          *
-         * <p>The trade-off is bytes on the wire against CPU and memory. Compressing a short
-         * message costs a call into zlib, a flush and a block header, often more time than
-         * sending its few bytes, and a short message on its own barely shrinks (a handful of
-         * bytes of text may even grow). Long text shrinks severalfold and is worth the CPU on
-         * any link slower than memory. The exception is a stream of short, similar messages
-         * (tickers, positions, JSON with the same keys) with a shared window (no context
-         * takeover not negotiated): there the window holds the earlier messages and each new
-         * one shrinks to a few bytes, so on a slow or metered link a threshold of 0 can pay
-         * off, at the price of CPU per message and of a compressor per connection. Messages
-         * under the threshold never reach the compressor, so a connection that sends only
-         * those never allocates one. A message sent uncompressed is simply absent from the
-         * compressor's window, which RFC 7692 allows and every decompressor handles.
+         * <p>The trade-off is bytes on the wire against CPU and memory: a short message costs
+         * more to compress than to send and barely shrinks on its own, while a stream of
+         * short, similar messages with a shared window (context takeover) shrinks to a few
+         * bytes each, which a slow or metered link may prefer (threshold 0). Messages under
+         * the threshold never reach the compressor, so a connection that sends only those
+         * never allocates one. The user guide's "Compression" section has the measured table.
          *
          * @param bytes 0 to compress every non-empty message; {@link Integer#MAX_VALUE} to
          *     compress nothing we send while still accepting compressed messages
@@ -817,10 +757,7 @@ public interface Context extends AutoCloseable {
          * @throws IllegalArgumentException when negative
          */
         public Builder compressionThreshold(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("compressionThreshold must not be negative: " + bytes);
-            }
-            this.compressionThreshold = bytes;
+            this.compressionThreshold = Args.atLeast(bytes, 0, "compressionThreshold");
             return this;
         }
 
@@ -845,7 +782,9 @@ public interface Context extends AutoCloseable {
                     new LinkedHashMap<>(protocols), List.copyOf(mounts), maxMessageSize,
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
                     pingInterval, originCheck, permessageDeflate, compressionThreshold, tls, listen,
-                    maxConnections, lendIdleLoops, endpoints(),
+                    maxConnections, lendIdleLoops,
+                    io.lws4j.internal.http.Endpoints.checked(pathBindings, sameOrigin,
+                            protocols.keySet()),
                     new io.lws4j.internal.proxy.ProxySettings(
                             io.lws4j.internal.proxy.CidrSet.parse(trustedProxies.ranges()),
                             proxyProtocol),
@@ -854,45 +793,6 @@ public interface Context extends AutoCloseable {
                             httpSendTimeout))
                     .withSendOverflow(sendOverflow);
             return ContextImpl.start(config, name, jmx);
-        }
-
-        /** The path bindings and origin requirements, each naming a registered protocol. */
-        private io.lws4j.internal.http.Endpoints endpoints() {
-            for (List<String> names : pathBindings.values()) {
-                for (String name : names) {
-                    if (!protocols.containsKey(name)) {
-                        throw new IllegalStateException("a path is bound to an unregistered "
-                                + "protocol: " + name);
-                    }
-                }
-            }
-            for (String name : sameOrigin) {
-                if (!protocols.containsKey(name)) {
-                    throw new IllegalStateException("requireSameOrigin names an unregistered "
-                            + "protocol: " + name);
-                }
-            }
-            return new io.lws4j.internal.http.Endpoints(pathBindings, sameOrigin);
-        }
-
-        private static boolean isTokenChar(int c) {
-            return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive: " + d);
-            }
-            return d;
-        }
-
-        private static Duration notNegative(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(what + " must not be negative: " + d);
-            }
-            return d;
         }
     }
 }

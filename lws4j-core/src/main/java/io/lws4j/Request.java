@@ -490,10 +490,7 @@ public final class Request {
          * @throws IllegalArgumentException when negative
          */
         public Builder maxQueryParameters(int count) {
-            if (count < 0) {
-                throw new IllegalArgumentException("maxQueryParameters must be >= 0: " + count);
-            }
-            this.maxQueryParameters = count;
+            this.maxQueryParameters = io.lws4j.internal.util.Args.atLeast(count, 0, "maxQueryParameters");
             return this;
         }
 
@@ -504,10 +501,7 @@ public final class Request {
          * @throws IllegalArgumentException when negative
          */
         public Builder maxCookies(int count) {
-            if (count < 0) {
-                throw new IllegalArgumentException("maxCookies must be >= 0: " + count);
-            }
-            this.maxCookies = count;
+            this.maxCookies = io.lws4j.internal.util.Args.atLeast(count, 0, "maxCookies");
             return this;
         }
 

@@ -191,7 +191,7 @@ public final class ClientOptions {
          */
         public Builder subprotocols(String... names) {
             for (String n : names) {
-                if (n == null || n.isEmpty() || !n.chars().allMatch(Builder::isTokenChar)) {
+                if (n == null || !io.lws4j.internal.util.Args.isToken(n)) {
                     throw new IllegalArgumentException("subprotocol is not a token: " + n);
                 }
                 subprotocols.add(n);
@@ -210,7 +210,7 @@ public final class ClientOptions {
         public Builder header(String name, String value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
-            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+            if (!io.lws4j.internal.util.Args.isToken(name)) {
                 throw new IllegalArgumentException("header name is not a token: " + name);
             }
             if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
@@ -306,10 +306,8 @@ public final class ClientOptions {
          * @throws IllegalArgumentException when negative
          */
         public Builder compressionThreshold(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("compressionThreshold must not be negative: " + bytes);
-            }
-            this.compressionThreshold = bytes;
+            this.compressionThreshold = io.lws4j.internal.util.Args.atLeast(bytes, 0,
+                    "compressionThreshold");
             return this;
         }
 
@@ -327,15 +325,7 @@ public final class ClientOptions {
         }
 
         private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive: " + d);
-            }
-            return d;
-        }
-
-        private static boolean isTokenChar(int c) {
-            return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+            return io.lws4j.internal.util.Args.positive(d, what);
         }
     }
 }

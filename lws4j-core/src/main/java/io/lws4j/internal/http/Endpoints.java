@@ -34,6 +34,37 @@ public final class Endpoints {
     private final Set<String> sameOriginProtocols;
 
     /**
+     * The endpoints of a context being built, once every protocol they name is known to be
+     * registered.
+     *
+     * @param bindings each pattern with the protocol names bound to it, in binding order
+     * @param sameOriginProtocols the protocols whose upgrades must come from the server's
+     *     own origin
+     * @param registered the names of the registered protocols
+     * @return the endpoints
+     * @throws IllegalStateException when a binding or origin requirement names a protocol
+     *     that is not registered
+     */
+    public static Endpoints checked(Map<String, List<String>> bindings,
+            Set<String> sameOriginProtocols, Set<String> registered) {
+        for (List<String> names : bindings.values()) {
+            for (String name : names) {
+                if (!registered.contains(name)) {
+                    throw new IllegalStateException("a path is bound to an unregistered "
+                            + "protocol: " + name);
+                }
+            }
+        }
+        for (String name : sameOriginProtocols) {
+            if (!registered.contains(name)) {
+                throw new IllegalStateException("requireSameOrigin names an unregistered "
+                        + "protocol: " + name);
+            }
+        }
+        return new Endpoints(bindings, sameOriginProtocols);
+    }
+
+    /**
      * @param bindings each pattern with the protocol names bound to it, in binding order
      * @param sameOriginProtocols the protocols whose upgrades must come from the server's
      *     own origin
