@@ -142,7 +142,11 @@ final class Lws4jPoolServer implements BenchServer {
         @Override
         public void onText(Connection c, String text) {
             int[] cmd = Wire.parseStartCommand(text);
-            if (cmd == null || pool == null) {
+            if (cmd == null) {
+                c.sendText(text); // any other text is echoed (the idle workload's message)
+                return;
+            }
+            if (pool == null) {
                 return;
             }
             TaskArgs<StreamJob> args = TaskArgs.builder(c, new StreamJob(cmd[0], cmd[1]),
