@@ -20,7 +20,8 @@ import java.util.concurrent.RejectedExecutionException;
  * binary message of S bytes instead of "pos N" text (whose size is fixed): the task fills
  * the connection's buffer and returns SYNC; the service thread writes it from
  * {@code onWritable} and releases the task with {@code sync(false)}. A server without
- * {@code --threads} (0) creates no pool and only echoes.
+ * {@code --threads} (0) creates no pool and only echoes. Binary messages are echoed, and
+ * text that is not a start command (the idle workload's one message per connection).
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
