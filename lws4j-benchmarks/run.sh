@@ -10,6 +10,9 @@
 #   lws4j-benchmarks/run.sh quick --no-jmh --workloads stream,echo --transports wss,ws+deflate,wss+deflate
 #   lws4j-benchmarks/run.sh quick --jfr      # also record JFR profiles of the server JVMs
 #   lws4j-benchmarks/run.sh quick --no-jmh --servers lws4j,netty --workloads stream
+#   lws4j-benchmarks/run.sh full --no-jmh --workloads idle-deflate --servers lws4j,jetty,netty
+#                                            # 10,000 idle connections with permessage-deflate and one
+#                                            # echoed text message each (--idle-message-bytes 20,2048)
 #   lws4j-benchmarks/run.sh handshake        # opening handshakes/s, no filter, token filter and
 #                                            # deferred filter, lws4j vs Jetty vs Netty (HandshakeBench
 #                                            # options after it: --rounds 3 --clients 8 ...); no JMH

@@ -189,4 +189,22 @@ public final class Wire {
         }
         return value == null ? null : value.toString();
     }
+
+    /** The decimal number at the end of {@code a[start, start + len)} (trailing non-digits skipped), or -1. */
+    public static long trailingNumber(byte[] a, int start, int len) {
+        int end = start + len;
+        while (end > start && !Character.isDigit(a[end - 1])) {
+            end--;
+        }
+        long value = 0;
+        long scale = 1;
+        int i = end;
+        while (i > start && Character.isDigit(a[i - 1]) && end - i < 18) {
+            value += (a[i - 1] - '0') * scale;
+            scale *= 10;
+            i--;
+        }
+        return i == end ? -1 : value;
+    }
+
 }

@@ -32,7 +32,9 @@ import javax.net.ssl.SSLContext;
  *
  * <pre>
  * java -cp CLASSPATH io.lws4j.benchmarks.harness.Harness --mode quick|full|smoke
- *      [--workloads stream,demo,echo,idle,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
+ *      [--workloads stream,demo,echo,idle,idle-deflate,cold] [--servers lws4j,netty,...] [--out FILE] [--jfr DIR]
+ *      [--idle-connections N] [--idle-message-bytes 20,2048 (idle-deflate: one echoed text message each)]
+ *      [--idle-transports ws+deflate (idle-deflate; ws,ws+deflate adds rows without the extension)]
  *      [--selectors 1|2] [--logs DIR] [--stream-n 8,64] [--stream-s 32] [--stream-total MESSAGES]
  *      [--stream-t 3,4 (pool sizes of the ws sync-stream matrix)]
  *      [--server-jvm "-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" (added to every server JVM)]
@@ -93,6 +95,14 @@ public final class Harness {
     private SSLContext clientTls;
     final List<StreamRow> streamRows = new ArrayList<>();
     final List<EchoRow> echoRows = new ArrayList<>();
+    final List<IdleBench.Row> idleRows = new ArrayList<>();
+    /** Transports of the idle-deflate workload ({@code --idle-transports}). */
+    List<Transport> idleMessageTransports = List.of(new Transport(false, true));
+    /**
+     * Sizes of the idle-deflate workload's one message ({@code --idle-message-bytes}): under
+     * and over lws4j's 1 KiB compression threshold.
+     */
+    List<Integer> idleMessageBytes = List.of(20, 2048);
     final List<Table> tables = new ArrayList<>();
 
     Harness(Plan plan, int selectors, Path logDir, Path jfrDir, PrintStream progress) {
@@ -147,6 +157,9 @@ public final class Harness {
         if (opts.containsKey("--echo-seconds")) {
             plan = plan.withEchoMeasure(Duration.ofMillis((long) (1000 * Double.parseDouble(opts.get("--echo-seconds")))));
         }
+        if (opts.containsKey("--idle-connections")) {
+            plan = plan.withIdleConnections(Integer.parseInt(opts.get("--idle-connections")));
+        }
         if (opts.containsKey("--servers")) {
             plan = plan.onlyServers(Arrays.asList(opts.get("--servers").split(",")));
         }
@@ -159,6 +172,12 @@ public final class Harness {
             h.seed(Long.parseLong(opts.get("--seed")));
         }
         h.ioThreads(Integer.parseInt(opts.getOrDefault("--io-threads", "1")));
+        if (opts.containsKey("--idle-transports")) {
+            h.idleMessageTransports = Transport.parseList(opts.get("--idle-transports"));
+        }
+        if (opts.containsKey("--idle-message-bytes")) {
+            h.idleMessageBytes = IdleBench.messageSizes(opts.get("--idle-message-bytes"));
+        }
         if (opts.containsKey("--server-jvm")) {
             h.serverJvmOptions = Arrays.asList(opts.get("--server-jvm").trim().split("\\s+"));
         }
@@ -189,6 +208,9 @@ public final class Harness {
         }
         if (workloads.contains("idle") && plan.idleConnections() > 0) {
             runIdle();
+        }
+        if (workloads.contains("idle-deflate") && plan.idleConnections() > 0) {
+            runIdleMessage();
         }
         if (workloads.contains("cold") && plan.coldRepeats() > 0) {
             runCold();
@@ -652,48 +674,41 @@ public final class Harness {
     }
 
     void runIdle() throws IOException, InterruptedException {
-        Map<String, long[]> results = new LinkedHashMap<>();
+        IdleBench bench = new IdleBench(generator, logDir, progress);
+        List<IdleBench.Row> rows = new ArrayList<>();
         for (String server : plan.idleServers()) {
-            progress.printf("idle: %s, %d connections%n", server, plan.idleConnections());
-            // The whole heap committed and touched up front, so RSS growth is native memory
-            // (stacks, buffers, selector, metaspace), not G1 deciding to grow the heap.
-            try (ServerProcess p = ServerProcess.start(server, 0, 0, 1, IDLE_JVM, logDir)) {
-                // Warm-up: open and close some connections first, so JIT code and class
-                // metadata for the accept/handshake path are in the baseline, not per connection.
-                try (LoadGenerator.IdleSession warm = generator.idle(Target.loopback(p.port()),
-                        Math.min(500, plan.idleConnections()), Duration.ofSeconds(30))) {
-                    progress.printf("  warm-up: %d connections opened and closed%n", warm.opened());
-                }
-                Thread.sleep(500);
-                long[] before = p.stats();
-                try (LoadGenerator.IdleSession s = generator.idle(Target.loopback(p.port()), plan.idleConnections(),
-                        Duration.ofSeconds(60))) {
-                    Thread.sleep(500);
-                    long[] after = p.stats();
-                    // RSS columns use anonymous RSS: file-backed pages come and go with the
-                    // kernel's reclaim (this machine runs DAMON pageout), not with connections.
-                    results.put(server, new long[] {s.opened(), after[0], after[2], before[0], before[2]});
-                    progress.printf("  opened %d, heap %d -> %d, rss %d -> %d%n", s.opened(), before[0], after[0],
-                            before[1], after[1]);
-                }
-            } catch (IOException e) {
-                progress.println("  " + server + " failed: " + e.getMessage());
+            IdleBench.Row row = bench.measure(server, Transport.WS, 0, plan.idleConnections(), List.of(),
+                    Target::loopback);
+            if (row != null) {
+                rows.add(row);
             }
         }
-        long[] lws = results.get("lws4j");
-        Table t = new Table("idle connections: server memory (heap after full GC; anonymous RSS growth with -Xms1g -XX:+AlwaysPreTouch, so heap growth is not in it), separate JVM per server",
-                "server", "open conns", "heap MB", "heap B/conn", "heap × lws4j", "anon RSS MB", "anon RSS B/conn",
-                "RSS × lws4j");
-        for (Map.Entry<String, long[]> e : results.entrySet()) {
-            long[] r = e.getValue();
-            double heapPer = r[0] > 0 ? (double) (r[1] - r[3]) / r[0] : -1;
-            double rssPer = r[0] > 0 ? (double) (r[2] - r[4]) / r[0] : -1;
-            double lwsHeap = lws == null || lws[0] == 0 ? -1 : (double) (lws[1] - lws[3]) / lws[0];
-            double lwsRss = lws == null || lws[0] == 0 ? -1 : (double) (lws[2] - lws[4]) / lws[0];
-            t.add(e.getKey(), str(r[0]), Table.number(r[1] / 1e6), Table.number(heapPer), Table.ratio(heapPer, lwsHeap),
-                    Table.number(r[2] / 1e6), Table.number(rssPer), Table.ratio(rssPer, lwsRss));
+        idleRows.addAll(rows);
+        tables.add(IdleBench.plainTable(rows));
+    }
+
+    /**
+     * The idle workload with one echoed text message per connection, per transport of
+     * {@link #idleMessageTransports} (ws+deflate unless told) and size of
+     * {@link #idleMessageBytes}.
+     */
+    void runIdleMessage() throws IOException, InterruptedException {
+        IdleBench bench = new IdleBench(generator, logDir, progress);
+        List<IdleBench.Row> rows = new ArrayList<>();
+        for (Transport t : idleMessageTransports) {
+            List<String> args = serverArgs(t);
+            for (int size : idleMessageBytes) {
+                for (String server : plan.idleServers()) {
+                    IdleBench.Row row = bench.measure(server, t, size, plan.idleConnections(), args,
+                            port -> target(port, t));
+                    if (row != null) {
+                        rows.add(row);
+                    }
+                }
+            }
         }
-        tables.add(t);
+        idleRows.addAll(rows);
+        tables.add(IdleBench.messageTable(rows));
     }
 
     void runCold() throws IOException, InterruptedException {

@@ -107,6 +107,16 @@ record Plan(String name, List<String> streamServers, List<Integer> streamThreads
                 coldServers, coldRepeats, variants.withStream(connections, sizes, messagesPerRun));
     }
 
+    /** This plan with another number of connections held open by the idle workloads. */
+    Plan withIdleConnections(int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("--idle-connections wants 1 or more, got " + connections);
+        }
+        return new Plan(name, streamServers, streamThreads, streamConnections, streamSizes, streamMessagesPerRun,
+                streamTimeout, echoServers, echoCases, echoWarmup, echoMeasure, idleServers, connections,
+                coldServers, coldRepeats, variants);
+    }
+
     /** This plan with other pool sizes T for the ws sync-stream matrix. */
     Plan withStreamThreads(List<Integer> threads) {
         return new Plan(name, streamServers, List.copyOf(threads), streamConnections, streamSizes,

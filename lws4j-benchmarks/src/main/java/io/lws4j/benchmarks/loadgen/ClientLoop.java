@@ -77,6 +77,12 @@ final class ClientLoop implements Runnable {
     /** Where the timestamp goes in the echo payload (0 plain; inside a stored block when compressed). */
     private final int echoStampOffset;
     private final int plainCapacity;
+    // IDLE: the message each connection sends once open and waits to see echoed, or null
+    private final IdleMessage idleMessage;
+    long idleEchoes;
+    long idleCompressedEchoes;
+    private volatile long idleEchoesPublished;
+    private volatile long idleCompressedEchoesPublished;
 
     private volatile boolean go;
     private volatile boolean shutdown;
@@ -96,16 +102,20 @@ final class ClientLoop implements Runnable {
     long compressedMessages;
     long wirePayloadBytes;
     long plainPayloadBytes;
-    String negotiated;
+    /** Volatile: an idle session reads it while the loop runs. */
+    volatile String negotiated;
     int failed;
     private volatile int failedPublished;
-    String firstError;
+    /** Volatile: an idle session reads it while the loop runs. */
+    volatile String firstError;
     private int nextToConnect;
     private int connectsInFlight;
 
+    /** {@code idle}: the message each idle connection sends once open and expects echoed, or null. */
     ClientLoop(Mode mode, Target target, int connections, AtomicInteger opened, StreamSpec stream,
-            EchoSpec echo) throws IOException {
+            EchoSpec echo, IdleMessage idle) throws IOException {
         this.mode = mode;
+        this.idleMessage = idle;
         this.target = target;
         this.selector = Selector.open();
         this.opened = opened;
@@ -134,9 +144,11 @@ final class ClientLoop implements Runnable {
             this.echoPayloadStart = Wire.headerLength(echo.size(), true);
             this.echoStampOffset = 0;
         }
-        this.plainCapacity = Math.max(streamSize, echoSize) + 64;
+        int idleSize = idle == null ? 0 : idle.text().length;
+        this.plainCapacity = Math.max(Math.max(streamSize, echoSize), idleSize) + 64;
         int readCapacity = mode == Mode.IDLE ? 1024 : Math.max(64 * 1024, 2 * (echoSize + 16));
-        int writeCapacity = mode == Mode.ECHO ? Math.max(1024, window * echoFrame.length) : 1024;
+        int writeCapacity = mode == Mode.ECHO ? Math.max(1024, window * echoFrame.length)
+                : Math.max(1024, idle == null ? 0 : idle.frame().length);
         for (int i = 0; i < connections; i++) {
             conns.add(new Conn(readCapacity, writeCapacity));
         }
@@ -239,16 +251,6 @@ final class ClientLoop implements Runnable {
         int n = 0;
         for (Conn c : conns) {
             if (c.state < DONE) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    int established() {
-        int n = 0;
-        for (Conn c : conns) {
-            if (c.state == OPEN || c.state == DONE) {
                 n++;
             }
         }
@@ -394,30 +396,15 @@ final class ClientLoop implements Runnable {
     }
 
     /**
-     * Checks the 101's extensions against our bare offer and sets up the inflater; returns
-     * why the answer is refused, or null. We offered no parameters, so the server may add
-     * only {@code server_no_context_takeover} (then every message starts a fresh window),
-     * {@code client_no_context_takeover} and {@code server_max_window_bits} (the inflater
-     * reads any window).
+     * Checks the 101's extensions against our bare offer ({@link DeflateAnswer}) and sets up
+     * the inflater; returns why the answer is refused, or null.
      */
     private String acceptDeflate(Conn c, String extensions) {
-        if (extensions == null) {
-            return "server did not accept permessage-deflate (no Sec-WebSocket-Extensions in its 101)";
+        DeflateAnswer answer = DeflateAnswer.of(extensions);
+        if (answer.refusal() != null) {
+            return answer.refusal();
         }
-        String[] parts = extensions.split(";");
-        if (parts.length == 0 || !parts[0].trim().equals(Wire.DEFLATE_OFFER) || extensions.contains(",")) {
-            return "server answered other extensions than permessage-deflate: " + extensions;
-        }
-        boolean reset = false;
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].trim();
-            if (p.equals("server_no_context_takeover")) {
-                reset = true;
-            } else if (!p.equals("client_no_context_takeover") && !p.startsWith("server_max_window_bits")) {
-                return "server answered a parameter we did not offer: " + extensions;
-            }
-        }
-        c.resetInflater = reset;
+        c.resetInflater = answer.serverNoContextTakeover();
         c.inflater = new Inflater(true);
         c.plain = new byte[plainCapacity];
         return null;
@@ -433,6 +420,10 @@ final class ClientLoop implements Runnable {
             flush(c);
         } else if (mode == Mode.ECHO) {
             refill(c);
+        } else if (mode == Mode.IDLE && idleMessage != null) {
+            c.out.put(idleMessage.frame());
+            c.inFlight = 1;
+            flush(c);
         }
     }
 
@@ -561,6 +552,8 @@ final class ClientLoop implements Runnable {
             onStreamMessage(c, msg, off, length, now);
         } else if (mode == Mode.ECHO) {
             onEcho(c, msg, off, length, now);
+        } else {
+            onIdleEcho(c, msg, off, length);
         }
     }
 
@@ -618,7 +611,7 @@ final class ClientLoop implements Runnable {
                 corrupt++;
             }
         } else {
-            seq = trailingNumber(a, off, len);
+            seq = Wire.trailingNumber(a, off, len);
             if (seq < 0) {
                 corrupt++;
                 return;
@@ -651,22 +644,6 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    private static long trailingNumber(byte[] a, int start, int len) {
-        int end = start + len;
-        while (end > start && !Character.isDigit(a[end - 1])) {
-            end--;
-        }
-        long value = 0;
-        long scale = 1;
-        int i = end;
-        while (i > start && Character.isDigit(a[i - 1]) && end - i < 18) {
-            value += (a[i - 1] - '0') * scale;
-            scale *= 10;
-            i--;
-        }
-        return i == end ? -1 : value;
-    }
-
     private void onEcho(Conn c, byte[] a, int off, int len, long now) throws IOException {
         c.inFlight--;
         if (c.msgOpcode != Wire.OP_BINARY || len != echoSize || !Filler.matches(a, off + 8, len - 8)) {
@@ -681,6 +658,31 @@ final class ClientLoop implements Runnable {
         if (!stopSending) {
             refill(c);
         }
+    }
+
+    /** Idle: the one message a connection expects is the echo of the one it sent. */
+    private void onIdleEcho(Conn c, byte[] a, int off, int len) {
+        if (idleMessage == null || c.inFlight != 1 || c.msgOpcode != Wire.OP_TEXT
+                || !idleMessage.matches(a, off, len)) {
+            corrupt++;
+            fail(c, "idle connection got a message that is not the echo of the one it sent (" + len + " B)");
+            return;
+        }
+        c.inFlight = 0;
+        idleEchoesPublished = ++idleEchoes;
+        if (c.msgCompressed) {
+            idleCompressedEchoesPublished = ++idleCompressedEchoes;
+        }
+    }
+
+    /** Idle: echoes received so far, readable from any thread. */
+    long idleEchoesSoFar() {
+        return idleEchoesPublished;
+    }
+
+    /** Idle: of those, echoes that came compressed, readable from any thread. */
+    long idleCompressedEchoesSoFar() {
+        return idleCompressedEchoesPublished;
     }
 
     private void refill(Conn c) throws IOException {
@@ -782,7 +784,7 @@ final class ClientLoop implements Runnable {
         long base;
         long expected;
         long lastArrival;
-        // ECHO
+        // ECHO; IDLE: 1 while the sent message's echo is awaited
         int inFlight;
 
         Conn(int readCapacity, int writeCapacity) {

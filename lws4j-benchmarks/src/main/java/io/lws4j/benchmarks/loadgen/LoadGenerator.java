@@ -40,7 +40,7 @@ public final class LoadGenerator {
         List<ClientLoop> loops = new ArrayList<>();
         for (int i = 0; i < selectorThreads; i++) {
             int share = share(spec.connections(), i);
-            loops.add(new ClientLoop(ClientLoop.Mode.STREAM, target, share, opened, spec, null));
+            loops.add(new ClientLoop(ClientLoop.Mode.STREAM, target, share, opened, spec, null, null));
         }
         long deadline = System.nanoTime() + spec.timeout().toNanos();
         List<Thread> threads = startAll(loops, "loadgen-stream");
@@ -93,7 +93,8 @@ public final class LoadGenerator {
         AtomicInteger opened = new AtomicInteger();
         List<ClientLoop> loops = new ArrayList<>();
         for (int i = 0; i < selectorThreads; i++) {
-            loops.add(new ClientLoop(ClientLoop.Mode.ECHO, target, share(spec.connections(), i), opened, null, spec));
+            loops.add(new ClientLoop(ClientLoop.Mode.ECHO, target, share(spec.connections(), i), opened, null, spec,
+                    null));
         }
         long deadline = System.nanoTime() + CONNECT_BOUND.toNanos()
                 + spec.warmup().toNanos() + spec.measure().toNanos() + Duration.ofSeconds(5).toNanos();
@@ -131,14 +132,34 @@ public final class LoadGenerator {
 
     /** Opens {@code connections} idle connections and keeps them open until the session is closed. */
     public IdleSession idle(Target target, int connections, Duration bound) throws IOException, InterruptedException {
+        return idle(target, connections, 0, bound);
+    }
+
+    /**
+     * Like {@link #idle(Target, int, Duration)}, each connection sending one text message of
+     * {@code messageBytes} (compressed when the target offers deflate) once open and reading
+     * its echo; returns once every connection has its echo or failed, or {@code bound}
+     * passed. 0 bytes: no message.
+     */
+    public IdleSession idle(Target target, int connections, int messageBytes, Duration bound)
+            throws IOException, InterruptedException {
+        IdleMessage message = messageBytes > 0 ? IdleMessage.of(messageBytes, target.deflate()) : null;
         AtomicInteger opened = new AtomicInteger();
         List<ClientLoop> loops = new ArrayList<>();
         for (int i = 0; i < selectorThreads; i++) {
-            loops.add(new ClientLoop(ClientLoop.Mode.IDLE, target, share(connections, i), opened, null, null));
+            ClientLoop loop = new ClientLoop(ClientLoop.Mode.IDLE, target, share(connections, i), opened, null, null,
+                    message);
+            loop.go(); // each connection sends its message as soon as its handshake completes
+            loops.add(loop);
         }
+        long deadline = System.nanoTime() + bound.toNanos();
         List<Thread> threads = startAll(loops, "loadgen-idle");
-        waitOpened(opened, connections, loops, System.nanoTime() + bound.toNanos());
-        return new IdleSession(loops, threads, opened.get());
+        waitOpened(opened, connections, loops, deadline);
+        IdleSession session = new IdleSession(loops, threads, opened.get(), message != null);
+        while (message != null && session.echoed() + session.failed() < connections && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        return session;
     }
 
     private int share(int total, int index) {
@@ -207,16 +228,51 @@ public final class LoadGenerator {
         private final List<ClientLoop> loops;
         private final List<Thread> threads;
         private final int opened;
+        private final boolean withMessage;
 
-        IdleSession(List<ClientLoop> loops, List<Thread> threads, int opened) {
+        IdleSession(List<ClientLoop> loops, List<Thread> threads, int opened, boolean withMessage) {
             this.loops = loops;
             this.threads = threads;
             this.opened = opened;
+            this.withMessage = withMessage;
         }
 
         /** Connections whose handshake completed. */
         public int opened() {
             return opened;
+        }
+
+        /** Connections that got the echo of their message so far (0 without a message). */
+        public long echoed() {
+            return loops.stream().mapToLong(ClientLoop::idleEchoesSoFar).sum();
+        }
+
+        /** Of those, echoes that came compressed (RSV1). */
+        public long compressedEchoes() {
+            return loops.stream().mapToLong(ClientLoop::idleCompressedEchoesSoFar).sum();
+        }
+
+        /** Connections that failed so far (refused, closed by the server, a wrong echo). */
+        public int failed() {
+            return loops.stream().mapToInt(ClientLoop::failedSoFar).sum();
+        }
+
+        /**
+         * Whether every one of {@code wanted} connections opened and, with a message, got its
+         * echo, and none failed.
+         */
+        public boolean complete(int wanted) {
+            return opened == wanted && failed() == 0 && (!withMessage || echoed() == wanted);
+        }
+
+        /** The first connection's error so far, or null. */
+        public String error() {
+            return loops.stream().map(l -> l.firstError).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+
+        /** The first connection's transport and the server's extensions answer, or "n/a" before one opened. */
+        public String negotiated() {
+            return loops.stream().map(l -> l.negotiated).filter(java.util.Objects::nonNull).findFirst().orElse("n/a");
         }
 
         @Override

@@ -73,6 +73,7 @@ final class JavaWebSocketBenchServer implements BenchServer {
 
         @Override
         public void onMessage(WebSocket conn, String message) {
+            conn.send(message); // echoed (the idle workload's message)
         }
 
         @Override

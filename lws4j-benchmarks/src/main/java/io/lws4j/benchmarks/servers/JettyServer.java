@@ -133,7 +133,9 @@ final class JettyServer implements BenchServer {
         @Override
         public void onWebSocketText(String text) {
             int[] cmd = Wire.parseStartCommand(text);
-            if (cmd != null && workers != null) {
+            if (cmd == null) { // any other text is echoed (the idle workload's message)
+                session.sendText(text, Callback.NOOP);
+            } else if (workers != null) {
                 Session s = session;
                 try {
                     workers.execute(() -> stream(s, cmd[0], cmd[1]));

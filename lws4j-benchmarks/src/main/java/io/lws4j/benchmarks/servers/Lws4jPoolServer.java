@@ -20,7 +20,8 @@ import java.util.concurrent.RejectedExecutionException;
  * binary message of S bytes instead of "pos N" text (whose size is fixed): the task fills
  * the connection's buffer and returns SYNC; the service thread writes it from
  * {@code onWritable} and releases the task with {@code sync(false)}. A server without
- * {@code --threads} (0) creates no pool and only echoes.
+ * {@code --threads} (0) creates no pool and only echoes. Binary messages are echoed, and
+ * text that is not a start command (the idle workload's one message per connection).
  *
  * <p>Thread-safe: any method may be called from any thread.
  */
@@ -142,7 +143,11 @@ final class Lws4jPoolServer implements BenchServer {
         @Override
         public void onText(Connection c, String text) {
             int[] cmd = Wire.parseStartCommand(text);
-            if (cmd == null || pool == null) {
+            if (cmd == null) {
+                c.sendText(text); // any other text is echoed (the idle workload's message)
+                return;
+            }
+            if (pool == null) {
                 return;
             }
             TaskArgs<StreamJob> args = TaskArgs.builder(c, new StreamJob(cmd[0], cmd[1]),

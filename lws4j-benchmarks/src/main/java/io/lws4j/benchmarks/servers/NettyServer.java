@@ -190,7 +190,9 @@ final class NettyServer implements BenchServer {
                 ctx.write(new BinaryWebSocketFrame(frame.content().retain()), ctx.voidPromise());
             } else if (frame instanceof TextWebSocketFrame text) {
                 int[] cmd = Wire.parseStartCommand(text.text());
-                if (cmd != null && workers != null) {
+                if (cmd == null) { // any other text is echoed (the idle workload's message)
+                    ctx.write(new TextWebSocketFrame(text.content().retain()), ctx.voidPromise());
+                } else if (workers != null) {
                     Channel ch = ctx.channel();
                     try {
                         workers.execute(() -> stream(ch, cmd[0], cmd[1]));

@@ -129,6 +129,50 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void idleDeflateRowsNegotiateTheExtensionAndEchoEveryConnectionsMessage() throws Exception {
+        Plan plan = Plan.named("quick").onlyServers(List.of("lws4j", "netty")).withIdleConnections(50);
+        Harness harness = new Harness(plan, 1, LOGS, null, System.err);
+        harness.idleMessageBytes = List.of(20, 2048);
+
+        String report = harness.run(List.of("idle-deflate"));
+
+        assertThat(harness.idleRows).extracting(r -> r.server() + " " + r.transport().label() + " " + r.messageBytes())
+                .containsExactly("lws4j ws+deflate 20", "netty ws+deflate 20", "lws4j ws+deflate 2048",
+                        "netty ws+deflate 2048");
+        for (IdleBench.Row row : harness.idleRows) {
+            String what = row.server() + " " + row.messageBytes() + " B: " + row.check();
+            assertThat(row.ok()).as(what).isTrue();
+            assertThat(row.opened()).as(what).isEqualTo(50);
+            assertThat(row.echoed()).as(what).isEqualTo(50);
+            assertThat(row.negotiated()).as(what).contains("permessage-deflate");
+            assertThat(row.heap()[1]).as(what + ", heap").isPositive();
+            assertThat(row.anonRss()[1]).as(what + ", anonymous RSS").isPositive();
+            if (row.messageBytes() > 1024) { // over lws4j's compression threshold: every server compresses
+                assertThat(row.compressedEchoes()).as(what).isEqualTo(50);
+            }
+        }
+        assertThat(report).contains("idle connections after one echoed text message each",
+                "| lws4j | ws+deflate | 20 | 50 |", "| netty | ws+deflate | 2048 | 50 |")
+                .doesNotContain("FAILED");
+        System.out.print(report);
+    }
+
+    @Test
+    void idleDeflateRowFailsWhenTheServerDoesNotAcceptTheExtension() throws Exception {
+        // The floor accepts permessage-deflate only when started with --deflate on.
+        IdleBench bench = new IdleBench(new LoadGenerator(1), LOGS, System.err);
+
+        IdleBench.Row row = bench.measure("floor", new Transport(false, true), 20, 4, List.of(),
+                port -> Target.loopback(port).with(null, true));
+
+        assertThat(row).isNotNull();
+        assertThat(row.ok()).isFalse();
+        assertThat(row.opened()).isZero();
+        assertThat(row.check()).startsWith("FAILED").contains("did not accept permessage-deflate");
+        assertThat(IdleBench.messageTable(List.of(row)).markdown()).contains("FAILED");
+    }
+
+    @Test
     void ioThreadsBelowOneIsRefused() {
         Harness harness = new Harness(Plan.named("smoke"), 1, LOGS, null, System.err);
 
