@@ -8,14 +8,15 @@ import java.util.SplittableRandom;
  * records of a market-data and chat feed, every message different from the last.
  *
  * <p>Records: three in four are ticker updates
- * ({@code {"s":"ETH-USD","b":2317.42,"a":2317.55,"q":250,"t":1733616000123}}: one of 16
- * symbols, bid and ask on a per-symbol random walk, a random quantity, a timestamp moving
- * forward a few milliseconds per record); one in four is a chat line
- * ({@code {"room":"trading","user":"mia_57","text":"...","t":...}}: one of 8 rooms, 24
- * names with a number, 3 to 14 words from a vocabulary of about 100). A message of
+ * ({@code {"s":"ETH-USD","p":2317.49,"q":250,"b":2317.42,"a":2317.55,"t":1733616000123}}:
+ * one of 16 symbols, the last price on a per-symbol random walk, a random quantity, bid and
+ * ask around the price, a timestamp moving forward a few milliseconds per record); one in four is a chat line
+ * ({@code {"user":"mia_57","text":"...","room":"trading","t":...}}: one of 24 names with a
+ * number, 3 to 14 words from a vocabulary of about 100, one of 8 rooms). A message of
  * {@code size} bytes is the records that start in its first {@code size} bytes, the last
- * one cut at the size, so a 32-byte message is the first 32 bytes of one record and a 4 KiB
- * one holds about 60.
+ * one cut at the size, so a 32-byte message is the first 32 bytes of one record (symbol,
+ * price and part of the quantity, or a chat line's user and first words) and a 4 KiB one holds
+ * about 55.
  * Each message starts with a fresh record. The text is ASCII, so its UTF-8 length is its
  * length in chars.
  *
@@ -121,19 +122,20 @@ final class ChatTickerText {
             int s = random.nextInt(SYMBOLS.length);
             long step = Math.max(1, cents[s] / 2000);
             cents[s] = Math.max(1, cents[s] + random.nextLong(-step, step + 1));
-            long bid = cents[s];
-            long ask = bid + 1 + random.nextLong(Math.max(1, bid / 5000));
-            sb.append("{\"s\":\"").append(SYMBOLS[s]).append("\",\"b\":");
+            long last = cents[s];
+            long bid = last - random.nextLong(Math.max(1, last / 5000));
+            long ask = last + 1 + random.nextLong(Math.max(1, last / 5000));
+            sb.append("{\"s\":\"").append(SYMBOLS[s]).append("\",\"p\":");
+            appendCents(sb, last);
+            sb.append(",\"q\":").append(1 + random.nextInt(5000)).append(",\"b\":");
             appendCents(sb, bid);
             sb.append(",\"a\":");
             appendCents(sb, ask);
-            sb.append(",\"q\":").append(1 + random.nextInt(5000))
-                    .append(",\"t\":").append(timestamp).append('}');
+            sb.append(",\"t\":").append(timestamp).append('}');
         }
 
         private void appendChat(StringBuilder sb) {
-            sb.append("{\"room\":\"").append(ROOMS[random.nextInt(ROOMS.length)])
-                    .append("\",\"user\":\"").append(NAMES[random.nextInt(NAMES.length)])
+            sb.append("{\"user\":\"").append(NAMES[random.nextInt(NAMES.length)])
                     .append('_').append(random.nextInt(100)).append("\",\"text\":\"");
             int words = 3 + random.nextInt(12);
             for (int w = 0; w < words; w++) {
@@ -142,7 +144,8 @@ final class ChatTickerText {
                 }
                 sb.append(WORDS[random.nextInt(WORDS.length)]);
             }
-            sb.append("\",\"t\":").append(timestamp).append('}');
+            sb.append("\",\"room\":\"").append(ROOMS[random.nextInt(ROOMS.length)])
+                    .append("\",\"t\":").append(timestamp).append('}');
         }
 
         private static void appendCents(StringBuilder sb, long cents) {

@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       1 byte, which behaves as any positive threshold at or under {@code size} does
  *       (without context takeover a message that did not shrink goes out uncompressed).
  *   <li>{@code inflate}: a server reading one compressed client message: a masked frame made
- *       by a client's {@link MessageDeflater}, read by a {@link FrameReader} with lws4j's
+ *       by a client's {@link MessageDeflater} that compresses every message (threshold 0, as
+ *       browsers do), read by a {@link FrameReader} with lws4j's
  *       {@link MessageInflater} (unmask, inflate, UTF-8 validation, the message delivered
  *       as a String).
  *   <li>Baselines, not parameterised by takeover: {@code underThresholdFrame}, the same
@@ -221,14 +222,15 @@ public class DeflateBenchmark {
     }
 
     /**
-     * A client's frames of the messages, compressed in order by one client deflater.
+     * A client's frames of the messages, compressed in order by one client deflater with
+     * threshold 0: every message compressed, even one that grows, as browsers send them.
      *
      * @param texts the messages
      * @param takeover whether the client keeps its window between messages
      * @return one masked frame per message, flipped
      */
     static ByteBuffer[] clientFrames(String[] texts, boolean takeover) {
-        MessageDeflater client = new MessageDeflater(!takeover, COMPRESSING_THRESHOLD);
+        MessageDeflater client = new MessageDeflater(!takeover, 0);
         SplittableRandom keys = new SplittableRandom(SEED);
         ByteBuffer[] frames = new ByteBuffer[texts.length];
         try {
