@@ -27,7 +27,7 @@
 #                                            # cell (N = 64, S = 4096) per T; no JMH
 #   lws4j-benchmarks/run.sh deflate          # permessage-deflate per message: the bytes table
 #                                            # (jmh.DeflateSizes), then JMH jmh.DeflateBenchmark alone
-#                                            # (about 3 min); options after it replace the JMH defaults
+#                                            # (about 4 min); options after it replace the JMH defaults
 #                                            # (-wi 3 -w 1s -i 5 -r 1s -f 1), e.g. -p size=4096; no harness
 #
 # Everything runs on 127.0.0.1 and every run is bounded in time. Output:
