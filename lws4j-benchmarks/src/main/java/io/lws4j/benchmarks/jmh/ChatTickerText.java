@@ -10,15 +10,14 @@ import java.util.SplittableRandom;
  * <p>Records: three in four are ticker updates
  * ({@code {"s":"ETH-USD","p":2317.49,"q":250,"b":2317.42,"a":2317.55,"t":1733616000123}}:
  * one of 16 symbols, the last price on a per-symbol random walk, a random quantity, bid and
- * ask around the price, a timestamp moving forward a few milliseconds per record); one in four is a chat line
- * ({@code {"user":"mia_57","text":"...","room":"trading","t":...}}: one of 24 names with a
- * number, 3 to 14 words from a vocabulary of about 100, one of 8 rooms). A message of
- * {@code size} bytes is the records that start in its first {@code size} bytes, the last
- * one cut at the size, so a 32-byte message is the first 32 bytes of one record (symbol,
- * price and part of the quantity, or a chat line's user and first words) and a 4 KiB one holds
- * about 55.
- * Each message starts with a fresh record. The text is ASCII, so its UTF-8 length is its
- * length in chars.
+ * ask around the price, a timestamp moving forward a few milliseconds per record); one in
+ * four is a chat line ({@code {"user":"mia_57","text":"...","room":"trading","t":...}}: one
+ * of 24 names with a number, 3 to 14 words from a vocabulary of about 100, one of 8 rooms).
+ * A message of {@code size} bytes is the records that start in its first {@code size} bytes,
+ * the last one cut at the size, so a 32-byte message is the first 32 bytes of one record
+ * (symbol, price and part of the quantity, or a chat line's user and first words) and a
+ * 4 KiB one holds about 50. Each message starts with a fresh record. The text is ASCII, so
+ * its UTF-8 length is its length in chars.
  *
  * <p>Why this text: a stream of similar records with the same keys and changing numbers is
  * the case the compression threshold's trade-off is about (a shared window makes each new
