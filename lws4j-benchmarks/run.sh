@@ -28,6 +28,10 @@
 #   lws4j-benchmarks/run.sh workers          # sync-stream at T = 8, 32, 128 workers: the ws matrix
 #                                            # (N = 8, 64, 512; S = 32, 4096), then one ws+deflate
 #                                            # cell (N = 64, S = 4096) per T; no JMH
+#   lws4j-benchmarks/run.sh deflate          # permessage-deflate per message: the bytes table
+#                                            # (jmh.DeflateSizes), then JMH jmh.DeflateBenchmark alone
+#                                            # (about 4 min); options after it replace the JMH defaults
+#                                            # (-wi 3 -w 1s -i 5 -r 1s -f 1), e.g. -p size=4096; no harness
 #
 # Everything runs on 127.0.0.1 and every run is bounded in time. Output:
 # lws4j-benchmarks/target/bench-run/report.md (tables), report.svg (the chart), jmh.txt, logs/, jfr/.
@@ -35,7 +39,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-quick}"
 shift || true
-case "$MODE" in quick|full|smoke|workers|handshake|xsend|broadcast|messaging) ;; *) echo "usage: $0 quick|full|smoke|workers|handshake|xsend|broadcast|messaging [--jfr] [--no-jmh] [harness options]" >&2; exit 2;; esac
+case "$MODE" in quick|full|smoke|workers|handshake|xsend|broadcast|messaging|deflate) ;; *) echo "usage: $0 quick|full|smoke|workers|handshake|xsend|broadcast|messaging|deflate [--jfr] [--no-jmh] [harness or JMH options]" >&2; exit 2;; esac
 
 JFR=""
 JMH=yes
@@ -95,6 +99,40 @@ harness() {
     --logs "$OUT/logs" --out "$REPORT" ${EXTRA[@]+"${EXTRA[@]}"} "$@" \
     ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
 }
+
+if [ "$MODE" = deflate ]; then
+  # The permessage-deflate trade-off: bytes per message (computed, not timed), then the CPU
+  # per message from JMH; nothing else runs.
+  if [ ${#HARNESS_ARGS[@]} -gt 0 ]; then
+    JMH_OPTS=("${HARNESS_ARGS[@]}")
+  else
+    JMH_OPTS=(-wi 3 -w 1s -i 5 -r 1s -f 1)
+  fi
+  {
+    echo "### permessage-deflate bytes per message (io.lws4j.benchmarks.jmh.DeflateSizes)"
+    echo
+    java -cp "$CP" io.lws4j.benchmarks.jmh.DeflateSizes
+    echo
+  } >> "$REPORT"
+  echo "JMH DeflateBenchmark ${JMH_OPTS[*]}..." >&2
+  java -cp "$CP" org.openjdk.jmh.Main "${JMH_OPTS[@]}" -rf text -rff "$OUT/jmh.txt" \
+    'io.lws4j.benchmarks.jmh.DeflateBenchmark' > "$OUT/jmh.log" 2>&1 || true
+  if grep -q "<failure>" "$OUT/jmh.log" || [ ! -s "$OUT/jmh.txt" ]; then
+    echo "JMH: DeflateBenchmark failed, see $OUT/jmh.log" >&2
+    echo "JMH: DeflateBenchmark FAILED (see target/bench-run/jmh.log)" >> "$REPORT"
+  else
+    {
+      echo "### permessage-deflate CPU per message (java -cp ... org.openjdk.jmh.Main ${JMH_OPTS[*]} io.lws4j.benchmarks.jmh.DeflateBenchmark)"
+      echo
+      echo '```'
+      cat "$OUT/jmh.txt"
+      echo '```'
+      echo
+    } >> "$REPORT"
+  fi
+  cat "$REPORT"
+  exit 0
+fi
 
 if [ "$MODE" = handshake ]; then
   java -Xms256m -Xmx1g -cp "$CP" io.lws4j.benchmarks.harness.HandshakeBench --logs "$OUT/logs" \
