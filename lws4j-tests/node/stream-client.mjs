@@ -26,12 +26,13 @@ const USAGE = `usage: node stream-client.mjs --url ws://127.0.0.1:PORT/ [options
   --send TEXT              text sent once when a connection opens (default: nothing)
   --seed S                 seed for choosing early closes (default 1)
   --timeout MS             overall limit (default 60000)
-  --require-extension NAME the server must accept this extension (e.g. permessage-deflate)`;
+  --require-extension NAME the server must accept this extension (e.g. permessage-deflate)
+  --no-deflate             do not offer permessage-deflate (the ws client offers it by default)`;
 
 const opts = parseArgs(process.argv.slice(2), {
   url: '', protocol: '', connections: 1, pattern: '(\\d+)\\D*$', first: '0', step: 1, expect: 0,
   minMessages: 1, closeFraction: 0, closeAfterMax: 10, closeCodes: '1000,1001,1005', send: '',
-  seed: 1, timeout: 60000, requireExtension: '',
+  seed: 1, timeout: 60000, requireExtension: '', noDeflate: false,
 }, USAGE);
 if (!opts.url) {
   process.stderr.write(`--url is required\n${USAGE}\n`);
@@ -81,7 +82,9 @@ function runConnection(state) {
       state.done = true;
       resolve(state);
     };
-    const ws = opts.protocol ? new WebSocket(opts.url, opts.protocol) : new WebSocket(opts.url);
+    const wsOptions = opts.noDeflate ? { perMessageDeflate: false } : {};
+    const ws = opts.protocol ? new WebSocket(opts.url, opts.protocol, wsOptions)
+      : new WebSocket(opts.url, wsOptions);
     state.socket = ws;
     ws.on('open', () => {
       state.opened = true;
