@@ -17,6 +17,12 @@
 #   AB_NEW_SERVER_JVM="-XX:StartFlightRecording:settings=lws4j.jfc,filename=/tmp/ab.jfr" \
 #       lws4j-benchmarks/ab.sh CORE.jar CORE.jar 5 netty --workloads stream ...
 #
+# AB_NEW_ARGS="..." adds harness options to the new side only, after the common ones (a
+# later option wins), to compare one jar with itself on another transport, such as the same
+# case with permessage-deflate offered against plain ws:
+#   AB_NEW_ARGS="--transports ws+deflate" lws4j-benchmarks/ab.sh CORE.jar CORE.jar 5 jetty \
+#       --workloads stream --transports ws --stream-n 8 --stream-s 32 --stream-total 600000 --stream-t 3
+#
 # AB_PIN=1 runs the harness (the load generator) on CPU 0 and moves each server process to
 # CPU 1 as it starts (taskset; needs 2 CPUs). Each side then has a core of its own, so the
 # figures show the server's CPU cost per message, without the scheduling of server and
@@ -53,7 +59,8 @@ run() {
 echo "round: old msgs/s cpu client-cpu | new msgs/s cpu client-cpu | $PEER msgs/s cpu client-cpu"
 for r in $(seq 1 "$ROUNDS"); do
   o=$(run "$OLD" lws4j "$@")
-  n=$(run "$NEW" lws4j ${AB_NEW_SERVER_JVM:+--server-jvm "$AB_NEW_SERVER_JVM"} "$@")
+  # shellcheck disable=SC2086 # AB_NEW_ARGS is a list of options
+  n=$(run "$NEW" lws4j ${AB_NEW_SERVER_JVM:+--server-jvm "$AB_NEW_SERVER_JVM"} "$@" ${AB_NEW_ARGS:-})
   p=$(run "$OLD" "$PEER" "$@")
   echo "$r: $o | $n | $p" | tee -a "$TMP/rounds"
 done
