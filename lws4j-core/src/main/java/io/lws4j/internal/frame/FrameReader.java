@@ -221,6 +221,16 @@ public final class FrameReader {
                 + (streamChunk == null ? 0 : streamChunk.length);
     }
 
+    /**
+     * Returns the capacity of the message buffer, kept between text messages, for tests of
+     * its sizing.
+     *
+     * @return the buffer's length, or 0 when none is held
+     */
+    int messageBufferCapacity() {
+        return message == null ? 0 : message.length;
+    }
+
     private void readHeader(ByteBuffer src) throws ProtocolException {
         while (headerFilled < headerNeeded && src.hasRemaining()) {
             header[headerFilled++] = src.get();
@@ -498,26 +508,32 @@ public final class FrameReader {
 
     /**
      * Pulls decompressed bytes into the message buffer until the decompressor needs input.
-     * At the size limit one probe byte tells whether the message would grow further.
+     * A full buffer is grown only once one probe byte shows that more output comes, so a
+     * message that ends exactly at the buffer's capacity is never copied into a larger one;
+     * at the size limit the same probe byte fails the message with 1009.
      */
     private void drainDecompressor() throws ProtocolException {
         while (true) {
-            int capacity = message == null ? 0 : message.length;
-            if (messageLength == capacity) {
-                if (messageLength >= maxMessageSize) {
-                    if (decompressor.output(probe, 0, 1) > 0) {
-                        throw new ProtocolException(1009, "decompressed message longer than "
-                                + maxMessageSize + " bytes");
-                    }
+            if (message == null) {
+                long guess = Math.max(MIN_INFLATED_BUFFER, 4 * frameLength);
+                message = new byte[(int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize)];
+                messageView = ByteBuffer.wrap(message);
+            }
+            if (messageLength == message.length) {
+                if (decompressor.output(probe, 0, 1) == 0) {
                     return;
                 }
-                if (message == null) {
-                    long guess = Math.max(MIN_INFLATED_BUFFER, 4 * frameLength);
-                    message = new byte[(int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize)];
-                    messageView = ByteBuffer.wrap(message);
-                } else {
-                    ensureMessageCapacity(messageLength + 1);
+                if (messageLength >= maxMessageSize) {
+                    throw new ProtocolException(1009, "decompressed message longer than "
+                            + maxMessageSize + " bytes");
                 }
+                ensureMessageCapacity(messageLength + 1);
+                message[messageLength] = probe[0];
+                if (messageOpcode == FrameWriter.OP_TEXT
+                        && !textValidator.feed(message, messageLength, 1)) {
+                    throw new ProtocolException(1007, "text message is not valid UTF-8");
+                }
+                messageLength++;
             }
             int n = decompressor.output(message, messageLength, message.length - messageLength);
             if (n == 0) {

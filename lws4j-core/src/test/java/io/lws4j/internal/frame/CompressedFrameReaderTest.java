@@ -300,4 +300,65 @@ class CompressedFrameReaderTest {
             deflater.end();
         }
     }
+    @Test
+    void inflatesATextMessageThatFillsItsFirstBufferExactlyWithoutGrowingIt() throws Exception {
+        // random letters compress to well over a quarter of their size, so the first buffer
+        // is the largest first guess, and the message fills it to the last byte
+        String text = randomLetters(4096, 20);
+        FrameReader reader = serverReader(MAX);
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            byte[] compressed = compress(deflater, text.getBytes(StandardCharsets.UTF_8));
+            assertThat(compressed.length).as("compressed frame").isGreaterThan(1024);
+            reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true, compressed)));
+            assertThat(sink.events).containsExactly("text:" + text);
+            assertThat(reader.messageBufferCapacity()).as("the first buffer, kept for the next message")
+                    .isEqualTo(4096);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    @Test
+    void growsAFullBufferWhenOneMoreByteComes_evenInsideAUtf8Sequence() throws Exception {
+        // the 4096th and 4097th bytes are one two-byte character: the probe byte that shows
+        // the message goes on is half of it
+        String oneMore = randomLetters(4095, 21) + "\u00e9";
+        String longer = randomLetters(4095, 22) + "\u00e9" + randomLetters(3000, 23);
+        FrameReader reader = serverReader(MAX);
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            for (String text : new String[] {oneMore, longer}) {
+                byte[] compressed = compress(deflater, text.getBytes(StandardCharsets.UTF_8));
+                reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true, compressed)));
+            }
+            assertThat(sink.events).containsExactly("text:" + oneMore, "text:" + longer);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    @Test
+    void failsWith1009WhenTheOutputPassesTheLimitByOneByte() throws Exception {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            byte[] exact = compress(deflater, randomLetters(100, 24).getBytes(StandardCharsets.UTF_8));
+            FrameReader reader = serverReader(100);
+            reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true, exact)));
+            assertThat(sink.events).hasSize(1);
+            byte[] over = compress(deflater, randomLetters(101, 25).getBytes(StandardCharsets.UTF_8));
+            assertThat(failureCode(reader, maskedRsv1(FrameWriter.OP_TEXT, true, over))).isEqualTo(1009);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static String randomLetters(int length, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder b = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            b.append((char) ('A' + random.nextInt(58)));
+        }
+        return b.toString();
+    }
 }
