@@ -31,10 +31,14 @@ import java.util.Arrays;
  *
  * <p>Memory: at most {@code maxMessageSize} bytes for the message being assembled, grown as
  * its bytes arrive (never beyond what the headers announced), plus fixed 125-byte control and
- * 14-byte header buffers, and with a decompressor a chunk buffer for compressed input, allocated
- * on the first compressed message and grown (doubling, from {@value #MIN_COMPRESSED_CHUNK} to
- * at most {@value #COMPRESSED_CHUNK} bytes) only as larger compressed frames arrive, so a
- * connection whose compressed messages are all short keeps a short buffer.
+ * 14-byte header buffers, and with a decompressor a chunk buffer for compressed input of
+ * {@value #MIN_COMPRESSED_CHUNK} to {@value #COMPRESSED_CHUNK} bytes, the smallest power of
+ * two that holds the payload read at once. Between messages a reader holds neither the
+ * message buffer nor the chunk: a text message buffer of up to {@value #RETAINED_TEXT_BUFFER}
+ * bytes and the chunk go back to the reading thread's {@link ReadScratch}, which the next
+ * message read on that thread, on any connection, takes them from; an idle connection keeps
+ * none. A streamed message keeps its own chunk buffers (the sink runs while compressed input
+ * is still being read).
  *
  * <p>Not thread-safe: instances must not be shared.
  */
@@ -490,20 +494,38 @@ public final class FrameReader {
 
     private void readCompressedPayload(ByteBuffer src, int n, int keyOffset)
             throws ProtocolException {
-        if (compressedChunk == null || compressedChunk.length < n) {
-            int grown = compressedChunk == null ? MIN_COMPRESSED_CHUNK : 2 * compressedChunk.length;
-            compressedChunk = new byte[Math.min(COMPRESSED_CHUNK, Math.max(n, grown))];
+        byte[] chunk;
+        if (streaming) {
+            if (compressedChunk == null || compressedChunk.length < n) {
+                compressedChunk = new byte[chunkLength(n)];
+            }
+            chunk = compressedChunk;
+        } else {
+            chunk = ReadScratch.ofThread().takeChunk(n);
+            if (chunk == null) {
+                chunk = new byte[chunkLength(n)];
+            }
         }
-        src.get(compressedChunk, 0, n);
+        src.get(chunk, 0, n);
         if (frameMasked) {
-            Masker.mask(ByteBuffer.wrap(compressedChunk), 0, n, frameMaskKey, keyOffset);
+            Masker.mask(ByteBuffer.wrap(chunk), 0, n, frameMaskKey, keyOffset);
         }
-        decompressor.input(compressedChunk, 0, n);
+        decompressor.input(chunk, 0, n);
         if (streaming) {
             drainStreamed(false);
         } else {
             drainDecompressor();
+            // drained: the decompressor needs input (or its stream ended), so it never reads
+            // this chunk again and the thread's next reader may overwrite it
+            ReadScratch.ofThread().giveChunk(chunk);
         }
+    }
+
+    /** @return the chunk buffer length for {@code n} compressed bytes: a power of two */
+    private static int chunkLength(int n) {
+        int atLeast = Math.max(MIN_COMPRESSED_CHUNK, n);
+        int pow2 = Integer.highestOneBit(atLeast);
+        return Math.min(COMPRESSED_CHUNK, pow2 == atLeast ? pow2 : pow2 << 1);
     }
 
     /**
@@ -516,7 +538,11 @@ public final class FrameReader {
         while (true) {
             if (message == null) {
                 long guess = Math.max(MIN_INFLATED_BUFFER, 4 * frameLength);
-                message = new byte[(int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize)];
+                int first = (int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize);
+                // a kept buffer longer than the limit would let output pass it unprobed
+                byte[] kept = messageOpcode == FrameWriter.OP_TEXT
+                        ? ReadScratch.ofThread().takeText(first, maxMessageSize) : null;
+                message = kept != null ? kept : new byte[first];
                 messageView = ByteBuffer.wrap(message);
             }
             if (messageLength == message.length) {
@@ -563,7 +589,13 @@ public final class FrameReader {
         assert needed <= messageLimit && messageLimit <= maxMessageSize;
         long grown = Math.max(2L * capacity, MIN_MESSAGE_BUFFER);
         int newCapacity = (int) Math.max(needed, Math.min(grown, messageLimit));
-        message = message == null ? new byte[newCapacity] : Arrays.copyOf(message, newCapacity);
+        byte[] kept = message == null && messageOpcode == FrameWriter.OP_TEXT
+                ? ReadScratch.ofThread().takeText(needed, maxMessageSize) : null;
+        if (kept != null) {
+            message = kept;
+        } else {
+            message = message == null ? new byte[newCapacity] : Arrays.copyOf(message, newCapacity);
+        }
         messageView = ByteBuffer.wrap(message);
     }
 
@@ -641,9 +673,10 @@ public final class FrameReader {
                 throw new ProtocolException(1007, "text message ends inside a UTF-8 sequence");
             }
             String text = length == 0 ? "" : new String(message, 0, length, StandardCharsets.UTF_8);
-            if (message != null && message.length > RETAINED_TEXT_BUFFER) {
-                releaseMessageBuffer();
+            if (message != null && message.length <= RETAINED_TEXT_BUFFER) {
+                ReadScratch.ofThread().giveText(message);
             }
+            releaseMessageBuffer();
             sink.onText(text);
         } else {
             // The sink owns the array from now on. A buffer grown for a fragmented message
