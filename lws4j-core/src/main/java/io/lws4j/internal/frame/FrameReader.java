@@ -70,12 +70,12 @@ public final class FrameReader {
     private static final int MIN_MESSAGE_BUFFER = 4096;
     /**
      * The first buffer of a compressed message, whose size is unknown until it is inflated,
-     * holds four times its first frame, at least this and at most {@link #MIN_MESSAGE_BUFFER}:
-     * short messages, which a retained text buffer would otherwise keep at 4 KiB per
-     * connection, stay short.
+     * holds four times its first frame, at least this and at most {@link #MIN_MESSAGE_BUFFER}
+     * (or the thread's kept text buffer, when it is at least that long): a short binary
+     * message, whose buffer the sink receives, stays short.
      */
     private static final int MIN_INFLATED_BUFFER = 64;
-    /** A text message buffer up to this size is kept for the next message. */
+    /** A text message buffer up to this size is kept, by the thread, for the next message. */
     private static final int RETAINED_TEXT_BUFFER = MIN_MESSAGE_BUFFER;
     /** RSV1: set on the first frame of a compressed message (RFC 7692 §6). */
     private static final int RSV1 = 0x40;
