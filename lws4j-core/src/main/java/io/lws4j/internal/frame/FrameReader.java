@@ -540,10 +540,10 @@ public final class FrameReader {
                 long guess = Math.max(MIN_INFLATED_BUFFER, 4 * frameLength);
                 int first = (int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize);
                 // a kept buffer longer than the limit would let output pass it unprobed
-                byte[] kept = messageOpcode == FrameWriter.OP_TEXT
+                ByteBuffer kept = messageOpcode == FrameWriter.OP_TEXT
                         ? ReadScratch.ofThread().takeText(first, maxMessageSize) : null;
-                message = kept != null ? kept : new byte[first];
-                messageView = ByteBuffer.wrap(message);
+                messageView = kept != null ? kept : ByteBuffer.wrap(new byte[first]);
+                message = messageView.array();
             }
             if (messageLength == message.length) {
                 if (decompressor.output(probe, 0, 1) == 0) {
@@ -589,13 +589,14 @@ public final class FrameReader {
         assert needed <= messageLimit && messageLimit <= maxMessageSize;
         long grown = Math.max(2L * capacity, MIN_MESSAGE_BUFFER);
         int newCapacity = (int) Math.max(needed, Math.min(grown, messageLimit));
-        byte[] kept = message == null && messageOpcode == FrameWriter.OP_TEXT
+        ByteBuffer kept = message == null && messageOpcode == FrameWriter.OP_TEXT
                 ? ReadScratch.ofThread().takeText(needed, maxMessageSize) : null;
         if (kept != null) {
-            message = kept;
-        } else {
-            message = message == null ? new byte[newCapacity] : Arrays.copyOf(message, newCapacity);
+            messageView = kept;
+            message = kept.array();
+            return;
         }
+        message = message == null ? new byte[newCapacity] : Arrays.copyOf(message, newCapacity);
         messageView = ByteBuffer.wrap(message);
     }
 
@@ -674,7 +675,7 @@ public final class FrameReader {
             }
             String text = length == 0 ? "" : new String(message, 0, length, StandardCharsets.UTF_8);
             if (message != null && message.length <= RETAINED_TEXT_BUFFER) {
-                ReadScratch.ofThread().giveText(message);
+                ReadScratch.ofThread().giveText(messageView);
             }
             releaseMessageBuffer();
             sink.onText(text);

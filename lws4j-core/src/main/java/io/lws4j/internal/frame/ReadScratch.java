@@ -1,5 +1,7 @@
 package io.lws4j.internal.frame;
 
+import java.nio.ByteBuffer;
+
 /**
  * A {@link FrameReader}'s buffers that are needed only while a message is read, kept per
  * thread between messages rather than per connection: one text message buffer and one chunk
@@ -14,7 +16,8 @@ final class ReadScratch {
     private static final ThreadLocal<ReadScratch> OF_THREAD =
             ThreadLocal.withInitial(ReadScratch::new);
 
-    private byte[] text;
+    /** The kept text buffer, as the view over its whole array that its reader used. */
+    private ByteBuffer text;
     private byte[] chunk;
 
     private ReadScratch() {
@@ -28,12 +31,12 @@ final class ReadScratch {
     /**
      * @param min the least length wanted
      * @param max the greatest length accepted
-     * @return the kept text buffer when its length is in range (the caller owns it until it
-     *     gives it back), else null
+     * @return a view over the whole kept text buffer when its length is in range (the
+     *     caller owns it until it gives it back), else null
      */
-    byte[] takeText(int min, int max) {
-        byte[] b = text;
-        if (b == null || b.length < min || b.length > max) {
+    ByteBuffer takeText(int min, int max) {
+        ByteBuffer b = text;
+        if (b == null || b.capacity() < min || b.capacity() > max) {
             return null;
         }
         text = null;
@@ -44,10 +47,11 @@ final class ReadScratch {
      * Keeps a text buffer for the next message read on this thread, unless the one kept is
      * at least as long.
      *
-     * @param b a buffer no reader uses any more
+     * @param b a view over a whole array, which no reader uses any more
      */
-    void giveText(byte[] b) {
-        if (text == null || text.length < b.length) {
+    void giveText(ByteBuffer b) {
+        assert b.hasArray() && b.arrayOffset() == 0 && b.capacity() == b.array().length;
+        if (text == null || text.capacity() < b.capacity()) {
             text = b;
         }
     }
@@ -80,7 +84,7 @@ final class ReadScratch {
 
     /** @return the length of the kept text buffer, 0 for none; for tests */
     int keptTextLength() {
-        return text == null ? 0 : text.length;
+        return text == null ? 0 : text.capacity();
     }
 
     /** @return the length of the kept chunk buffer, 0 for none; for tests */
