@@ -65,6 +65,7 @@ public final class MessageDeflater {
 
     private static final int RSV1 = 0x40;
     private static final int TAIL_LENGTH = 4;
+    private static final byte[] NO_INPUT = new byte[0];
 
     private final boolean resetPerMessage;
     private final int minCompressBytes;
@@ -248,6 +249,9 @@ public final class MessageDeflater {
             }
             out = Arrays.copyOf(out, out.length + (out.length >> 1) + 64);
         }
+        // the stream keeps a reference to its last input: drop it, or a connection whose
+        // window is shared would hold its last payload copy for as long as it is idle
+        deflater.setInput(NO_INPUT);
         assert produced >= TAIL_LENGTH && out[produced - 1] == (byte) 0xff
                 && out[produced - 2] == (byte) 0xff && out[produced - 3] == 0
                 && out[produced - 4] == 0 : "SYNC_FLUSH output must end in 00 00 ff ff";

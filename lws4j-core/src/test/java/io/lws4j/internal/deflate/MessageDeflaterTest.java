@@ -204,6 +204,27 @@ class MessageDeflaterTest {
     }
 
     @Test
+    void aSharedWindowKeepsNoReferenceToTheLastPayload() throws Exception {
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        try {
+            // over the recycled size, and never recycled: only the zlib stream could keep it
+            byte[] payload = "a payload the stream must not keep. ".repeat(1000).getBytes(StandardCharsets.UTF_8);
+            assertThat(payload.length).isGreaterThan(MessageDeflater.REUSED_MAX);
+            deflater.encode(FrameWriter.OP_BINARY, ByteBuffer.wrap(payload), false, 0);
+            assertThat(deflater.hasNativeState()).as("the window is kept between messages").isTrue();
+            java.lang.ref.WeakReference<byte[]> ref = new java.lang.ref.WeakReference<>(payload);
+            payload = null;
+            for (int i = 0; i < 100 && ref.get() != null; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertThat(ref.get()).as("the payload after the message, collected").isNull();
+        } finally {
+            deflater.release();
+        }
+    }
+
+    @Test
     void compressesExactlyWhatEncodeCompresses() {
         MessageDeflater deflater = new MessageDeflater(false, 10);
         try {
