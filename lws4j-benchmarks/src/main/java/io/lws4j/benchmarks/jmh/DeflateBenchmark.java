@@ -31,10 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code deflate}: a server's {@code writeText} on a permessage-deflate connection for
  *       a message at or over the threshold, the way the connection does it: the text's UTF-8
- *       bytes (a fresh array, as {@code ConnectionOutput.writeText} makes), then lws4j's
- *       {@link MessageDeflater#encode} (raw deflate with SYNC_FLUSH, tail stripped, framed
- *       with RSV1) and {@link MessageDeflater#recycle}, as {@code PendingMessage.encode}
- *       does. The deflater's stream comes from a context's {@link ZlibPool}; its threshold is
+ *       length, its UTF-8 bytes in the thread's recycled payload buffer
+ *       ({@link MessageDeflater#copyText}, as {@code ConnectionOutput.writeText} does), then
+ *       lws4j's {@link MessageDeflater#encode} (raw deflate with SYNC_FLUSH, tail stripped,
+ *       framed with RSV1) and {@link MessageDeflater#recycle}, as
+ *       {@code PendingMessage.encode} does. The deflater's stream comes from a context's {@link ZlibPool}; its threshold is
  *       1 byte, which behaves as any positive threshold at or under {@code size} does
  *       (without context takeover a message that did not shrink goes out uncompressed).
  *   <li>{@code inflate}: a server reading one compressed client message: a masked frame made
@@ -43,8 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@link MessageInflater} (unmask, inflate, UTF-8 validation, the message delivered
  *       as a String).
  *   <li>Baselines, not parameterised by takeover: {@code underThresholdFrame}, the same
- *       {@code writeText} path for a message under the threshold (UTF-8 bytes, then an
- *       uncompressed frame from the deflater, which never reaches zlib);
+ *       {@code writeText} path for a message under the threshold (the UTF-8 length checked
+ *       against the deflater's threshold, then the frame encoded at once, as without
+ *       permessage-deflate; zlib is never reached);
  *       {@code noDeflateFrame}, a connection without permessage-deflate
  *       ({@link FrameWriter#encodeText}, UTF-8 written straight into the frame); and
  *       {@code readUncompressed}, the same reader reading the message's uncompressed masked
@@ -205,8 +207,9 @@ public class DeflateBenchmark {
     }
 
     /**
-     * Encodes one text message the way a connection with permessage-deflate does: a fresh
-     * UTF-8 array (the queued message's own copy), the deflater's frame, the copy recycled.
+     * Encodes one text message at or over the threshold the way a connection with
+     * permessage-deflate does: the UTF-8 bytes in a recycled buffer (the queued message's
+     * own copy), the deflater's frame, the copy recycled.
      *
      * @param deflater the connection's deflater
      * @param text the message
@@ -215,7 +218,7 @@ public class DeflateBenchmark {
      * @return the frame, flipped
      */
     static ByteBuffer encodeText(MessageDeflater deflater, String text, boolean masked, int maskKey) {
-        ByteBuffer payload = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer payload = deflater.copyText(text, FrameWriter.utf8Length(text));
         ByteBuffer frame = deflater.encode(FrameWriter.OP_TEXT, payload, masked, maskKey);
         deflater.recycle(payload);
         return frame;
@@ -258,7 +261,11 @@ public class DeflateBenchmark {
 
     @Benchmark
     public ByteBuffer underThresholdFrame(Plain p) {
-        return encodeText(p.deflater, p.texts[p.nextIndex()], false, 0);
+        String text = p.texts[p.nextIndex()];
+        if (p.deflater.compresses(FrameWriter.utf8Length(text))) {
+            throw new IllegalStateException("the baseline's threshold is over every message");
+        }
+        return FrameWriter.encodeText(text);
     }
 
     @Benchmark

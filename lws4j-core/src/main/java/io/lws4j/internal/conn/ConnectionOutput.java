@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -44,12 +43,17 @@ abstract class ConnectionOutput extends OffRoleWrites {
             return refused();
         }
         if (deflate != null) {
-            // a fresh array: it is the pending message's own copy
-            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-            if (!fitsData(MessageDeflater.maxFrameLength(utf8.length))) {
-                return refused();
+            MessageDeflater deflater = deflate.deflater();
+            int utf8Length = FrameWriter.utf8Length(text);
+            if (deflater.compresses(utf8Length)) {
+                if (!fitsData(MessageDeflater.maxFrameLength(utf8Length))) {
+                    return refused();
+                }
+                // the pending message's own copy, compressed when written
+                return offerDeflated(FrameWriter.OP_TEXT, deflater.copyText(text, utf8Length), false);
             }
-            return offerDeflated(FrameWriter.OP_TEXT, ByteBuffer.wrap(utf8));
+            // under the threshold: the frame the deflater would make, encoded now; the queue
+            // keeps it behind messages still waiting for compression
         }
         return offerData(frames.text(text)) || refused();
     }
@@ -65,13 +69,17 @@ abstract class ConnectionOutput extends OffRoleWrites {
             return refused();
         }
         if (deflate != null) {
-            if (!fitsData(MessageDeflater.maxFrameLength(data.remaining()))) {
-                return refused(); // before copying
+            if (deflate.deflater().compresses(data.remaining())) {
+                if (!fitsData(MessageDeflater.maxFrameLength(data.remaining()))) {
+                    return refused(); // before copying
+                }
+                // the caller may reuse its buffer once we return, and we compress later
+                return offerDeflated(FrameWriter.OP_BINARY, deflate.deflater().copyPayload(data), false);
             }
-            // the caller may reuse its buffer once we return, and we compress later
-            return offerDeflated(FrameWriter.OP_BINARY, deflate.deflater().copyPayload(data));
-        }
-        if (frames == OutgoingFrames.SERVER && data.remaining() >= MIN_DIRECT_PAYLOAD) {
+            // under the threshold: encoded now, as below, in a heap frame (a frame queued
+            // behind pending messages may be written by a batch without the role, which
+            // never gives a loop's direct buffer back)
+        } else if (frames == OutgoingFrames.SERVER && data.remaining() >= MIN_DIRECT_PAYLOAD) {
             int length = data.remaining();
             ByteBuffer frame = loop.frameBuffers().take(FrameWriter.headerLength(length, false) + length);
             if (frame != null) {
@@ -104,12 +112,18 @@ abstract class ConnectionOutput extends OffRoleWrites {
     @Override
     long queueEncoded(io.lws4j.internal.frame.EncodedMessage m) {
         assert state == ConnectionState.OPEN;
-        if (deflate != null && m.fin() && m.opcode() != FrameWriter.OP_CONTINUATION) {
-            // compressed per connection, from this connection's own copy (the deflater
-            // recycles it)
-            offerDeflated(m.opcode(), deflate.deflater().copyPayload(m.payload()));
+        boolean wholeDeflateMessage = deflate != null && m.fin()
+                && m.opcode() != FrameWriter.OP_CONTINUATION;
+        if (wholeDeflateMessage && deflate.deflater().compresses(m.payloadLength())) {
+            // compressed per connection from the shared payload itself: it is never changed
+            offerDeflated(m.opcode(), m.payload(), true);
         } else {
+            // under the threshold this is the frame the deflater would make; the queue keeps
+            // it behind messages still waiting for compression
             outbound.addData(frames.frame(m));
+            if (wholeDeflateMessage) {
+                tally.messageOut(); // as a compressed one is counted
+            }
             requestFlush();
         }
         return outbound.framesQueued();
@@ -120,11 +134,12 @@ abstract class ConnectionOutput extends OffRoleWrites {
      * reserving its largest frame. The caller has checked that reservation against the
      * bound (with context takeover a compressed message must go out), before copying.
      *
-     * @param payload the message's own copy, handed over
+     * @param payload the message's own copy, handed over, or a view of immutable bytes
+     * @param shared whether the payload is such a view (not recycled)
      * @return true
      */
-    boolean offerDeflated(int opcode, ByteBuffer payload) {
-        outbound.addMessage(frames.toCompress(opcode, payload));
+    boolean offerDeflated(int opcode, ByteBuffer payload, boolean shared) {
+        outbound.addMessage(frames.toCompress(opcode, payload, shared));
         tally.messageOut();
         requestFlush();
         return true;

@@ -64,10 +64,11 @@ final class OutgoingFrames {
      * the key source is service-thread confined and the compression may run without the role.
      *
      * @param payload a buffer the caller hands over (it must not change it afterwards)
+     * @param shared whether the payload is a view of immutable bytes (not recycled)
      */
-    PendingMessage toCompress(int opcode, ByteBuffer payload) {
-        return client == null ? PendingMessage.uncompressed(opcode, payload, false, 0)
-                : PendingMessage.uncompressed(opcode, payload, true, client.nextMaskKey());
+    PendingMessage toCompress(int opcode, ByteBuffer payload, boolean shared) {
+        return client == null ? PendingMessage.uncompressed(opcode, payload, shared, false, 0)
+                : PendingMessage.uncompressed(opcode, payload, shared, true, client.nextMaskKey());
     }
 
     /** @return the header length of an encoded unmasked frame, from its length byte */

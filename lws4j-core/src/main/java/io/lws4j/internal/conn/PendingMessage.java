@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 
 /**
  * An entry of an {@link OutboundQueue}'s pending part: a data message not yet compressed
- * (its own copy of the payload, so the writer may reuse its buffer at once), or a frame
- * already encoded that must not overtake such messages (a close frame queued behind them).
+ * (its own copy of the payload, so the writer may reuse its buffer at once, given back to the
+ * deflater once compressed; or a view of an immutable shared payload, which is not), or a
+ * frame already encoded that must not overtake such messages (a close frame, or a message
+ * under the compression threshold, queued behind them).
  * A message is compressed only when it is about to be written, by whoever writes (see
  * {@code ConnectionImpl}'s compression without the role), so that pool workers compress
  * their messages at the same time instead of one after the other while they hold the
@@ -29,14 +31,18 @@ final class PendingMessage {
     private final ByteBuffer bytes;
     private final boolean masked;
     private final int maskKey;
+    /** Whether {@link #bytes} is the message's own copy, recycled once compressed. */
+    private final boolean ownCopy;
     /** What the queue's data count holds for this entry until it is encoded. */
     private final long reservation;
 
-    private PendingMessage(int opcode, ByteBuffer bytes, boolean masked, int maskKey, long reservation) {
+    private PendingMessage(int opcode, ByteBuffer bytes, boolean masked, int maskKey,
+            boolean ownCopy, long reservation) {
         this.opcode = opcode;
         this.bytes = bytes;
         this.masked = masked;
         this.maskKey = maskKey;
+        this.ownCopy = ownCopy;
         this.reservation = reservation;
     }
 
@@ -44,13 +50,17 @@ final class PendingMessage {
      * A data message to compress.
      *
      * @param opcode {@code OP_TEXT} or {@code OP_BINARY}
-     * @param payload a buffer the caller no longer uses, from its position to its limit
+     * @param payload from its position to its limit: a copy from
+     *     {@link MessageDeflater#copyPayload} or {@link MessageDeflater#copyText} that the
+     *     caller no longer uses, or, when {@code shared}, a view of bytes nobody ever changes
+     * @param shared whether the payload is a shared view, not to be recycled
      * @param masked whether the frame is masked (client side)
      * @param maskKey the frame's masking key; ignored when not masked
      * @return the entry, reserving {@link MessageDeflater#maxFrameLength} bytes
      */
-    static PendingMessage uncompressed(int opcode, ByteBuffer payload, boolean masked, int maskKey) {
-        return new PendingMessage(opcode, payload, masked, maskKey,
+    static PendingMessage uncompressed(int opcode, ByteBuffer payload, boolean shared,
+            boolean masked, int maskKey) {
+        return new PendingMessage(opcode, payload, masked, maskKey, !shared,
                 MessageDeflater.maxFrameLength(payload.remaining()));
     }
 
@@ -61,7 +71,7 @@ final class PendingMessage {
      * @return the entry, reserving the frame's length
      */
     static PendingMessage encoded(ByteBuffer frame) {
-        return new PendingMessage(ENCODED, frame, false, 0, frame.remaining());
+        return new PendingMessage(ENCODED, frame, false, 0, false, frame.remaining());
     }
 
     /** @return the bytes the queue counts for this entry until it is encoded */
@@ -83,7 +93,9 @@ final class PendingMessage {
         }
         ByteBuffer frame = deflater.encode(opcode, bytes, masked, maskKey);
         assert frame.remaining() <= reservation : "frame longer than its reservation";
-        deflater.recycle(bytes); // encoded once (see above): nothing reads it again
+        if (ownCopy) {
+            deflater.recycle(bytes); // encoded once (see above): nothing reads it again
+        }
         return frame;
     }
 }

@@ -36,7 +36,10 @@ import java.util.zip.Deflater;
  *
  * <p>Buffers: a payload copy and deflate's output of up to {@value #REUSED_MAX} bytes are
  * reused from message to message rather than allocated per message, which would mean fresh
- * memory written and read for every message. A connection keeps at most one buffer of each.
+ * memory written and read for every message. They belong to the thread, not to the
+ * connection ({@link DeflateScratch}): a deflater holds no buffer between messages, so an
+ * idle connection keeps none, and a loop's thread reuses one of each for all its
+ * connections.
  *
  * <p>Not thread-safe: a connection's deflater is used by one thread at a time, the one
  * writing the connection's queued messages: the holder of its loop's service role (the
@@ -44,11 +47,10 @@ import java.util.zip.Deflater;
  * the role back, compressing the messages its write took while the deflater is lent to it
  * ({@link PerMessageDeflate#lendDeflater()}). Uses are ordered by the role's hand-over and
  * by the hand-over of a write without the role to its completion (see
- * {@code ConnectionImpl}); there is no owner-thread check here for that reason. The
- * exception is the spare payload buffer: {@link #copyPayload} runs on the thread that
- * queues a message while another may compress and {@link #recycle} an earlier one. It is
- * one volatile field: the compressor's reads of a buffer happen before it stores it there,
- * and so before the queuing thread's read of the field and its writes into the buffer.
+ * {@code ConnectionImpl}); there is no owner-thread check here for that reason.
+ * {@link #compresses}, {@link #copyPayload}, {@link #copyText} and {@link #recycle} may run on
+ * the thread that queues a message while another compresses an earlier one: they read only
+ * final fields and the calling thread's own {@link DeflateScratch}.
  */
 public final class MessageDeflater {
 
@@ -59,20 +61,17 @@ public final class MessageDeflater {
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
     /** The largest payload copy, and deflate output buffer, kept for the next message. */
-    static final int REUSED_MAX = 16 * 1024;
+    static final int REUSED_MAX = DeflateScratch.REUSED_MAX;
 
     private static final int RSV1 = 0x40;
     private static final int TAIL_LENGTH = 4;
+    private static final byte[] NO_INPUT = new byte[0];
 
     private final boolean resetPerMessage;
     private final int minCompressBytes;
     private final ZlibPool zlib;
     /** The zlib stream: between messages only with a shared window, see the class comment. */
     private Deflater deflater;
-    /** Deflate's output for one message, kept for the next: see {@link #compress}. */
-    private byte[] output;
-    /** A payload copy whose compression is over, for {@link #copyPayload}; or null. */
-    private volatile ByteBuffer sparePayload;
     private boolean released;
 
     /**
@@ -119,6 +118,19 @@ public final class MessageDeflater {
     }
 
     /**
+     * Whether {@link #encode} compresses a payload of this length, as the threshold given at
+     * construction decides; a payload it does not compress goes out as the same frame a
+     * connection without permessage-deflate sends (RSV1 clear), so a caller may encode such
+     * a message itself, at once, instead of queueing it for this deflater.
+     *
+     * @param payloadLength the uncompressed payload length
+     * @return false for an empty payload and one under the threshold
+     */
+    public boolean compresses(long payloadLength) {
+        return payloadLength != 0 && payloadLength >= minCompressBytes;
+    }
+
+    /**
      * Encodes a data message as one final frame, compressed unless it is small.
      *
      * @param opcode {@link FrameWriter#OP_TEXT} or {@link FrameWriter#OP_BINARY}
@@ -138,7 +150,7 @@ public final class MessageDeflater {
         int length = payload.remaining();
         // an empty message adds nothing to the window, and zlib emits no flush marker for a
         // flush without new input, so it always goes uncompressed
-        if (length == 0 || length < minCompressBytes) {
+        if (!compresses(length)) {
             return frame(opcode, false, payload.duplicate(), masked, maskKey);
         }
         ByteBuffer compressed = compress(payload.duplicate());
@@ -156,33 +168,41 @@ public final class MessageDeflater {
 
     /**
      * A copy of a payload to queue for compression, in the buffer of an earlier message
-     * when {@link #recycle} gave one back that is large enough. Called by the thread that
-     * queues messages, which may run while another thread compresses (see above).
+     * when {@link #recycle} on this thread gave one back that is large enough.
      *
      * @param data the payload, from its position to its limit; not changed
      * @return the copy, flipped, owned by the caller until it gives it to {@link #recycle}
      */
     public ByteBuffer copyPayload(ByteBuffer data) {
-        ByteBuffer copy = sparePayload;
-        if (copy == null || copy.capacity() < data.remaining()) {
-            copy = ByteBuffer.allocate(data.remaining());
-        } else {
-            sparePayload = null; // a buffer recycled meanwhile is left to the garbage collector
-            copy.clear();
-        }
-        return copy.put(data.duplicate()).flip();
+        return DeflateScratch.ofThread().payload(data.remaining()).put(data.duplicate()).flip();
+    }
+
+    /**
+     * The UTF-8 form of a text to queue for compression, as {@code String.getBytes(UTF_8)}
+     * makes it, written into a recycled buffer as {@link #copyPayload} does.
+     *
+     * @param text the message
+     * @param utf8Length its UTF-8 length, from {@link FrameWriter#utf8Length}
+     * @return the bytes, flipped, owned by the caller until it gives them to {@link #recycle}
+     */
+    public ByteBuffer copyText(String text, int utf8Length) {
+        ByteBuffer copy = DeflateScratch.ofThread().payload(utf8Length);
+        int end = FrameWriter.writeUtf8(text, copy.array(), copy.arrayOffset());
+        assert end == copy.arrayOffset() + utf8Length : "UTF-8 length differs";
+        return copy;
     }
 
     /**
      * Takes back a queued payload once {@link #encode} is done with it, for the next
-     * {@link #copyPayload}; payloads over {@value #REUSED_MAX} bytes are not kept.
+     * {@link #copyPayload} or {@link #copyText} on the calling thread; payloads over
+     * {@value #REUSED_MAX} bytes are not kept.
      *
-     * @param payload a heap buffer nothing reads or writes any more
+     * @param payload a buffer from {@link #copyPayload} or {@link #copyText} that nothing
+     *     reads or writes any more
      */
     public void recycle(ByteBuffer payload) {
-        if (payload.capacity() <= REUSED_MAX) {
-            sparePayload = payload;
-        }
+        assert !payload.isReadOnly() && payload.hasArray() : "not a payload copy";
+        DeflateScratch.ofThread().keepPayload(payload);
     }
 
     /**
@@ -208,8 +228,9 @@ public final class MessageDeflater {
     }
 
     /**
-     * Deflates with SYNC_FLUSH and returns the output without its 4-byte tail, in
-     * {@link #output} when the payload is small enough: valid until the next call.
+     * Deflates with SYNC_FLUSH and returns the output without its 4-byte tail, in the
+     * thread's output array when the payload is small enough: valid until the thread's next
+     * compression.
      */
     private ByteBuffer compress(ByteBuffer input) {
         if (deflater == null) {
@@ -218,10 +239,8 @@ public final class MessageDeflater {
         int length = input.remaining();
         deflater.setInput(input);
         int bound = (int) Math.min(Integer.MAX_VALUE - 16, length + (length >> 11) + 64L);
-        byte[] out = output;
-        if (out == null || out.length < bound) {
-            out = new byte[bound];
-        }
+        DeflateScratch scratch = DeflateScratch.ofThread();
+        byte[] out = scratch.output(bound);
         int produced = 0;
         while (true) {
             produced += deflater.deflate(out, produced, out.length - produced, Deflater.SYNC_FLUSH);
@@ -230,11 +249,14 @@ public final class MessageDeflater {
             }
             out = Arrays.copyOf(out, out.length + (out.length >> 1) + 64);
         }
+        // the stream keeps a reference to its last input: drop it, or a connection whose
+        // window is shared would hold its last payload copy for as long as it is idle
+        deflater.setInput(NO_INPUT);
         assert produced >= TAIL_LENGTH && out[produced - 1] == (byte) 0xff
                 && out[produced - 2] == (byte) 0xff && out[produced - 3] == 0
                 && out[produced - 4] == 0 : "SYNC_FLUSH output must end in 00 00 ff ff";
         if (length <= REUSED_MAX) {
-            output = out;
+            scratch.keepOutput(out);
         }
         return ByteBuffer.wrap(out, 0, produced - TAIL_LENGTH);
     }

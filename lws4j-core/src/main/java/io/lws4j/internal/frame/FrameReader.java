@@ -31,10 +31,14 @@ import java.util.Arrays;
  *
  * <p>Memory: at most {@code maxMessageSize} bytes for the message being assembled, grown as
  * its bytes arrive (never beyond what the headers announced), plus fixed 125-byte control and
- * 14-byte header buffers, and with a decompressor a chunk buffer for compressed input, allocated
- * on the first compressed message and grown (doubling, from {@value #MIN_COMPRESSED_CHUNK} to
- * at most {@value #COMPRESSED_CHUNK} bytes) only as larger compressed frames arrive, so a
- * connection whose compressed messages are all short keeps a short buffer.
+ * 14-byte header buffers, and with a decompressor a chunk buffer for compressed input of
+ * {@value #MIN_COMPRESSED_CHUNK} to {@value #COMPRESSED_CHUNK} bytes, the smallest power of
+ * two that holds the payload read at once. Between messages a reader holds neither the
+ * message buffer nor the chunk: a text message buffer of up to {@value #RETAINED_TEXT_BUFFER}
+ * bytes and the chunk go back to the reading thread's {@link ReadScratch}, which the next
+ * message read on that thread, on any connection, takes them from; an idle connection keeps
+ * none. A streamed message keeps its own chunk buffers (the sink runs while compressed input
+ * is still being read).
  *
  * <p>Not thread-safe: instances must not be shared.
  */
@@ -66,12 +70,12 @@ public final class FrameReader {
     private static final int MIN_MESSAGE_BUFFER = 4096;
     /**
      * The first buffer of a compressed message, whose size is unknown until it is inflated,
-     * holds four times its first frame, at least this and at most {@link #MIN_MESSAGE_BUFFER}:
-     * short messages, which a retained text buffer would otherwise keep at 4 KiB per
-     * connection, stay short.
+     * holds four times its first frame, at least this and at most {@link #MIN_MESSAGE_BUFFER}
+     * (or the thread's kept text buffer, when it is at least that long): a short binary
+     * message, whose buffer the sink receives, stays short.
      */
     private static final int MIN_INFLATED_BUFFER = 64;
-    /** A text message buffer up to this size is kept for the next message. */
+    /** A text message buffer up to this size is kept, by the thread, for the next message. */
     private static final int RETAINED_TEXT_BUFFER = MIN_MESSAGE_BUFFER;
     /** RSV1: set on the first frame of a compressed message (RFC 7692 §6). */
     private static final int RSV1 = 0x40;
@@ -219,6 +223,16 @@ public final class FrameReader {
         return header.length + control.length + (message == null ? 0 : message.length)
                 + (compressedChunk == null ? 0 : compressedChunk.length)
                 + (streamChunk == null ? 0 : streamChunk.length);
+    }
+
+    /**
+     * Returns the capacity of the message buffer, kept between text messages, for tests of
+     * its sizing.
+     *
+     * @return the buffer's length, or 0 when none is held
+     */
+    int messageBufferCapacity() {
+        return message == null ? 0 : message.length;
     }
 
     private void readHeader(ByteBuffer src) throws ProtocolException {
@@ -480,44 +494,72 @@ public final class FrameReader {
 
     private void readCompressedPayload(ByteBuffer src, int n, int keyOffset)
             throws ProtocolException {
-        if (compressedChunk == null || compressedChunk.length < n) {
-            int grown = compressedChunk == null ? MIN_COMPRESSED_CHUNK : 2 * compressedChunk.length;
-            compressedChunk = new byte[Math.min(COMPRESSED_CHUNK, Math.max(n, grown))];
+        byte[] chunk;
+        if (streaming) {
+            if (compressedChunk == null || compressedChunk.length < n) {
+                compressedChunk = new byte[chunkLength(n)];
+            }
+            chunk = compressedChunk;
+        } else {
+            chunk = ReadScratch.ofThread().takeChunk(n);
+            if (chunk == null) {
+                chunk = new byte[chunkLength(n)];
+            }
         }
-        src.get(compressedChunk, 0, n);
+        src.get(chunk, 0, n);
         if (frameMasked) {
-            Masker.mask(ByteBuffer.wrap(compressedChunk), 0, n, frameMaskKey, keyOffset);
+            Masker.mask(ByteBuffer.wrap(chunk), 0, n, frameMaskKey, keyOffset);
         }
-        decompressor.input(compressedChunk, 0, n);
+        decompressor.input(chunk, 0, n);
         if (streaming) {
             drainStreamed(false);
         } else {
             drainDecompressor();
+            // drained: the decompressor needs input (or its stream ended), so it never reads
+            // this chunk again and the thread's next reader may overwrite it
+            ReadScratch.ofThread().giveChunk(chunk);
         }
+    }
+
+    /** @return the chunk buffer length for {@code n} compressed bytes: a power of two */
+    private static int chunkLength(int n) {
+        int atLeast = Math.max(MIN_COMPRESSED_CHUNK, n);
+        int pow2 = Integer.highestOneBit(atLeast);
+        return Math.min(COMPRESSED_CHUNK, pow2 == atLeast ? pow2 : pow2 << 1);
     }
 
     /**
      * Pulls decompressed bytes into the message buffer until the decompressor needs input.
-     * At the size limit one probe byte tells whether the message would grow further.
+     * A full buffer is grown only once one probe byte shows that more output comes, so a
+     * message that ends exactly at the buffer's capacity is never copied into a larger one;
+     * at the size limit the same probe byte fails the message with 1009.
      */
     private void drainDecompressor() throws ProtocolException {
         while (true) {
-            int capacity = message == null ? 0 : message.length;
-            if (messageLength == capacity) {
-                if (messageLength >= maxMessageSize) {
-                    if (decompressor.output(probe, 0, 1) > 0) {
-                        throw new ProtocolException(1009, "decompressed message longer than "
-                                + maxMessageSize + " bytes");
-                    }
+            if (message == null) {
+                long guess = Math.max(MIN_INFLATED_BUFFER, 4 * frameLength);
+                int first = (int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize);
+                // a kept buffer longer than the limit would let output pass it unprobed
+                ByteBuffer kept = messageOpcode == FrameWriter.OP_TEXT
+                        ? ReadScratch.ofThread().takeText(first, maxMessageSize) : null;
+                messageView = kept != null ? kept : ByteBuffer.wrap(new byte[first]);
+                message = messageView.array();
+            }
+            if (messageLength == message.length) {
+                if (decompressor.output(probe, 0, 1) == 0) {
                     return;
                 }
-                if (message == null) {
-                    long guess = Math.max(MIN_INFLATED_BUFFER, 4 * frameLength);
-                    message = new byte[(int) Math.min(Math.min(guess, MIN_MESSAGE_BUFFER), maxMessageSize)];
-                    messageView = ByteBuffer.wrap(message);
-                } else {
-                    ensureMessageCapacity(messageLength + 1);
+                if (messageLength >= maxMessageSize) {
+                    throw new ProtocolException(1009, "decompressed message longer than "
+                            + maxMessageSize + " bytes");
                 }
+                ensureMessageCapacity(messageLength + 1);
+                message[messageLength] = probe[0];
+                if (messageOpcode == FrameWriter.OP_TEXT
+                        && !textValidator.feed(message, messageLength, 1)) {
+                    throw new ProtocolException(1007, "text message is not valid UTF-8");
+                }
+                messageLength++;
             }
             int n = decompressor.output(message, messageLength, message.length - messageLength);
             if (n == 0) {
@@ -547,6 +589,13 @@ public final class FrameReader {
         assert needed <= messageLimit && messageLimit <= maxMessageSize;
         long grown = Math.max(2L * capacity, MIN_MESSAGE_BUFFER);
         int newCapacity = (int) Math.max(needed, Math.min(grown, messageLimit));
+        ByteBuffer kept = message == null && messageOpcode == FrameWriter.OP_TEXT
+                ? ReadScratch.ofThread().takeText(needed, maxMessageSize) : null;
+        if (kept != null) {
+            messageView = kept;
+            message = kept.array();
+            return;
+        }
         message = message == null ? new byte[newCapacity] : Arrays.copyOf(message, newCapacity);
         messageView = ByteBuffer.wrap(message);
     }
@@ -625,9 +674,10 @@ public final class FrameReader {
                 throw new ProtocolException(1007, "text message ends inside a UTF-8 sequence");
             }
             String text = length == 0 ? "" : new String(message, 0, length, StandardCharsets.UTF_8);
-            if (message != null && message.length > RETAINED_TEXT_BUFFER) {
-                releaseMessageBuffer();
+            if (message != null && message.length <= RETAINED_TEXT_BUFFER) {
+                ReadScratch.ofThread().giveText(messageView);
             }
+            releaseMessageBuffer();
             sink.onText(text);
         } else {
             // The sink owns the array from now on. A buffer grown for a fragmented message

@@ -128,6 +128,30 @@ public final class FrameWriter {
     }
 
     /**
+     * The length of a text's UTF-8 form, as {@link #encodeText} and
+     * {@code String.getBytes(UTF_8)} write it.
+     *
+     * @param text the text
+     * @return its UTF-8 length in bytes
+     */
+    public static int utf8Length(String text) {
+        return Utf8Encoding.encodedLength(text);
+    }
+
+    /**
+     * Writes a text's UTF-8 form, as {@link #encodeText} and {@code String.getBytes(UTF_8)}
+     * write it.
+     *
+     * @param text the text
+     * @param dst the destination, with room for {@link #utf8Length} bytes from {@code offset}
+     * @param offset where to start writing
+     * @return the index after the last byte written
+     */
+    public static int writeUtf8(String text, byte[] dst, int offset) {
+        return Utf8Encoding.encode(text, text.length(), dst, offset);
+    }
+
+    /**
      * Encodes an unmasked close frame.
      *
      * @param code the close code; 0, 1005 (no status) and 1006 (abnormal) mean a frame

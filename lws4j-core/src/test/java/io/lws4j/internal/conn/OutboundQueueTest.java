@@ -160,7 +160,7 @@ class OutboundQueueTest {
     }
 
     private static PendingMessage message(char c, int n) {
-        return PendingMessage.uncompressed(FrameWriter.OP_BINARY, frame(c, n), false, 0);
+        return PendingMessage.uncompressed(FrameWriter.OP_BINARY, frame(c, n), false, false, 0);
     }
 
     /** What {@link #rawDeflater} makes of {@code message(c, n)}, as ISO-8859-1 text. */

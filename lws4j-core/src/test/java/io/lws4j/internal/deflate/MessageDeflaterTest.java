@@ -169,6 +169,81 @@ class MessageDeflaterTest {
     }
 
     @Test
+    void payloadBuffersBelongToTheThread_soAnIdleDeflaterHoldsNone() throws Exception {
+        MessageDeflater one = new MessageDeflater(false, 0);
+        MessageDeflater other = new MessageDeflater(false, 0);
+        try {
+            String text = "caf\u00e9 ".repeat(40);
+            ByteBuffer first = one.copyText(text, FrameWriter.utf8Length(text));
+            assertThat(first.position()).isZero();
+            assertThat(first.remaining()).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+            ByteBuffer frame = one.encode(FrameWriter.OP_TEXT, first, false, 0);
+            one.recycle(first);
+            MessageInflater inflater = new MessageInflater(false);
+            assertThat(inflate(inflater, unmaskedPayload(frame))).isEqualTo(text);
+            inflater.release();
+
+            ByteBuffer next = other.copyPayload(ByteBuffer.wrap(new byte[] {7, 7, 7}));
+            assertThat(next).as("another connection's deflater, same thread: the same buffer")
+                    .isSameAs(first);
+            other.recycle(next);
+            ByteBuffer[] onAnotherThread = new ByteBuffer[1];
+            Thread t = new Thread(() -> onAnotherThread[0] = one.copyText("x", 1));
+            t.start();
+            t.join();
+            assertThat(onAnotherThread[0]).as("another thread never gets this thread's buffer")
+                    .isNotSameAs(next);
+            String again = "again";
+            ByteBuffer reused = one.copyText(again, FrameWriter.utf8Length(again));
+            assertThat(reused).as("text is encoded into the recycled buffer").isSameAs(next);
+            assertThat(StandardCharsets.UTF_8.decode(reused.duplicate()).toString()).isEqualTo(again);
+        } finally {
+            one.release();
+            other.release();
+        }
+    }
+
+    @Test
+    void aSharedWindowKeepsNoReferenceToTheLastPayload() throws Exception {
+        MessageDeflater deflater = new MessageDeflater(false, 0);
+        try {
+            // over the recycled size, and never recycled: only the zlib stream could keep it
+            byte[] payload = "a payload the stream must not keep. ".repeat(1000).getBytes(StandardCharsets.UTF_8);
+            assertThat(payload.length).isGreaterThan(MessageDeflater.REUSED_MAX);
+            deflater.encode(FrameWriter.OP_BINARY, ByteBuffer.wrap(payload), false, 0);
+            assertThat(deflater.hasNativeState()).as("the window is kept between messages").isTrue();
+            java.lang.ref.WeakReference<byte[]> ref = new java.lang.ref.WeakReference<>(payload);
+            payload = null;
+            for (int i = 0; i < 100 && ref.get() != null; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertThat(ref.get()).as("the payload after the message, collected").isNull();
+        } finally {
+            deflater.release();
+        }
+    }
+
+    @Test
+    void compressesExactlyWhatEncodeCompresses() {
+        MessageDeflater deflater = new MessageDeflater(false, 10);
+        try {
+            assertThat(deflater.compresses(0)).isFalse();
+            assertThat(deflater.compresses(9)).isFalse();
+            assertThat(deflater.compresses(10)).isTrue();
+            String under = "123456789";
+            assertThat(hex(deflater.encode(FrameWriter.OP_TEXT,
+                    ByteBuffer.wrap(under.getBytes(StandardCharsets.UTF_8)), false, 0)))
+                    .as("under the threshold: the frame without deflate")
+                    .isEqualTo(hex(FrameWriter.encodeText(under)));
+            assertThat(new MessageDeflater(false, 0).compresses(1)).isTrue();
+            assertThat(new MessageDeflater(false, 0).compresses(0)).isFalse();
+        } finally {
+            deflater.release();
+        }
+    }
+
+    @Test
     void shouldBoundTheFrameEstimateForIncompressibleInput() {
         byte[] noise = new byte[200_000];
         new Random(3).nextBytes(noise);

@@ -254,29 +254,87 @@ class CompressedFrameReaderTest {
                 .isEqualTo(1011);
     }
 
-    @Test
-    void keepsAShortChunkBufferWhileCompressedMessagesAreShort_andGrowsItForLongerFrames() throws Exception {
-        FrameReader reader = serverReader(MAX);
-        int empty = reader.bufferedCapacity();
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            for (int i = 0; i < 50; i++) {
-                // binary: the reader hands the message buffer over, so only the chunk stays
-                reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_BINARY, true,
-                        compress(deflater, ("pos " + i).getBytes(StandardCharsets.UTF_8)))));
+    /** Runs {@code body} on a new thread, whose {@link ReadScratch} starts empty. */
+    private static void onFreshThread(ThrowingRunnable body) throws Exception {
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure[0] = e;
             }
-            assertThat(sink.events).hasSize(50);
-            assertThat(reader.bufferedCapacity() - empty).as("chunk buffer after short messages")
-                    .isEqualTo(FrameReader.MIN_COMPRESSED_CHUNK);
-            byte[] noise = new byte[40_000];
-            new java.util.Random(3).nextBytes(noise);
-            reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_BINARY, true, compress(deflater, noise))));
-            assertThat(sink.events).hasSize(51);
-            assertThat(reader.bufferedCapacity() - empty).as("chunk buffer after a long frame")
-                    .isEqualTo(FrameReader.COMPRESSED_CHUNK);
-        } finally {
-            deflater.end();
+        });
+        t.start();
+        t.join();
+        if (failure[0] instanceof Exception e) {
+            throw e;
         }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** A test body that may throw. */
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void holdsNoChunkBetweenCompressedMessages_theThreadKeepsOneSizedToTheLongestFrame() throws Exception {
+        onFreshThread(() -> {
+            FrameReader reader = serverReader(MAX);
+            int empty = reader.bufferedCapacity();
+            Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            try {
+                for (int i = 0; i < 50; i++) {
+                    reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_BINARY, true,
+                            compress(deflater, ("pos " + i).getBytes(StandardCharsets.UTF_8)))));
+                }
+                assertThat(sink.events).hasSize(50);
+                assertThat(reader.bufferedCapacity()).as("the reader between messages").isEqualTo(empty);
+                assertThat(ReadScratch.ofThread().keptChunkLength()).as("the thread's chunk after short messages")
+                        .isEqualTo(FrameReader.MIN_COMPRESSED_CHUNK);
+                byte[] noise = new byte[40_000];
+                new java.util.Random(3).nextBytes(noise);
+                reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_BINARY, true, compress(deflater, noise))));
+                assertThat(sink.events).hasSize(51);
+                assertThat(reader.bufferedCapacity()).isEqualTo(empty);
+                assertThat(ReadScratch.ofThread().keptChunkLength()).as("the thread's chunk after a long frame")
+                        .isEqualTo(FrameReader.COMPRESSED_CHUNK);
+            } finally {
+                deflater.end();
+            }
+        });
+    }
+
+    @Test
+    void anIdleReaderHoldsNoTextBuffer_theNextReaderOnTheThreadTakesIt() throws Exception {
+        onFreshThread(() -> {
+            FrameReader one = serverReader(MAX);
+            FrameReader other = serverReader(MAX);
+            int empty = one.bufferedCapacity();
+            String text = randomLetters(3000, 26);
+            Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            try {
+                one.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true,
+                        compress(deflater, text.getBytes(StandardCharsets.UTF_8)))));
+                assertThat(one.bufferedCapacity()).as("the reader after a compressed text").isEqualTo(empty);
+                int kept = ReadScratch.ofThread().keptTextLength();
+                assertThat(kept).as("the thread keeps the text buffer").isBetween(3000, 4096);
+                other.read(ByteBuffer.wrap(Wire.masked(FrameWriter.OP_TEXT, false,
+                        "start ".getBytes(StandardCharsets.UTF_8), 0x01020304)));
+                assertThat(other.messageBufferCapacity()).as("a message in progress holds the kept buffer")
+                        .isEqualTo(kept);
+                assertThat(ReadScratch.ofThread().keptTextLength()).isZero();
+                other.read(ByteBuffer.wrap(Wire.masked(FrameWriter.OP_CONTINUATION, true,
+                        "end".getBytes(StandardCharsets.UTF_8), 0x01020304)));
+                assertThat(sink.events).containsExactly("text:" + text, "text:start end");
+                assertThat(other.messageBufferCapacity()).isZero();
+                assertThat(ReadScratch.ofThread().keptTextLength()).isEqualTo(kept);
+            } finally {
+                deflater.end();
+            }
+        });
     }
 
     @Test
@@ -299,5 +357,68 @@ class CompressedFrameReaderTest {
         } finally {
             deflater.end();
         }
+    }
+    @Test
+    void inflatesATextMessageThatFillsItsFirstBufferExactlyWithoutGrowingIt() throws Exception {
+        // random letters compress to well over a quarter of their size, so the first buffer
+        // is the largest first guess, and the message fills it to the last byte
+        String text = randomLetters(4096, 20);
+        onFreshThread(() -> {
+            FrameReader reader = serverReader(MAX);
+            Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            try {
+                byte[] compressed = compress(deflater, text.getBytes(StandardCharsets.UTF_8));
+                assertThat(compressed.length).as("compressed frame").isGreaterThan(1024);
+                reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true, compressed)));
+                assertThat(sink.events).containsExactly("text:" + text);
+                assertThat(ReadScratch.ofThread().keptTextLength())
+                        .as("the first buffer, not grown, kept for the next message").isEqualTo(4096);
+            } finally {
+                deflater.end();
+            }
+        });
+    }
+
+    @Test
+    void growsAFullBufferWhenOneMoreByteComes_evenInsideAUtf8Sequence() throws Exception {
+        // the 4096th and 4097th bytes are one two-byte character: the probe byte that shows
+        // the message goes on is half of it
+        String oneMore = randomLetters(4095, 21) + "\u00e9";
+        String longer = randomLetters(4095, 22) + "\u00e9" + randomLetters(3000, 23);
+        FrameReader reader = serverReader(MAX);
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            for (String text : new String[] {oneMore, longer}) {
+                byte[] compressed = compress(deflater, text.getBytes(StandardCharsets.UTF_8));
+                reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true, compressed)));
+            }
+            assertThat(sink.events).containsExactly("text:" + oneMore, "text:" + longer);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    @Test
+    void failsWith1009WhenTheOutputPassesTheLimitByOneByte() throws Exception {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            byte[] exact = compress(deflater, randomLetters(100, 24).getBytes(StandardCharsets.UTF_8));
+            FrameReader reader = serverReader(100);
+            reader.read(ByteBuffer.wrap(maskedRsv1(FrameWriter.OP_TEXT, true, exact)));
+            assertThat(sink.events).hasSize(1);
+            byte[] over = compress(deflater, randomLetters(101, 25).getBytes(StandardCharsets.UTF_8));
+            assertThat(failureCode(reader, maskedRsv1(FrameWriter.OP_TEXT, true, over))).isEqualTo(1009);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static String randomLetters(int length, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder b = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            b.append((char) ('A' + random.nextInt(58)));
+        }
+        return b.toString();
     }
 }
