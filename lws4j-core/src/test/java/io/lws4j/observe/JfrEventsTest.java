@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -126,6 +127,37 @@ class JfrEventsTest {
                     .anyMatch(e -> e.getDuration("workTime").toMillis() >= 250);
         }
         assertThat(Files.size(file)).isPositive();
+    }
+
+    /**
+     * The JDK's own "default" settings (what {@code -XX:StartFlightRecording} with no settings
+     * uses, and what continuous production recordings often run) name no lws4j event, so they
+     * must record none: a SYNC per message would otherwise fill the recording.
+     */
+    @Test
+    void aRecordingWithTheJdkDefaultSettingsHoldsNoLws4jEvent() throws Exception {
+        Path file = dir.resolve("default.jfr");
+        try (Recording recording = new Recording(Configuration.getConfiguration("default"))) {
+            recording.start();
+            try (ObservedWorkload w = new ObservedWorkload(Context.builder(),
+                    "jfr-default-" + System.nanoTime(), CLIENTS, MESSAGES, 0)) {
+                w.gate.countDown();
+                List<ObservedWorkload.Client> clients = new ArrayList<>();
+                for (int i = 0; i < CLIENTS; i++) {
+                    clients.add(w.open("/stream"));
+                }
+                for (ObservedWorkload.Client c : clients) {
+                    assertThat(c.closed.get(60, TimeUnit.SECONDS)).isEqualTo(1000);
+                }
+                assertThat(w.upgradeToNowhereRefused()).isTrue();
+                w.stallLoop(250);
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        List<RecordedEvent> all = RecordingFile.readAllEvents(file);
+        assertThat(all).as("the JDK's default events were recorded").isNotEmpty();
+        assertThat(all).noneMatch(e -> e.getEventType().getName().startsWith("lws4j."));
     }
 
     private static List<RecordedEvent> named(List<RecordedEvent> events, String name) {

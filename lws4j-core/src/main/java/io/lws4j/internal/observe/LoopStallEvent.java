@@ -2,6 +2,7 @@ package io.lws4j.internal.observe;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -13,6 +14,7 @@ import jdk.jfr.Timespan;
  *
  * <p>Threading: made and committed on one thread, the one doing the work it describes.
  */
+@Enabled(false) // off unless a recording's settings enable it, so a default recording holds none
 @Name("lws4j.LoopStall")
 @Label("Loop Stall")
 @Category({"lws4j", "Service Loop"})

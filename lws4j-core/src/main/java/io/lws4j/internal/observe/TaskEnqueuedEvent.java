@@ -2,6 +2,7 @@ package io.lws4j.internal.observe;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -12,6 +13,7 @@ import jdk.jfr.StackTrace;
  *
  * <p>Threading: made and committed on one thread, the one doing the work it describes.
  */
+@Enabled(false) // off unless a recording's settings enable it, so a default recording holds none
 @Name("lws4j.TaskEnqueued")
 @Label("Task Enqueued")
 @Category({"lws4j", "Thread Pool"})
