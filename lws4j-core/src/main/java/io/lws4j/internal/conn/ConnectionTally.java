@@ -3,6 +3,7 @@ package io.lws4j.internal.conn;
 import io.lws4j.internal.observe.ConnectionClosedEvent;
 import io.lws4j.internal.observe.ConnectionOpenedEvent;
 import io.lws4j.internal.observe.HandshakeRefusedEvent;
+import io.lws4j.internal.observe.Jfr;
 import io.lws4j.internal.observe.LoopCounters;
 import io.lws4j.internal.observe.SlowConsumerEvent;
 import java.net.InetSocketAddress;
@@ -50,6 +51,9 @@ final class ConnectionTally {
 
     void opened(InetSocketAddress remote, String protocol, boolean client) {
         loop.add(LoopCounters.OPENED, 1);
+        if (!Jfr.on()) {
+            return;
+        }
         ConnectionOpenedEvent event = new ConnectionOpenedEvent();
         if (event.shouldCommit()) {
             event.remoteAddress = String.valueOf(remote);
@@ -63,6 +67,9 @@ final class ConnectionTally {
         // the code first: a reader that sees the connection counted closed sees its code
         loop.closeCode(code);
         loop.add(LoopCounters.CLOSED, 1);
+        if (!Jfr.on()) {
+            return;
+        }
         ConnectionClosedEvent event = new ConnectionClosedEvent();
         if (event.shouldCommit()) {
             event.remoteAddress = String.valueOf(remote);
@@ -86,6 +93,9 @@ final class ConnectionTally {
      */
     void slowConsumer(InetSocketAddress remote, long refused, long queued, long bound) {
         loop.add(LoopCounters.WRITES_REFUSED, 1);
+        if (!Jfr.on()) {
+            return;
+        }
         SlowConsumerEvent event = new SlowConsumerEvent();
         if (event.shouldCommit()) {
             event.remoteAddress = String.valueOf(remote);
@@ -98,6 +108,9 @@ final class ConnectionTally {
 
     void refused(InetSocketAddress remote, int status, String reason) {
         loop.refused(reason);
+        if (!Jfr.on()) {
+            return;
+        }
         HandshakeRefusedEvent event = new HandshakeRefusedEvent();
         if (event.shouldCommit()) {
             event.remoteAddress = String.valueOf(remote);

@@ -64,6 +64,9 @@ public final class LoopCounters {
      */
     public void stalled(String loop, long workNanos) {
         add(STALLS, 1);
+        if (!Jfr.on()) {
+            return;
+        }
         LoopStallEvent event = new LoopStallEvent();
         if (event.shouldCommit()) {
             event.loop = loop;

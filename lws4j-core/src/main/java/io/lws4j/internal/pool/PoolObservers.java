@@ -1,5 +1,6 @@
 package io.lws4j.internal.pool;
 
+import io.lws4j.internal.observe.Jfr;
 import io.lws4j.internal.observe.SyncWaitEvent;
 import io.lws4j.internal.observe.TaskEndedEvent;
 import io.lws4j.internal.observe.TaskEnqueuedEvent;
@@ -58,6 +59,9 @@ final class PoolObservers {
     /** The enqueuing thread, after admission, with no lock held. */
     void enqueued(TaskRecord<?> t) {
         accepted.increment();
+        if (!Jfr.on()) {
+            return;
+        }
         TaskEnqueuedEvent event = new TaskEnqueuedEvent();
         if (event.shouldCommit()) {
             event.pool = poolName;
@@ -68,6 +72,9 @@ final class PoolObservers {
 
     /** The worker, after taking the task, with no lock held. */
     void started(TaskRecord<?> t) {
+        if (!Jfr.on()) {
+            return;
+        }
         TaskStartedEvent event = new TaskStartedEvent();
         if (event.shouldCommit()) {
             event.pool = poolName;
@@ -85,7 +92,7 @@ final class PoolObservers {
     /**
      * The worker, when a task it ran ended, with no lock held.
      *
-     * @param event the task's event, begun when the worker took it
+     * @param event the task's event, begun when the worker took it; null when JFR was not on
      */
     void ended(TaskRecord<?> t, boolean finishedNormally, TaskEndedEvent event) {
         boolean threw = t.failure != null;
@@ -93,8 +100,10 @@ final class PoolObservers {
         if (threw) {
             failed.increment();
         }
-        event.end();
-        if (event.shouldCommit()) {
+        if (event != null) {
+            event.end();
+        }
+        if (event != null && event.shouldCommit()) {
             event.pool = poolName;
             event.task = t.name;
             event.outcome = finishedNormally ? "FINISHED" : "STOPPED";
@@ -122,11 +131,13 @@ final class PoolObservers {
     /**
      * The worker, when a SYNC wait ended.
      *
-     * @param event the wait's event, begun at the SYNC
+     * @param event the wait's event, begun at the SYNC; null when JFR was not on then
      */
     void syncEnded(TaskRecord<?> t, long waitNanos, boolean acknowledged, SyncWaitEvent event) {
-        event.end();
-        if (event.shouldCommit()) {
+        if (event != null) {
+            event.end();
+        }
+        if (event != null && event.shouldCommit()) {
             event.pool = poolName;
             event.task = t.name;
             event.acknowledged = acknowledged;

@@ -1,6 +1,7 @@
 package io.lws4j.internal.pool;
 
 import io.lws4j.internal.conn.ConnectionInternals;
+import io.lws4j.internal.observe.Jfr;
 import io.lws4j.internal.observe.SyncWaitEvent;
 import io.lws4j.internal.observe.TaskEndedEvent;
 import io.lws4j.threadpool.OutlivePolicy;
@@ -153,9 +154,7 @@ final class Worker implements Runnable {
             suppress(e, again);
         }
         try {
-            TaskEndedEvent event = new TaskEndedEvent();
-            event.begin();
-            complete(t, TaskState.STOPPED, event);
+            complete(t, TaskState.STOPPED, beganTaskEnded());
         } catch (Throwable again) {
             suppress(e, again); // its end notification or cleanup failed too: e goes on
         }
@@ -178,8 +177,7 @@ final class Worker implements Runnable {
      */
     private <U> void callUntilEnd(TaskRecord<U> t) {
         pool.observers.started(t);
-        TaskEndedEvent event = new TaskEndedEvent();
-        event.begin();
+        TaskEndedEvent event = beganTaskEnded();
         int terminal = TaskState.STOPPED;
         VirtualMachineError fatal = null;
         loop:
@@ -246,11 +244,24 @@ final class Worker implements Runnable {
         }
     }
 
+    /** @return a begun TaskEnded event, or null when JFR is not on (see {@link Jfr}) */
+    private static TaskEndedEvent beganTaskEnded() {
+        if (!Jfr.on()) {
+            return null;
+        }
+        TaskEndedEvent event = new TaskEndedEvent();
+        event.begin();
+        return event;
+    }
+
     /** The worker half of the SYNC handshake. Returns with the state RUNNING or STOPPING. */
     private void syncWait(TaskRecord<?> t) {
         ConnectionInternals c = t.boundConnection();
-        SyncWaitEvent event = new SyncWaitEvent();
-        event.begin();
+        SyncWaitEvent event = null;
+        if (Jfr.on()) {
+            event = new SyncWaitEvent();
+            event.begin();
+        }
         long start = System.nanoTime();
         long gen = t.beginSync(pool.isRunning);
         if (gen < 0 || c == null) {
