@@ -100,6 +100,18 @@ harness() {
     ${HARNESS_ARGS[@]+"${HARNESS_ARGS[@]}"} > /dev/null
 }
 
+# Appends the JMH results in $OUT/jmh.txt to $REPORT under the heading $1.
+jmh_section() {
+  {
+    echo "### $1"
+    echo
+    echo '```'
+    cat "$OUT/jmh.txt"
+    echo '```'
+    echo
+  } >> "$REPORT"
+}
+
 if [ "$MODE" = deflate ]; then
   # The permessage-deflate trade-off: bytes per message (computed, not timed), then the CPU
   # per message from JMH; nothing else runs.
@@ -121,14 +133,7 @@ if [ "$MODE" = deflate ]; then
     echo "JMH: DeflateBenchmark failed, see $OUT/jmh.log" >&2
     echo "JMH: DeflateBenchmark FAILED (see target/bench-run/jmh.log)" >> "$REPORT"
   else
-    {
-      echo "### permessage-deflate CPU per message (java -cp ... org.openjdk.jmh.Main ${JMH_OPTS[*]} io.lws4j.benchmarks.jmh.DeflateBenchmark)"
-      echo
-      echo '```'
-      cat "$OUT/jmh.txt"
-      echo '```'
-      echo
-    } >> "$REPORT"
+    jmh_section "permessage-deflate CPU per message (java -cp ... org.openjdk.jmh.Main ${JMH_OPTS[*]} io.lws4j.benchmarks.jmh.DeflateBenchmark)"
   fi
   cat "$REPORT"
   exit 0
@@ -186,14 +191,7 @@ if [ -n "$JMH" ] && [ "$MODE" != smoke ]; then
     echo "JMH: some benchmarks failed, see $OUT/jmh.log" >&2
     echo "JMH: some benchmarks FAILED (see target/bench-run/jmh.log)" >> "$REPORT"
   fi
-  {
-    echo "### JMH micro-benchmarks (java -cp ... org.openjdk.jmh.Main ${JMH_OPTS[*]})"
-    echo
-    echo '```'
-    cat "$OUT/jmh.txt"
-    echo '```'
-    echo
-  } >> "$REPORT"
+  jmh_section "JMH micro-benchmarks (java -cp ... org.openjdk.jmh.Main ${JMH_OPTS[*]})"
 fi
 
 if [ -n "$JFR" ] && ls "$OUT"/jfr/*.jfr > /dev/null 2>&1; then

@@ -240,7 +240,7 @@ public final class ClientOptions {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = io.lws4j.internal.util.Args.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -252,7 +252,7 @@ public final class ClientOptions {
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            this.handshakeTimeout = io.lws4j.internal.util.Args.positive(timeout, "handshakeTimeout");
             return this;
         }
 
@@ -322,10 +322,6 @@ public final class ClientOptions {
             if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("header value with CR or LF");
             }
-        }
-
-        private static Duration positive(Duration d, String what) {
-            return io.lws4j.internal.util.Args.positive(d, what);
         }
     }
 }

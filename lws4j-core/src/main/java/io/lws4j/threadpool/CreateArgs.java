@@ -65,9 +65,9 @@ public record CreateArgs(int threads, int maxQueueDepth, ThreadFactory threadFac
         if (maxQueueDepth < 0) {
             throw new IllegalArgumentException("maxQueueDepth must be >= 0: " + maxQueueDepth);
         }
-        positive(syncBudget, "syncBudget");
-        positive(syncRetryInterval, "syncRetryInterval");
-        positive(shutdownGrace, "shutdownGrace");
+        io.lws4j.internal.util.Args.positive(syncBudget, "syncBudget");
+        io.lws4j.internal.util.Args.positive(syncRetryInterval, "syncRetryInterval");
+        io.lws4j.internal.util.Args.positive(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(outlivePolicy, "outlivePolicy");
     }
 
@@ -125,12 +125,5 @@ public record CreateArgs(int threads, int maxQueueDepth, ThreadFactory threadFac
     public CreateArgs withOutlivePolicy(OutlivePolicy policy) {
         return new CreateArgs(threads, maxQueueDepth, threadFactory, syncBudget,
                 syncRetryInterval, shutdownGrace, policy);
-    }
-
-    private static void positive(Duration d, String what) {
-        Objects.requireNonNull(d, what);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive: " + d);
-        }
     }
 }
