@@ -413,7 +413,9 @@ public interface Context extends AutoCloseable {
          * JConsole, JMC or a JMX exporter can read them. Off, nothing is registered;
          * {@link Context#statistics()} and {@code ThreadPool.statistics()} still work. The
          * counters behind them are kept either way (they cost a few plain writes per read,
-         * write and message). Default true.
+         * write and message). The registration is done at once when the platform MBean
+         * server is already running, else in the background (see {@link ContextMXBean}).
+         * Default true.
          *
          * @param enabled false to register no MBean
          * @return this builder
@@ -765,8 +767,8 @@ public interface Context extends AutoCloseable {
          * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the
          * service loops. A wss context's one-time TLS set-up happens here too, on the
          * calling thread, so that the first accept does not do it on a service loop. The
-         * context's MBean ({@link #jmx}) is registered before {@code onInit}, so that pools
-         * created there register theirs.
+         * context's MBean ({@link #jmx}) is registered, or its registration started, before
+         * {@code onInit}, so that the beans of pools created there follow it.
          *
          * @return the running context
          * @throws java.io.UncheckedIOException when the port cannot be bound

@@ -11,6 +11,13 @@ import java.util.Map;
  * and unregistered when the context has closed. {@link Context#statistics()} gives the same
  * view without JMX.
  *
+ * <p>When the JVM's platform MBean server is already running (a JMX agent or exporter, a
+ * framework, or a call to {@code ManagementFactory.getPlatformMBeanServer()} before the
+ * build), the bean is registered before {@code build()} returns. Otherwise it is registered
+ * moments later on a background thread ({@code lws4j-jmx}), so that an application that
+ * does not otherwise use JMX does not pay the platform server's start (registering the JDK's
+ * own beans) on its start path. Closing the context before then cancels the registration.
+ *
  * <p>Counters count since the context was built, over all its service loops and both its
  * accepted and its client connections. Bytes are those read from and written to the
  * connections' transports (frame headers included, after TLS decryption and before TLS

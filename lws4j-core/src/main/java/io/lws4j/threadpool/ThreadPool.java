@@ -111,8 +111,8 @@ public final class ThreadPool implements AutoCloseable {
     private final PoolCore core;
     private final Context context;
     private final ThreadPoolMXBean statistics;
-    /** The registered MBean, or null; unregistered by {@link #destroy()}. */
-    private volatile javax.management.ObjectName mbeanName;
+    /** The MBean's registration, or null without JMX; unregistered by {@link #destroy()}. */
+    private volatile io.lws4j.internal.observe.JmxRegistration mbean;
 
     private ThreadPool(PoolCore core, Context context) {
         this.core = core;
@@ -144,7 +144,7 @@ public final class ThreadPool implements AutoCloseable {
             throw new IllegalStateException("context is closing");
         }
         if (ctx instanceof ContextImpl && ((ContextImpl) ctx).jmxEnabled()) {
-            pool.mbeanName = io.lws4j.internal.observe.Jmx.register("type=ThreadPool,context="
+            pool.mbean = io.lws4j.internal.observe.JmxRegistration.register("type=ThreadPool,context="
                     + io.lws4j.internal.observe.Jmx.value(ctx.statistics().getName()) + ",name="
                     + io.lws4j.internal.observe.Jmx.value(pool.name()),
                     ThreadPoolMXBean.class, pool.statistics);
@@ -240,7 +240,10 @@ public final class ThreadPool implements AutoCloseable {
      */
     public List<String> destroy() {
         List<String> stuck = core.destroy();
-        io.lws4j.internal.observe.Jmx.unregister(mbeanName);
+        io.lws4j.internal.observe.JmxRegistration registration = mbean;
+        if (registration != null) {
+            registration.unregister();
+        }
         if (context instanceof ContextImpl) {
             try {
                 ((ContextImpl) context).removeCloseable(this);

@@ -7,8 +7,10 @@ package io.lws4j.threadpool;
  * server by {@link ThreadPool#create} under
  * {@code io.lws4j:type=ThreadPool,context=<context name>,name=<pool name>} (values quoted
  * when they hold characters an ObjectName does not allow; {@code ,instance=<n>} is added
- * when the name is taken) and unregistered by {@link ThreadPool#destroy()}.
- * {@link ThreadPool#statistics()} gives the same view without JMX.
+ * when the name is taken) and unregistered by {@link ThreadPool#destroy()}. As with the
+ * context's bean ({@link io.lws4j.ContextMXBean}), the registration happens at once when the
+ * platform MBean server is already running, else moments later on a background thread,
+ * after the context's. {@link ThreadPool#statistics()} gives the same view without JMX.
  *
  * <p>Every counter counts since the pool was created. Each getter reads the pool on its
  * own: the {@code diagnose()} figures of one getter are consistent among themselves, two

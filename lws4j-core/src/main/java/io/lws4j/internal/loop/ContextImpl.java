@@ -94,8 +94,10 @@ public final class ContextImpl implements Context {
     private volatile Thread closer;
     /** Set once by {@link #observe}, before the context is handed out. */
     private volatile ContextStatistics statistics;
-    /** The registered MBean, or null; set by {@link #observe}, cleared by the close. */
-    private volatile javax.management.ObjectName mbeanName;
+    /** The MBean's registration, or null without JMX; set once by {@link #observe}. */
+    private volatile io.lws4j.internal.observe.JmxRegistration mbean;
+    /** Whether the context registers MBeans; set once by {@link #observe}. */
+    private volatile boolean jmx;
     private static final AtomicInteger CLIENT_CONTEXTS = new AtomicInteger();
     /** Set by the first drain(); never cleared. */
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -163,8 +165,8 @@ public final class ContextImpl implements Context {
 
     /**
      * {@link #start(ContextConfig)}, with the context's statistics named and, when asked,
-     * registered as an MBean before the protocols' {@code onInit} runs, so that the pools
-     * they create there register theirs under it.
+     * their MBean registration started before the protocols' {@code onInit} runs, so that
+     * the beans of the pools they create there follow it.
      *
      * @param config the validated settings
      * @param name the name, or null for the bound port ({@code client-<n>} without a
@@ -206,7 +208,7 @@ public final class ContextImpl implements Context {
             context.observe(name, jmx);
             context.launch();
         } catch (RuntimeException | Error e) {
-            io.lws4j.internal.observe.Jmx.unregister(context.mbeanName);
+            context.unregisterMBean();
             context.closeListener();
             for (ServiceLoop loop : loops) {
                 loop.stop();
@@ -252,8 +254,9 @@ public final class ContextImpl implements Context {
                 : port >= 0 ? String.valueOf(port) : "client-" + CLIENT_CONTEXTS.incrementAndGet();
         ContextStatistics s = new ContextStatistics(this, n);
         statistics = s;
+        this.jmx = jmx;
         if (jmx) {
-            mbeanName = io.lws4j.internal.observe.Jmx.register(
+            mbean = io.lws4j.internal.observe.JmxRegistration.register(
                     "type=Context,name=" + io.lws4j.internal.observe.Jmx.value(n),
                     io.lws4j.ContextMXBean.class, s);
         }
@@ -274,10 +277,17 @@ public final class ContextImpl implements Context {
     }
 
     /**
-     * @return whether the context's MBean is registered, so that its pools register theirs
+     * @return whether the context registers its MBean, so that its pools register theirs
      */
     public boolean jmxEnabled() {
-        return mbeanName != null;
+        return jmx;
+    }
+
+    private void unregisterMBean() {
+        io.lws4j.internal.observe.JmxRegistration registration = mbean;
+        if (registration != null) {
+            registration.unregister();
+        }
     }
 
     /**
@@ -570,7 +580,7 @@ public final class ContextImpl implements Context {
             }
             closeListener();
             zlib.close();
-            io.lws4j.internal.observe.Jmx.unregister(mbeanName);
+            unregisterMBean();
         } finally {
             terminated.countDown();
             closed.complete(null);
