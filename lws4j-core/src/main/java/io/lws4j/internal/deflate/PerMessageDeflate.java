@@ -82,7 +82,27 @@ public final class PerMessageDeflate {
      */
     public static PerMessageDeflate create(DeflateParams params, boolean server, int compressionThreshold,
                                            ZlibPool zlib) {
-        return new PerMessageDeflate(new MessageInflater(params.noContextTakeover(!server), zlib),
+        return create(params, server, compressionThreshold, zlib, false);
+    }
+
+    /**
+     * Creates the state for one side of a connection, with zlib streams from a pool, taking
+     * over the inflater reservation the handshake made.
+     *
+     * @param params the negotiated parameters
+     * @param server true for the server role, false for the client role
+     * @param compressionThreshold payloads shorter than this are sent uncompressed; 0
+     *     compresses every non-empty message
+     * @param zlib the context's pool of zlib streams
+     * @param inflaterReserved whether the caller holds a reservation of
+     *     {@link ZlibPool#admitInflater(boolean) admitInflater(true)}, which the inflater then
+     *     owns and {@link #release()} ends; only when the peer takes over its context
+     * @return the state
+     */
+    public static PerMessageDeflate create(DeflateParams params, boolean server, int compressionThreshold,
+                                           ZlibPool zlib, boolean inflaterReserved) {
+        return new PerMessageDeflate(
+                new MessageInflater(params.noContextTakeover(!server), zlib, inflaterReserved),
                 new MessageDeflater(params.noContextTakeover(server), compressionThreshold, zlib));
     }
 
