@@ -103,6 +103,15 @@ public final class ZlibPool {
     }
 
     /**
+     * A pool for one context with the default limit, {@link #DEFAULT_LIMIT_BYTES}.
+     *
+     * @return a new pool
+     */
+    public static ZlibPool forContext() {
+        return forContext(DEFAULT_LIMIT_BYTES);
+    }
+
+    /**
      * A pool for one context: keeps two idle streams of each kind per processor, enough for
      * every thread that can compress at once on this machine, at most a few MiB.
      *
