@@ -160,6 +160,35 @@ class DeflateMemoryLimitTest {
     }
 
     @Test
+    void crossThreadSendsAndBroadcastsFallBackToo() throws Exception {
+        start(Context.builder().compressionMemoryLimit(DEFLATER_BYTES + 2 * INFLATER_BYTES));
+        ContextMXBean stats = context.statistics();
+        try (RawClient a = new RawClient(context.port()); RawClient b = new RawClient(context.port())) {
+            openWithDeflate(a, "permessage-deflate");
+            io.lws4j.Connection serverA = protocol.awaitEstablished();
+            openWithDeflate(b, "permessage-deflate");
+            io.lws4j.Connection serverB = protocol.awaitEstablished();
+            serverA.sendText(TEXT).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            WireFrame toA = readWireFrame(a);
+            assertThat(toA.rsv1()).as("A's compressor fits").isTrue();
+            serverB.sendText(TEXT).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            WireFrame toB = readWireFrame(b);
+            assertThat(toB.rsv1()).as("a send from another thread falls back too").isFalse();
+            assertThat(toB.text()).isEqualTo(TEXT);
+
+            context.broadcast("echo", io.lws4j.OutboundMessage.text(TEXT), io.lws4j.SendOverflow.FAIL)
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(readWireFrame(a).rsv1()).as("A keeps its compressor").isTrue();
+            WireFrame broadcastToB = readWireFrame(b);
+            assertThat(broadcastToB.rsv1()).as("the broadcast to B goes uncompressed").isFalse();
+            assertThat(broadcastToB.text()).isEqualTo(TEXT);
+            assertThat(stats.getMessagesUncompressedByLimit()).isEqualTo(2);
+            closeNormally(a);
+            closeNormally(b);
+        }
+    }
+
+    @Test
     void anOfferWhoseDecompressorWouldNotFitIsDeclined_andTheConnectionOpensUncompressed()
             throws Exception {
         start(Context.builder().compressionMemoryLimit(INFLATER_BYTES - 1));
