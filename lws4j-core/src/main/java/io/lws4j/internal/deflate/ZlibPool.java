@@ -11,7 +11,7 @@ import java.util.zip.Inflater;
  *
  * <p>Why: java.util.zip cannot choose window bits or memLevel, so a deflater always costs
  * zlib's full 256 KiB of window and hash tables and an inflater a 32 KiB window. Memory is
- * bounded by lifecycle instead. A direction that resets its window after every message (no
+ * bounded by lifecycle instead, and in total by the limit below. A direction that resets its window after every message (no
  * context takeover) takes a stream for one message and gives it back, so idle connections
  * hold none and the streams in use are bounded by the threads compressing at once; a
  * direction that takes over its context keeps its stream for the connection's life, and gives
@@ -37,8 +37,10 @@ import java.util.zip.Inflater;
  *
  * <p>Thread-safe: streams are taken and given back on service threads and on threadpool
  * workers writing without the service role. The idle stacks are guarded by this object's
- * monitor, held only to push or pop; zlib work (reset, end) runs outside it. Memory
- * consistency effects: giving a stream back happens-before a later take returns it.
+ * monitor, held only to push or pop; zlib work (reset, end) runs outside it. The charge is
+ * one atomic counter: a new deflater's is added by compare-and-set only while it fits,
+ * everything else by an unconditional add, so concurrent takes never pass the limit together.
+ * Memory consistency effects: giving a stream back happens-before a later take returns it.
  */
 public final class ZlibPool {
 
