@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * context takeover holds its stream only during a message (see {@link ZlibPool}); and
  * {@link #release()} gives both streams back when the connection closes, which the owner must
  * call. Add the reader's bounded message buffer and its 8 KiB chunk buffer for compressed
- * input.
+ * input. The context's total is bounded too: the pool's memory limit may refuse a deflater
+ * (the message goes uncompressed), and a server reserves a kept inflater at the handshake.
  *
  * <p>Lending the deflater: the owner may let one thread compress without the owner's role
  * ({@link #lendDeflater()}, given back with {@link #returnDeflater()}). A {@link #release()}
