@@ -95,15 +95,15 @@ public interface Context extends AutoCloseable {
     }
 
     /**
-     * Sends one message to every open connection of a protocol, on every service loop (a
-     * broadcast). The message was framed once ({@link OutboundMessage}); server connections
-     * without permessage-deflate queue views of that one frame, so the payload is not copied per
-     * recipient; compressing connections compress their own copy.
+     * Sends one message to every open connection of a protocol, on every service loop
+     * (a broadcast). The message was framed once ({@link OutboundMessage}); server
+     * connections without permessage-deflate queue views of that one frame, so the payload
+     * is not copied per recipient; compressing connections compress their own copy.
      *
-     * <p>A recipient whose outbound queue is over its bound ({@link
-     * Builder#maxOutboundBytes(int)}) is a slow consumer: {@code slowConsumers} says whether it is
-     * skipped ({@link SendOverflow#FAIL}) or closed with 1008 or 1013. The others get the message
-     * however slow one of them is. Thread-safe.
+     * <p>A recipient whose outbound queue is over its bound
+     * ({@link Builder#maxOutboundBytes(int)}) is a slow consumer: {@code slowConsumers} says
+     * whether it is skipped ({@link SendOverflow#FAIL}) or closed with 1008 or 1013. The
+     * others get the message however slow one of them is. Thread-safe.
      *
      * @param protocolName a registered protocol's name
      * @param message the message
@@ -119,8 +119,8 @@ public interface Context extends AutoCloseable {
 
     /**
      * Asks for one {@link Protocol#onWritable} call on every open connection of a protocol
-     * (lws_callback_on_writable_all_protocol), each on its own service thread, as {@link
-     * Connection#callbackOnWritable()} does. Thread-safe.
+     * (lws_callback_on_writable_all_protocol), each on its own service thread, as
+     * {@link Connection#callbackOnWritable()} does. Thread-safe.
      *
      * @param protocolName a registered protocol's name
      */
@@ -137,9 +137,9 @@ public interface Context extends AutoCloseable {
     boolean isClosed();
 
     /**
-     * The context's figures (connections, handshakes refused, bytes and messages, close codes,
-     * outbound backlog, loop stalls): the view registered as its JMX MBean, readable without JMX.
-     * Thread-safe.
+     * The context's figures (connections, handshakes refused, bytes and messages, close
+     * codes, outbound backlog, loop stalls): the view registered as its JMX MBean, readable
+     * without JMX. Thread-safe.
      *
      * <p>The default implementation, for contexts that are not lws4j's own (test doubles),
      * throws; every context {@link Builder#build()} makes overrides it.
@@ -153,18 +153,18 @@ public interface Context extends AutoCloseable {
 
     /**
      * Starts a graceful drain, for a rolling restart or a SIGTERM, and returns at once: new
-     * websocket upgrades get {@code 503} with {@code Retry-After: 1} (plain HTTP is still served,
-     * each connection closing after its response); every open connection gets {@link
-     * Protocol#onDrain} on its service thread, where its protocol may send a final message or
-     * close it; every {@code ThreadPool} created on this context is finished, so running tasks get
-     * {@code STOPPING}. When every connection has closed, or at the latest at {@code deadline},
-     * the context {@link #close() closes} (1001, then the bounded close handshake). A second
-     * {@code drain}, or a {@code close()}, closes at once; a drain of a context already closing
-     * returns the stage of that close. The user guide's "Draining" section shows it with a
-     * shutdown hook.
+     * websocket upgrades get {@code 503} with {@code Retry-After: 1} (plain HTTP is still
+     * served, each connection closing after its response); every open connection gets
+     * {@link Protocol#onDrain} on its service thread, where its protocol may send a final
+     * message or close it; every {@code ThreadPool} created on this context is finished, so
+     * running tasks get {@code STOPPING}. When every connection has closed, or at the
+     * latest at {@code deadline}, the context {@link #close() closes} (1001, then the
+     * bounded close handshake). A second {@code drain}, or a {@code close()}, closes at
+     * once; a drain of a context already closing returns the stage of that close. The user
+     * guide's "Draining" section shows it with a shutdown hook.
      *
-     * <p>Thread-safe; may be called on a service thread (the waiting happens on a thread named
-     * {@code lws4j-drain}).
+     * <p>Thread-safe; may be called on a service thread (the waiting happens on a thread
+     * named {@code lws4j-drain}).
      *
      * @param deadline how long connections are given to finish before they are sent 1001;
      *     zero closes at once
@@ -193,15 +193,15 @@ public interface Context extends AutoCloseable {
      * on this context are finished and destroyed, the service loops stop and their threads are
      * joined. Idempotent; may be called from any thread, a service thread included.
      *
-     * <p>Order: connections get their close frame and a bounded time (about 2 s) to finish the
-     * close handshake, then are dropped; close hooks and {@link Protocol#onClosed} run for each on
-     * its service thread; then the thread pools close (the loops still run, so pool cleanups may
-     * use them); then {@link Protocol#onDestroy}; then the loops stop.
+     * <p>Order: connections get their close frame and a bounded time (about 2 s) to finish
+     * the close handshake, then are dropped; close hooks and {@link Protocol#onClosed} run
+     * for each on its service thread; then the thread pools close (the loops still run, so
+     * pool cleanups may use them); then {@link Protocol#onDestroy}; then the loops stop.
      *
-     * <p>Called on a thread that is not one of this context's service threads, it returns when all
-     * of that is done (a second caller waits for the first). Called on a service thread, which
-     * cannot wait for its own loop, it starts the sequence on a new thread and returns at once;
-     * {@link #isClosed()} is true from then on.
+     * <p>Called on a thread that is not one of this context's service threads, it returns
+     * when all of that is done (a second caller waits for the first). Called on a service
+     * thread, which cannot wait for its own loop, it starts the sequence on a new thread and
+     * returns at once; {@link #isClosed()} is true from then on.
      */
     @Override
     void close();
@@ -248,16 +248,16 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Binds a registered protocol to a path, so that upgrades are routed by path as well as by
-         * subprotocol (Jetty's upgrade mappings, Node {@code ws}'s {@code path}). {@code pattern}
-         * is an exact path ({@code /report}) or a prefix ending in {@code /*} ({@code /chat/*}
-         * serves {@code /chat} and every path under {@code /chat/}; {@code /*} serves every path).
-         * Matching uses the decoded path ({@link Request#path()}); an exact pattern wins over a
-         * prefix, a longer prefix over a shorter one. Several protocols may be bound to one
-         * pattern: the subprotocol rules then choose among them, and the first bound serves
-         * clients that offer none of them. Once any path is bound, an upgrade to a path nothing is
-         * bound to gets 404. Default: no binding, every path is served by the subprotocol rules
-         * alone.
+         * Binds a registered protocol to a path, so that upgrades are routed by path as well
+         * as by subprotocol (Jetty's upgrade mappings, Node {@code ws}'s {@code path}).
+         * {@code pattern} is an exact path ({@code /report}) or a prefix ending in
+         * {@code /*} ({@code /chat/*} serves {@code /chat} and every path under
+         * {@code /chat/}; {@code /*} serves every path). Matching uses the decoded path
+         * ({@link Request#path()}); an exact pattern wins over a prefix, a longer prefix over
+         * a shorter one. Several protocols may be bound to one pattern: the subprotocol rules
+         * then choose among them, and the first bound serves clients that offer none of
+         * them. Once any path is bound, an upgrade to a path nothing is bound to gets 404.
+         * Default: no binding, every path is served by the subprotocol rules alone.
          *
          * @param pattern an exact path or a {@code /*} prefix
          * @param protocolName the name of a protocol registered with {@link #protocol}
@@ -278,11 +278,11 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Serves plain HTTP requests to a path with a handler (lws {@code LWS_CALLBACK_HTTP} on a
-         * mount whose origin protocol is {@code LWSMPRO_CALLBACK}), beside the static {@link
-         * #mount}s: {@code /health}, a small JSON API, {@code /metrics}. The pattern is matched as
-         * in {@link #bindPath} (an exact path or a {@code /*} prefix, against the decoded path;
-         * exact wins, then the longest prefix).
+         * Serves plain HTTP requests to a path with a handler (lws {@code LWS_CALLBACK_HTTP}
+         * on a mount whose origin protocol is {@code LWSMPRO_CALLBACK}), beside the static
+         * {@link #mount}s: {@code /health}, a small JSON API, {@code /metrics}. The pattern
+         * is matched as in {@link #bindPath} (an exact path or a {@code /*} prefix, against
+         * the decoded path; exact wins, then the longest prefix).
          *
          * <p>Precedence: a websocket upgrade request ({@code Upgrade: websocket}) always goes to
          * the websocket path logic, even on a handler's path; any other request goes to the
@@ -292,8 +292,8 @@ public interface Context extends AutoCloseable {
          * gets {@code 411}) is read completely before the handler runs, bounded by {@link
          * #maxHttpBodyBytes} ({@code 413} beyond); chunked framing is parsed strictly ({@code 400}
          * when malformed, {@code 501} for another transfer coding). Once a handler is registered,
-         * malformed percent-encoding gets {@code 400}. The user guide's "Context" section has
-         * every status.
+         * a request with malformed percent-encoding gets {@code 400}. The user guide's "Context"
+         * section has every status.
          *
          * @param pattern an exact path or a {@code /*} prefix
          * @param handler called on the service thread for each request to the path
@@ -356,12 +356,12 @@ public interface Context extends AutoCloseable {
         /**
          * How long an HTTP response (a static file, a handler's complete or streamed response, an
          * error) may have bytes waiting to be written while the peer takes none of them; then the
-         * connection closes, and a streamed response's writer sees the exchange closed: a peer
-         * that stops reading cannot hold a connection, its buffers and a streaming writer forever.
-         * The clock restarts at every write that makes progress, and does not run while nothing
-         * waits (a handler still preparing its response is bounded by {@link #handshakeTimeout}
-         * instead). Websocket connections are bounded by {@link #maxOutboundBytes} and {@link
-         * #idleTimeout} instead. Default 30 s.
+         * connection closes, and a streamed response's writer sees the exchange closed. A peer
+         * that stops reading a large body cannot hold a connection, its buffers and a streaming
+         * writer forever. The clock restarts at every write that makes progress, and does not run
+         * while nothing waits (a handler still preparing its response is bounded by {@link
+         * #handshakeTimeout} instead). Websocket connections are not affected: their output is
+         * bounded by {@link #maxOutboundBytes} and {@link #idleTimeout}. Default 30 s.
          *
          * @param timeout positive
          * @return this builder
@@ -372,13 +372,13 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Refuses (403), before {@link Protocol#onHandshake}, every upgrade to the named protocol
-         * that does not come from a page of this server ({@link Request#isSameOrigin()}: one
-         * Origin, matching the Host). This is the defence against cross-site websocket hijacking
-         * that an endpoint authenticating with cookies needs: browsers send cookies with a
-         * cross-site upgrade. Non-browser clients that send no Origin are refused too. For a list
-         * of allowed origins, use {@link Request#isOriginAllowed} in the hook, or {@link
-         * #originCheck}.
+         * Refuses (403), before {@link Protocol#onHandshake}, every upgrade to the named
+         * protocol that does not come from a page of this server
+         * ({@link Request#isSameOrigin()}: one Origin, matching the Host). This is the
+         * defence against cross-site websocket hijacking that an endpoint authenticating
+         * with cookies needs: browsers send cookies with a cross-site upgrade. Non-browser
+         * clients that send no Origin are refused too. For a list of allowed origins, use
+         * {@link Request#isOriginAllowed} in the hook, or {@link #originCheck}.
          *
          * @param protocolName the name of a protocol registered with {@link #protocol}
          * @return this builder
@@ -389,9 +389,9 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * The context's name in its JMX ObjectName ({@code io.lws4j:type=Context,name=<name>}) and
-         * in its pools' ({@code context=<name>}); see {@link ContextMXBean}. Default: the bound
-         * port, or {@code client-<n>} for a context without a listener.
+         * The context's name in its JMX ObjectName ({@code io.lws4j:type=Context,name=<name>})
+         * and in its pools' ({@code context=<name>}); see {@link ContextMXBean}. Default: the
+         * bound port, or {@code client-<n>} for a context without a listener.
          *
          * @param name a non-empty name
          * @return this builder
@@ -405,13 +405,13 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Whether {@link #build()} registers the context's {@link ContextMXBean}, and {@link
-         * io.lws4j.threadpool.ThreadPool#create} each of its pools' {@link
-         * io.lws4j.threadpool.ThreadPoolMXBean}, in the platform MBean server, so that JConsole,
-         * JMC or a JMX exporter can read them. Off, nothing is registered; {@link
-         * Context#statistics()} and {@code ThreadPool.statistics()} still work. The counters
-         * behind them are kept either way (they cost a few plain writes per read, write and
-         * message). Default true.
+         * Whether {@link #build()} registers the context's {@link ContextMXBean}, and
+         * {@link io.lws4j.threadpool.ThreadPool#create} each of its pools'
+         * {@link io.lws4j.threadpool.ThreadPoolMXBean}, in the platform MBean server, so that
+         * JConsole, JMC or a JMX exporter can read them. Off, nothing is registered;
+         * {@link Context#statistics()} and {@code ThreadPool.statistics()} still work. The
+         * counters behind them are kept either way (they cost a few plain writes per read,
+         * write and message). Default true.
          *
          * @param enabled false to register no MBean
          * @return this builder
@@ -465,8 +465,8 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Registers a protocol by its Sec-WebSocket-Protocol name. The first registered protocol
-         * serves clients that offer none of the registered names.
+         * Registers a protocol by its Sec-WebSocket-Protocol name. The first registered
+         * protocol serves clients that offer none of the registered names.
          *
          * @param name the subprotocol name (an RFC 7230 token)
          * @param protocol its callbacks
@@ -503,8 +503,8 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * The largest message accepted, whole after reassembly; larger ones close the connection
-         * with {@link CloseCodes#MESSAGE_TOO_BIG}. Default 16 MiB + 1 KiB.
+         * The largest message accepted, whole after reassembly; larger ones close the
+         * connection with {@link CloseCodes#MESSAGE_TOO_BIG}. Default 16 MiB + 1 KiB.
          *
          * @param bytes at least 125
          * @return this builder
@@ -515,11 +515,11 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * What a send from any thread ({@link Connection#sendText} and its kin) does when the
-         * connection's outbound queue is over {@link #maxOutboundBytes(int)}: fail the send, or
-         * fail it and close the slow consumer with 1008 or 1013. The service thread's {@code
-         * writeText}/{@code writeBinary} are not affected (they return false). Default {@link
-         * SendOverflow#FAIL}.
+         * What a send from any thread ({@link Connection#sendText} and its kin) does when
+         * the connection's outbound queue is over {@link #maxOutboundBytes(int)}: fail the
+         * send, or fail it and close the slow consumer with 1008 or 1013. The service
+         * thread's {@code writeText}/{@code writeBinary} are not affected (they return
+         * false). Default {@link SendOverflow#FAIL}.
          *
          * @param policy the policy
          * @return this builder
@@ -531,8 +531,8 @@ public interface Context extends AutoCloseable {
 
         /**
          * The per-connection outbound buffer: writes that would take it past this many bytes
-         * return false, and sends from other threads are refused as {@link
-         * #sendOverflow(SendOverflow)} says. Default 1 MiB.
+         * return false, and sends from other threads are refused as
+         * {@link #sendOverflow(SendOverflow)} says. Default 1 MiB.
          *
          * @param bytes at least 1024
          * @return this builder
@@ -641,9 +641,9 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Serves wss: every accepted connection speaks TLS (1.3 or 1.2) with the key material of
-         * {@code sslContext}; see {@link TlsContexts} to make one from key files. Default: plain
-         * ws. The TLS handshake counts against {@link #handshakeTimeout}.
+         * Serves wss: every accepted connection speaks TLS (1.3 or 1.2) with the key material
+         * of {@code sslContext}; see {@link TlsContexts} to make one from key files. Default:
+         * plain ws. The TLS handshake counts against {@link #handshakeTimeout}.
          *
          * @param sslContext an initialised context holding the server's key and certificate
          * @return this builder
@@ -706,9 +706,8 @@ public interface Context extends AutoCloseable {
 
         /**
          * Whether the server accepts permessage-deflate (RFC 7692 compression) when a client
-         * offers it and the connection's protocol allows it ({@link
-         * Protocol#permessageDeflate()}). Default true: browsers offer it and text messages
-         * typically shrink severalfold.
+         * offers it and the connection's protocol allows it ({@link Protocol#permessageDeflate()}).
+         * Default true: browsers offer it and text messages typically shrink severalfold.
          *
          * <p>Cost: a connection that compresses holds up to about 300 KiB of native zlib memory,
          * allocated on its first compressed message in each direction (none for messages under the
@@ -727,13 +726,14 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * The compression threshold of permessage-deflate connections: outgoing messages shorter
-         * than this many bytes (text counted as UTF-8) are sent uncompressed, with RSV1 clear,
-         * which RFC 7692 allows message by message; longer ones are compressed. A protocol may set
-         * its own ({@link Protocol#compressionThreshold()}), which then wins for its connections;
-         * client connections take {@link io.lws4j.client.ClientOptions.Builder#compressionThreshold(int)}
-         * when set, else this. Incoming messages are decompressed whatever their size. Default
-         * {@value Context#DEFAULT_COMPRESSION_THRESHOLD}, as in Node's {@code ws}, OkHttp and Java-WebSocket.
+         * The compression threshold of permessage-deflate connections: outgoing messages
+         * shorter than this many bytes (text counted as UTF-8) are sent uncompressed, with RSV1
+         * clear, which RFC 7692 allows message by message; longer ones are compressed. A
+         * protocol may set its own ({@link Protocol#compressionThreshold()}), which then wins
+         * for its connections; client connections take
+         * {@link io.lws4j.client.ClientOptions.Builder#compressionThreshold(int)} when set, else
+         * this. Incoming messages are decompressed whatever their size. Default {@value
+         * Context#DEFAULT_COMPRESSION_THRESHOLD}, as in Node's {@code ws}, OkHttp and Java-WebSocket.
          *
          * <p>The trade-off is bytes on the wire against CPU and memory: a short message costs more
          * to compress than to send and barely shrinks alone, but short, similar messages with a
@@ -767,10 +767,11 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the service
-         * loops. A wss context's one-time TLS set-up happens here too, on the calling thread, so
-         * that the first accept does not do it on a service loop. The context's MBean ({@link
-         * #jmx}) is registered before {@code onInit}, so that pools created there register theirs.
+         * Binds the port, calls every protocol's {@link Protocol#onInit} and starts the
+         * service loops. A wss context's one-time TLS set-up happens here too, on the
+         * calling thread, so that the first accept does not do it on a service loop. The
+         * context's MBean ({@link #jmx}) is registered before {@code onInit}, so that pools
+         * created there register theirs.
          *
          * @return the running context
          * @throws java.io.UncheckedIOException when the port cannot be bound
