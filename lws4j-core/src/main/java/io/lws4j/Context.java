@@ -188,11 +188,10 @@ public interface Context extends AutoCloseable {
     }
 
     /**
-     * Closes the context (lws_context_destroy): every connection is closed with
-     * {@link CloseCodes#GOING_AWAY}, every protocol gets {@link Protocol#onDestroy}, thread
-     * pools created on this context are finished and destroyed, the service loops stop and
-     * their threads are joined. Idempotent; may be called from any thread, a service thread
-     * included.
+     * Closes the context (lws_context_destroy): every connection is closed with {@link
+     * CloseCodes#GOING_AWAY}, every protocol gets {@link Protocol#onDestroy}, thread pools created
+     * on this context are finished and destroyed, the service loops stop and their threads are
+     * joined. Idempotent; may be called from any thread, a service thread included.
      *
      * <p>Order: connections get their close frame and a bounded time (about 2 s) to finish
      * the close handshake, then are dropped; close hooks and {@link Protocol#onClosed} run
@@ -230,6 +229,7 @@ public interface Context extends AutoCloseable {
         private boolean listen = true;
         private boolean permessageDeflate = true;
         private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
+        private long compressionMemoryLimit = io.lws4j.internal.deflate.ZlibPool.DEFAULT_LIMIT_BYTES;
         private int maxConnections = 16_384;
         private final Map<String, List<String>> pathBindings = new LinkedHashMap<>();
         private final java.util.Set<String> sameOrigin = new java.util.HashSet<>();
@@ -284,17 +284,16 @@ public interface Context extends AutoCloseable {
          * is matched as in {@link #bindPath} (an exact path or a {@code /*} prefix, against
          * the decoded path; exact wins, then the longest prefix).
          *
-         * <p>Precedence: a websocket upgrade request ({@code Upgrade: websocket}) always
-         * goes to the websocket path logic, even on a handler's path; any other request
-         * goes to the matching handler, and only when none matches to the static mounts.
-         * GET, HEAD and POST reach the handler (HEAD gets the head of its response); other
-         * methods get {@code 405} with {@code Allow}. The body ({@code Content-Length} or
-         * chunked; a POST with neither gets {@code 411}) is read completely before the
-         * handler runs, bounded by {@link #maxHttpBodyBytes} ({@code 413} beyond); chunked
-         * framing is parsed strictly ({@code 400} when malformed, {@code 501} for another
-         * transfer coding). Once a handler is registered, a request with malformed
-         * percent-encoding gets {@code 400}. The user guide's "Context" section has every
-         * status.
+         * <p>Precedence: a websocket upgrade request ({@code Upgrade: websocket}) always goes to
+         * the websocket path logic, even on a handler's path; any other request goes to the
+         * matching handler, and only when none matches to the static mounts. GET, HEAD and POST
+         * reach the handler (HEAD gets the head of its response); other methods get {@code 405}
+         * with {@code Allow}. The body ({@code Content-Length} or chunked; a POST with neither
+         * gets {@code 411}) is read completely before the handler runs, bounded by {@link
+         * #maxHttpBodyBytes} ({@code 413} beyond); chunked framing is parsed strictly ({@code 400}
+         * when malformed, {@code 501} for another transfer coding). Once a handler is registered,
+         * a request with malformed percent-encoding gets {@code 400}. The user guide's "Context"
+         * section has every status.
          *
          * @param pattern an exact path or a {@code /*} prefix
          * @param handler called on the service thread for each request to the path
@@ -355,15 +354,14 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * How long an HTTP response (a static file, a handler's complete or streamed
-         * response, an error) may have bytes waiting to be written while the peer takes none
-         * of them; then the connection closes, and a streamed response's writer sees the
-         * exchange closed. A peer that stops reading a large body cannot hold a connection,
-         * its buffers and a streaming writer forever. The clock restarts at every write that
-         * makes progress, and does not run while nothing waits (a handler still preparing its
-         * response is bounded by {@link #handshakeTimeout} instead). Websocket connections
-         * are not affected: their output is bounded by {@link #maxOutboundBytes} and
-         * {@link #idleTimeout}. Default 30 s.
+         * How long an HTTP response (a static file, a handler's complete or streamed response, an
+         * error) may have bytes waiting to be written while the peer takes none of them; then the
+         * connection closes, and a streamed response's writer sees the exchange closed. A peer
+         * that stops reading a large body cannot hold a connection, its buffers and a streaming
+         * writer forever. The clock restarts at every write that makes progress, and does not run
+         * while nothing waits (a handler still preparing its response is bounded by {@link
+         * #handshakeTimeout} instead). Websocket connections are not affected: their output is
+         * bounded by {@link #maxOutboundBytes} and {@link #idleTimeout}. Default 30 s.
          *
          * @param timeout positive
          * @return this builder
@@ -547,11 +545,10 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * The most connections open at once, accepted and client ones together (a lingering
-         * close still holds its socket and counts). At this count the listener stops accepting:
-         * further TCP connections wait in the kernel's accept backlog (1024) until one closes,
-         * so a crowd of peers cannot make the server hold unbounded sockets and buffers.
-         * Default 16,384.
+         * The most connections open at once, accepted and client ones together (a lingering close
+         * still holds its socket and counts). At this count the listener stops accepting: further
+         * TCP connections wait in the kernel's accept backlog (1024) until one closes, so a crowd
+         * of peers cannot make the server hold unbounded sockets and buffers. Default 16,384.
          *
          * @param count at least 1
          * @return this builder
@@ -562,20 +559,19 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Whether a service loop that waits idle in select lends its role to a threadpool
-         * worker whose task returned SYNC (or ended), so the worker calls
-         * {@link Protocol#onWritable} for its connection itself and writes its message (or
-         * the task is reaped there), instead of waking the loop and parking until the loop
-         * has done it. While it holds the role the worker also runs the threadpool work
-         * queued for that loop meanwhile, and gives the role back at its next step once the
-         * loop asks. Callbacks of one loop still never overlap and each sees what the
-         * previous one did (the role passes by a volatile write and read);
-         * {@link Connection#inServiceThread()} is true on the worker while it holds the role.
-         * What differs is the thread: callbacks may run on a pool worker, so thread-local
-         * state and thread names are not the loop's, and a loop back from select may wait for
-         * a preempted borrower. Turn it off when callbacks depend on the loop's own thread;
-         * SYNC then costs a loop wake-up and a park and unpark per message. The user guide's
-         * "Service loops" section has the details. Default true.
+         * Whether a service loop that waits idle in select lends its role to a threadpool worker
+         * whose task returned SYNC (or ended), so the worker calls {@link Protocol#onWritable} for
+         * its connection itself and writes its message (or the task is reaped there), instead of
+         * waking the loop and parking until the loop has done it. While it holds the role the
+         * worker also runs the threadpool work queued for that loop meanwhile, and gives the role
+         * back at its next step once the loop asks. Callbacks of one loop still never overlap and
+         * each sees what the previous one did (the role passes by a volatile write and read);
+         * {@link Connection#inServiceThread()} is true on the worker while it holds the role. What
+         * differs is the thread: callbacks may run on a pool worker, so thread-local state and
+         * thread names are not the loop's, and a loop back from select may wait for a preempted
+         * borrower. Turn it off when callbacks depend on the loop's own thread; SYNC then costs a
+         * loop wake-up and a park and unpark per message. The user guide's "Service loops" section
+         * has the details. Default true.
          *
          * @param lend true to lend idle loops (the default), false to keep every callback on
          *     the loop's own thread
@@ -661,14 +657,13 @@ public interface Context extends AutoCloseable {
 
         /**
          * The reverse proxies and load balancers in front of this server whose word about the
-         * client is believed. A request whose peer is one of them may name the real client
-         * and scheme in {@code Forwarded} (RFC 7239) or {@code X-Forwarded-For} and
-         * {@code X-Forwarded-Proto}: they become {@link Request#clientAddress()} and
-         * {@link Request#scheme()}. From any other peer those headers are ignored, so a
-         * client cannot choose its own address. With {@link #proxyProtocol(boolean)}, only
-         * these peers may send a PROXY header. Default {@link TrustedProxies#none()}.
-         * libwebsockets has no counterpart; it reports the TCP peer
-         * ({@code lws_get_peer_simple}).
+         * client is believed. A request whose peer is one of them may name the real client and
+         * scheme in {@code Forwarded} (RFC 7239) or {@code X-Forwarded-For} and {@code
+         * X-Forwarded-Proto}: they become {@link Request#clientAddress()} and {@link
+         * Request#scheme()}. From any other peer those headers are ignored, so a client cannot
+         * choose its own address. With {@link #proxyProtocol(boolean)}, only these peers may send
+         * a PROXY header. Default {@link TrustedProxies#none()}. libwebsockets has no counterpart;
+         * it reports the TCP peer ({@code lws_get_peer_simple}).
          *
          * @param proxies the trusted addresses and ranges
          * @return this builder
@@ -679,18 +674,17 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * Expects the HAProxy PROXY protocol (version 1 text or version 2 binary) on the
-         * listener: every accepted connection must start with a PROXY header from a load
-         * balancer (HAProxy {@code send-proxy}/{@code send-proxy-v2}, nginx
-         * {@code proxy_protocol on} in a {@code stream} block, AWS NLB), before anything
-         * else, TLS included. Its source address becomes the connection's peer
-         * ({@link Connection#remoteAddress()}, {@link Request#peerAddress()}, the peer
-         * {@link #trustedProxies} checks); the load balancer stays available as
-         * {@link Request#socketPeerAddress()}; a header with no address (v2 LOCAL, v1
-         * {@code UNKNOWN}) keeps the socket's peer. A connection without a valid header
-         * within the {@link #handshakeTimeout}, or from a peer outside a non-empty
-         * {@link #trustedProxies} set, is closed without a response (logged at DEBUG), so
-         * enable it only when every client comes through such a proxy. Default false.
+         * Expects the HAProxy PROXY protocol (version 1 text or version 2 binary) on the listener:
+         * every accepted connection must start with a PROXY header from a load balancer (HAProxy
+         * {@code send-proxy}/{@code send-proxy-v2}, nginx {@code proxy_protocol on} in a {@code
+         * stream} block, AWS NLB), before anything else, TLS included. Its source address becomes
+         * the connection's peer ({@link Connection#remoteAddress()}, {@link
+         * Request#peerAddress()}, the peer {@link #trustedProxies} checks); the load balancer
+         * stays available as {@link Request#socketPeerAddress()}; a header with no address (v2
+         * LOCAL, v1 {@code UNKNOWN}) keeps the socket's peer. A connection without a valid header
+         * within the {@link #handshakeTimeout}, or from a peer outside a non-empty {@link
+         * #trustedProxies} set, is closed without a response (logged at DEBUG), so enable it only
+         * when every client comes through such a proxy. Default false.
          *
          * @param enabled true to require the header
          * @return this builder
@@ -717,15 +711,13 @@ public interface Context extends AutoCloseable {
          * offers it and the connection's protocol allows it ({@link Protocol#permessageDeflate()}).
          * Default true: browsers offer it and text messages typically shrink severalfold.
          *
-         * <p>Cost: a connection that compresses holds up to about 300 KiB of native zlib
-         * memory, allocated on its first compressed message in each direction (so a
-         * connection whose messages stay under the {@link #compressionThreshold(int)
-         * compression threshold} allocates no compressor), drawn from a context-wide pool
-         * for a side without context takeover, and given back when the connection closes.
-         * The maximum message size applies to the decompressed size. java.util.zip cannot
-         * shrink its window, so offers demanding {@code server_max_window_bits} below 15 are
-         * declined (RFC 7692 §7.1.2.1) and the next offer, or none, is taken. The user
-         * guide's "Compression" section has the figures.
+         * <p>Cost: a connection that compresses holds up to about 300 KiB of native zlib memory,
+         * allocated on its first compressed message in each direction (none for messages under the
+         * {@link #compressionThreshold(int) compression threshold}), and bounded for the context
+         * by {@link #compressionMemoryLimit(long)}. The maximum message size applies to the
+         * decompressed size. java.util.zip cannot shrink its window, so offers demanding {@code
+         * server_max_window_bits} below 15 are declined (RFC 7692 §7.1.2.1) and the next offer, or
+         * none, is taken. The user guide's "Compression" section has the figures.
          *
          * @param enabled false to ignore every permessage-deflate offer
          * @return this builder
@@ -742,16 +734,13 @@ public interface Context extends AutoCloseable {
          * protocol may set its own ({@link Protocol#compressionThreshold()}), which then wins
          * for its connections; client connections take
          * {@link io.lws4j.client.ClientOptions.Builder#compressionThreshold(int)} when set, else
-         * this. Incoming messages are decompressed whatever their size. Default
-         * {@value Context#DEFAULT_COMPRESSION_THRESHOLD}, as in Node's {@code ws}, OkHttp and
-         * Java-WebSocket.
+         * this. Incoming messages are decompressed whatever their size. Default {@value
+         * Context#DEFAULT_COMPRESSION_THRESHOLD}, as in Node's {@code ws}, OkHttp and Java-WebSocket.
          *
-         * <p>The trade-off is bytes on the wire against CPU and memory: a short message costs
-         * more to compress than to send and barely shrinks on its own, while a stream of
-         * short, similar messages with a shared window (context takeover) shrinks to a few
-         * bytes each, which a slow or metered link may prefer (threshold 0). Messages under
-         * the threshold never reach the compressor, so a connection that sends only those
-         * never allocates one. The user guide's "Compression" section has the measured table.
+         * <p>The trade-off is bytes on the wire against CPU and memory: a short message costs more
+         * to compress than to send and barely shrinks alone, but short, similar messages with a
+         * shared window (context takeover) shrink to a few bytes each, which a slow or metered
+         * link may prefer (threshold 0). The user guide's "Compression" section measures it.
          *
          * @param bytes 0 to compress every non-empty message; {@link Integer#MAX_VALUE} to
          *     compress nothing we send while still accepting compressed messages
@@ -760,6 +749,22 @@ public interface Context extends AutoCloseable {
          */
         public Builder compressionThreshold(int bytes) {
             this.compressionThreshold = Args.atLeast(bytes, 0, "compressionThreshold");
+            return this;
+        }
+
+        /**
+         * The most native zlib memory the context's permessage-deflate streams may hold at once,
+         * each live or pooled one counted at 262 KiB a compressor, 39 KiB a decompressor. Over it
+         * nothing fails: a message needing a new compressor goes out uncompressed, the server
+         * declines a deflate offer whose decompressor would not fit, and {@link ContextMXBean}
+         * counts both (the guide's "Compression" section). Default 256 MiB: a thousand compressors.
+         *
+         * @param bytes the limit; {@link Long#MAX_VALUE} for none
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder compressionMemoryLimit(long bytes) {
+            this.compressionMemoryLimit = Args.atLeast(bytes, 0L, "compressionMemoryLimit");
             return this;
         }
 
@@ -785,15 +790,12 @@ public interface Context extends AutoCloseable {
                     maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout,
                     pingInterval, originCheck, permessageDeflate, compressionThreshold, tls, listen,
                     maxConnections, lendIdleLoops,
-                    io.lws4j.internal.http.Endpoints.checked(pathBindings, sameOrigin,
-                            protocols.keySet()),
+                    io.lws4j.internal.http.Endpoints.checked(pathBindings, sameOrigin, protocols.keySet()),
                     new io.lws4j.internal.proxy.ProxySettings(
-                            io.lws4j.internal.proxy.CidrSet.parse(trustedProxies.ranges()),
-                            proxyProtocol),
+                            io.lws4j.internal.proxy.CidrSet.parse(trustedProxies.ranges()), proxyProtocol),
                     new io.lws4j.internal.http.HttpRoutes(httpHandlers, maxHttpBodyBytes),
-                    new io.lws4j.internal.http.HttpLimits(maxQueryParameters, maxCookies,
-                            httpSendTimeout))
-                    .withSendOverflow(sendOverflow);
+                    new io.lws4j.internal.http.HttpLimits(maxQueryParameters, maxCookies, httpSendTimeout))
+                    .withSendOverflow(sendOverflow).withCompressionMemoryLimit(compressionMemoryLimit);
             return ContextImpl.start(config, name, jmx);
         }
     }

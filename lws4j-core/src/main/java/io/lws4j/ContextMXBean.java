@@ -96,6 +96,27 @@ public interface ContextMXBean {
      */
     long getLoopStalls();
 
+    /**
+     * The native zlib memory the context's permessage-deflate streams are charged now, as
+     * {@link Context.Builder#compressionMemoryLimit(long)} counts it: every live stream, idle
+     * pooled ones included, at its fixed cost, plus the decompressors reserved at handshakes.
+     *
+     * @return bytes; back at the pooled streams' charge once every connection has closed
+     */
+    long getCompressionMemoryBytes();
+
+    /**
+     * @return messages over the compression threshold sent uncompressed (RSV1 clear) because
+     *     a new compressor would have passed the compression memory limit
+     */
+    long getMessagesUncompressedByLimit();
+
+    /**
+     * @return permessage-deflate offers the server declined (answering without the extension)
+     *     because the connection's decompressor would have passed the compression memory limit
+     */
+    long getDeflateOffersDeclined();
+
     /** @return the longest loop cycle since the last reset, in milliseconds */
     long getLongestLoopCycleMillis();
 

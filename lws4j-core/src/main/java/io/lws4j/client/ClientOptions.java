@@ -281,7 +281,10 @@ public final class ClientOptions {
          * {@link WebSocketConnectException.Reason#BAD_HANDSHAKE}. Each compressing
          * connection holds up to about 300 KiB of native zlib memory, the compressor's part
          * only once it has sent a message at or over the
-         * {@link #compressionThreshold(int) compression threshold}.
+         * {@link #compressionThreshold(int) compression threshold}, counted against the
+         * context's {@link io.lws4j.Context.Builder#compressionMemoryLimit(long) compression
+         * memory limit}: over it a message goes out uncompressed, while the decompressor,
+         * which a client cannot decline once the server accepted, is never refused.
          *
          * @param offer false to send no extension offer, so nothing is compressed
          * @return this builder

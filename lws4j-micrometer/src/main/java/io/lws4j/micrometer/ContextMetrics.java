@@ -34,6 +34,9 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code lws4j.outbound.queued}</td><td>gauge (bytes)</td><td></td></tr>
  * <tr><td>{@code lws4j.writes.refused}</td><td>counter</td><td></td></tr>
  * <tr><td>{@code lws4j.loop.stalls}</td><td>counter</td><td></td></tr>
+ * <tr><td>{@code lws4j.compression.memory}</td><td>gauge (bytes)</td><td></td></tr>
+ * <tr><td>{@code lws4j.compression.uncompressed}</td><td>counter</td><td></td></tr>
+ * <tr><td>{@code lws4j.compression.offers.declined}</td><td>counter</td><td></td></tr>
  * </table>
  *
  * <p>Thread-safe: the binder holds no mutable state; the context's figures may be read on
@@ -110,6 +113,15 @@ public final class ContextMetrics implements MeterBinder {
                 ContextMXBean::getWritesRefused, null, Tags.empty());
         counter(registry, "lws4j.loop.stalls", "service loop cycles that worked over 100 ms",
                 ContextMXBean::getLoopStalls, null, Tags.empty());
+        Gauge.builder("lws4j.compression.memory", stats, ContextMXBean::getCompressionMemoryBytes)
+                .description("native zlib memory charged against the compression memory limit")
+                .baseUnit(BaseUnits.BYTES).tags(tags).register(registry);
+        counter(registry, "lws4j.compression.uncompressed",
+                "messages sent uncompressed because of the compression memory limit",
+                ContextMXBean::getMessagesUncompressedByLimit, null, Tags.empty());
+        counter(registry, "lws4j.compression.offers.declined",
+                "permessage-deflate offers declined because of the compression memory limit",
+                ContextMXBean::getDeflateOffersDeclined, null, Tags.empty());
     }
 
     private void counter(MeterRegistry registry, String name, String description,

@@ -68,6 +68,11 @@ class MeterBindersTest {
                     .isGreaterThanOrEqualTo(syncs.totalTime(TimeUnit.NANOSECONDS));
             assertThat(registry.get("lws4j.pool.task.queued").timer().count()).isEqualTo(CLIENTS);
             assertThat(registry.get("lws4j.outbound.queued").gauge().value()).isZero();
+            // the JDK's client offers no permessage-deflate: nothing compressed, nothing limited
+            assertThat(registry.get("lws4j.compression.memory").gauge().value()).isZero();
+            assertThat(registry.get("lws4j.compression.uncompressed").functionCounter().count()).isZero();
+            assertThat(registry.get("lws4j.compression.offers.declined").functionCounter().count())
+                    .isZero();
         }
     }
 

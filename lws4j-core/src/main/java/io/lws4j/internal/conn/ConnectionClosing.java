@@ -196,6 +196,10 @@ abstract class ConnectionClosing extends ConnectionOutput {
         if (deflate != null) {
             deflate.release();
         }
+        if (inflaterReserved) {
+            inflaterReserved = false; // refused, or closed before it opened
+            settings.zlib().releaseInflaterReservation();
+        }
     }
 
     /**

@@ -198,6 +198,12 @@ abstract class ConnectionCore implements ConnectionInternals, Selectable, Messag
      * claim (same thread), otherwise service thread only.
      */
     PerMessageDeflate deflate;
+    /**
+     * Service thread only: whether the handshake reserved an inflater's cost in the context's
+     * zlib pool that no {@link #deflate} owns yet; establishment hands it to the inflater,
+     * the close gives it back otherwise.
+     */
+    boolean inflaterReserved;
     boolean flushQueued;
     boolean writableRequested;
     int interestOps = -1;

@@ -66,13 +66,17 @@ abstract class UpgradePhase extends HandlerPhase {
             return;
         }
         UpgradeDecision decision = UpgradeHandshake.decide(httpRequest, candidates,
-                settings.config().originCheck(), settings::isDeflateAllowed);
+                settings.config().originCheck(), settings::isDeflateAllowed,
+                params -> settings.zlib().admitInflater(!params.clientNoContextTakeover()));
         if (decision instanceof UpgradeDecision.Reject reject) {
             refuseBeforeHook(reject, reject.response().status() == 403 ? "origin"
                     : "bad-request", buf);
             return;
         }
         UpgradeDecision.Accept accept = (UpgradeDecision.Accept) decision;
+        // the admission reserved the inflater of a client that takes over its context; the
+        // close gives it back if the connection never opens
+        inflaterReserved = accept.deflate() != null && !accept.deflate().clientNoContextTakeover();
         if (settings.config().endpoints().requiresSameOrigin(accept.protocolName())
                 && !req.isSameOrigin()) {
             refuseBeforeHook(UpgradeHandshake.reject(403,
@@ -220,7 +224,8 @@ abstract class UpgradePhase extends HandlerPhase {
         parser = null;
         if (accept.deflate() != null) {
             deflate = PerMessageDeflate.create(accept.deflate(), true,
-                    settings.compressionThreshold(name), settings.zlib());
+                    settings.compressionThreshold(name), settings.zlib(), inflaterReserved);
+            inflaterReserved = false; // the inflater owns it now
         }
         frameReader = new FrameReader(this, settings.config().maxMessageSize(), true,
                 deflate == null ? null : deflate.inflater());

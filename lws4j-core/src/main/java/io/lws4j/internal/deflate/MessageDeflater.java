@@ -32,7 +32,9 @@ import java.util.zip.Deflater;
  *
  * <p>Memory: a zlib deflate stream (window bits 15, memLevel 8: what {@link Deflater}
  * always uses) holds 256 KiB of window, hash and literal buffers plus about 6 KiB of state.
- * None exists until a message at or over the threshold is compressed.
+ * None exists until a message at or over the threshold is compressed. When the pool's
+ * memory limit refuses a new stream, the message that needed it goes out uncompressed
+ * (RSV1 clear), exactly like one under the threshold, and the next such message asks again.
  *
  * <p>Buffers: a payload copy and deflate's output of up to {@value #REUSED_MAX} bytes are
  * reused from message to message rather than allocated per message, which would mean fresh
@@ -153,6 +155,14 @@ public final class MessageDeflater {
         if (!compresses(length)) {
             return frame(opcode, false, payload.duplicate(), masked, maskKey);
         }
+        if (deflater == null) {
+            deflater = zlib.takeDeflater();
+            if (deflater == null) {
+                // the context's compression memory limit refused a stream: this message goes
+                // raw, and the next one asks again; the window, if shared, is untouched
+                return frame(opcode, false, payload.duplicate(), masked, maskKey);
+            }
+        }
         ByteBuffer compressed = compress(payload.duplicate());
         if (resetPerMessage) {
             zlib.giveBack(deflater);
@@ -233,9 +243,6 @@ public final class MessageDeflater {
      * compression.
      */
     private ByteBuffer compress(ByteBuffer input) {
-        if (deflater == null) {
-            deflater = zlib.takeDeflater();
-        }
         int length = input.remaining();
         deflater.setInput(input);
         int bound = (int) Math.min(Integer.MAX_VALUE - 16, length + (length >> 11) + 64L);

@@ -20,7 +20,9 @@ import java.util.zip.Inflater;
  * bits 15; a peer using fewer bits is decoded just the same). It is taken from the
  * {@link ZlibPool} on the first compressed message. When the inflater is reset per message
  * it is given back at the end of every message, so a connection holds none between
- * compressed messages; otherwise it is kept until {@link #release()} gives it back.
+ * compressed messages; otherwise it is kept until {@link #release()} gives it back. A
+ * server connection with context takeover owns its inflater's reservation in the pool's
+ * memory limit from the handshake; its stream is taken against it.
  *
  * <p>Not thread-safe: instances must not be shared.
  */
@@ -34,6 +36,8 @@ public final class MessageInflater implements MessageDecompressor {
     private final ZlibPool zlib;
     private Inflater inflater;
     private boolean released;
+    /** Whether a pool reservation is owned and not yet used by a take. */
+    private boolean reservationHeld;
 
     /** The thread that first used this instance; backs the confinement label with an assert. */
     private Thread owner;
@@ -56,8 +60,26 @@ public final class MessageInflater implements MessageDecompressor {
      * @param zlib where the zlib stream is taken from and given back to
      */
     public MessageInflater(boolean resetPerMessage, ZlibPool zlib) {
+        this(resetPerMessage, zlib, false);
+    }
+
+    /**
+     * Creates an inflater whose zlib stream comes from a pool, charged to a reservation.
+     *
+     * @param resetPerMessage see {@link #MessageInflater(boolean)}
+     * @param zlib where the zlib stream is taken from and given back to
+     * @param reserved whether the connection holds the inflater reservation of
+     *     {@link ZlibPool#admitInflater(boolean) admitInflater(true)}, which this inflater then
+     *     owns: its stream is taken against it, or {@link #release()} gives it back; only
+     *     with context takeover (the reservation covers one stream kept for life)
+     */
+    public MessageInflater(boolean resetPerMessage, ZlibPool zlib, boolean reserved) {
+        if (reserved && resetPerMessage) {
+            throw new IllegalArgumentException("a reservation covers an inflater kept for the connection's life");
+        }
         this.resetPerMessage = resetPerMessage;
         this.zlib = Objects.requireNonNull(zlib, "zlib");
+        this.reservationHeld = reserved;
     }
 
     @Override
@@ -67,7 +89,8 @@ public final class MessageInflater implements MessageDecompressor {
             return; // output() reports it
         }
         if (inflater == null) {
-            inflater = zlib.takeInflater();
+            inflater = zlib.takeInflater(reservationHeld);
+            reservationHeld = false;
         }
         // the reader reuses its chunk array: earlier input must be used up (or the stream
         // finished, when the rest of the message is ignored)
@@ -129,6 +152,10 @@ public final class MessageInflater implements MessageDecompressor {
         if (inflater != null) {
             zlib.giveBack(inflater);
             inflater = null;
+        }
+        if (reservationHeld) {
+            reservationHeld = false;
+            zlib.releaseInflaterReservation();
         }
     }
 

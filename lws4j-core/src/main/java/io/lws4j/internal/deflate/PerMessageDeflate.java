@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * context takeover holds its stream only during a message (see {@link ZlibPool}); and
  * {@link #release()} gives both streams back when the connection closes, which the owner must
  * call. Add the reader's bounded message buffer and its 8 KiB chunk buffer for compressed
- * input.
+ * input. The context's total is bounded too: the pool's memory limit may refuse a deflater
+ * (the message goes uncompressed), and a server reserves a kept inflater at the handshake.
  *
  * <p>Lending the deflater: the owner may let one thread compress without the owner's role
  * ({@link #lendDeflater()}, given back with {@link #returnDeflater()}). A {@link #release()}
@@ -82,7 +83,27 @@ public final class PerMessageDeflate {
      */
     public static PerMessageDeflate create(DeflateParams params, boolean server, int compressionThreshold,
                                            ZlibPool zlib) {
-        return new PerMessageDeflate(new MessageInflater(params.noContextTakeover(!server), zlib),
+        return create(params, server, compressionThreshold, zlib, false);
+    }
+
+    /**
+     * Creates the state for one side of a connection, with zlib streams from a pool, taking
+     * over the inflater reservation the handshake made.
+     *
+     * @param params the negotiated parameters
+     * @param server true for the server role, false for the client role
+     * @param compressionThreshold payloads shorter than this are sent uncompressed; 0
+     *     compresses every non-empty message
+     * @param zlib the context's pool of zlib streams
+     * @param inflaterReserved whether the caller holds a reservation of
+     *     {@link ZlibPool#admitInflater(boolean) admitInflater(true)}, which the inflater then
+     *     owns and {@link #release()} ends; only when the peer takes over its context
+     * @return the state
+     */
+    public static PerMessageDeflate create(DeflateParams params, boolean server, int compressionThreshold,
+                                           ZlibPool zlib, boolean inflaterReserved) {
+        return new PerMessageDeflate(
+                new MessageInflater(params.noContextTakeover(!server), zlib, inflaterReserved),
                 new MessageDeflater(params.noContextTakeover(server), compressionThreshold, zlib));
     }
 

@@ -96,6 +96,29 @@ public final class UpgradeHandshake {
     public static UpgradeDecision decide(HttpRequest req, List<String> protocolNames,
                                          Predicate<String> originCheck,
                                          Predicate<String> deflateAllowed) {
+        return decide(req, protocolNames, originCheck, deflateAllowed, null);
+    }
+
+    /**
+     * Decides an upgrade request, negotiating permessage-deflate where allowed and admitted.
+     *
+     * @param req the request
+     * @param protocolNames the registered protocol names in registration order; the first is
+     *     the default; not empty
+     * @param originCheck the Origin check, or null for none; it is given null when the
+     *     request has no Origin header, and a check that throws refuses the request
+     * @param deflateAllowed given the selected protocol name, whether permessage-deflate may
+     *     be accepted; null never accepts it
+     * @param deflateAdmission given the parameters about to be accepted, whether the
+     *     context's compression memory admits them (false answers without the extension);
+     *     asked last, once, and only for an accept, so that it may reserve memory; null
+     *     admits all
+     * @return the 101 response, selected protocol and deflate parameters, or the refusal
+     */
+    public static UpgradeDecision decide(HttpRequest req, List<String> protocolNames,
+                                         Predicate<String> originCheck,
+                                         Predicate<String> deflateAllowed,
+                                         Predicate<DeflateParams> deflateAdmission) {
         Objects.requireNonNull(req, "req");
         if (protocolNames.isEmpty()) {
             throw new IllegalArgumentException("no protocol registered");
@@ -141,6 +164,9 @@ public final class UpgradeHandshake {
         String selected = offered != null ? offered : protocolNames.get(0);
         DeflateParams deflate = deflateAllowed != null && deflateAllowed.test(selected)
                 ? negotiateExtensions(h) : null;
+        if (deflate != null && deflateAdmission != null && !deflateAdmission.test(deflate)) {
+            deflate = null;
+        }
         if (deflate != null) {
             response.header("Sec-WebSocket-Extensions", deflate.responseValue());
         }

@@ -41,6 +41,9 @@ import java.util.function.Predicate;
  * @param lingerTimeout the longest a lingering close waits for the peer's end of stream;
  *     {@link #DEFAULT_LINGER_TIMEOUT} unless a test sets another ({@link #withLingerTimeout})
  * @param sendOverflow what a send from any thread does past {@code maxOutboundBytes}
+ * @param compressionMemoryLimit the most native zlib memory the context's permessage-deflate
+ *     streams may be charged at once ({@link io.lws4j.internal.deflate.ZlibPool});
+ *     {@link Long#MAX_VALUE} for no limit
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -66,18 +69,24 @@ public record ContextConfig(
         io.lws4j.internal.http.HttpRoutes httpRoutes,
         io.lws4j.internal.http.HttpLimits httpLimits,
         Duration lingerTimeout,
-        io.lws4j.SendOverflow sendOverflow) {
+        io.lws4j.SendOverflow sendOverflow,
+        long compressionMemoryLimit) {
 
     /** The linger timeout of every context built by {@link io.lws4j.Context.Builder}. */
     public static final Duration DEFAULT_LINGER_TIMEOUT = Duration.ofSeconds(2);
 
     /**
-     * Checks the linger timeout is positive and the overflow policy set.
+     * Checks the linger timeout is positive, the overflow policy set and the compression
+     * memory limit not negative.
      */
     public ContextConfig {
         java.util.Objects.requireNonNull(sendOverflow, "sendOverflow");
         if (lingerTimeout.isNegative() || lingerTimeout.isZero()) {
             throw new IllegalArgumentException("lingerTimeout must be positive: " + lingerTimeout);
+        }
+        if (compressionMemoryLimit < 0) {
+            throw new IllegalArgumentException("compressionMemoryLimit must be >= 0: "
+                    + compressionMemoryLimit);
         }
     }
 
@@ -121,7 +130,7 @@ public record ContextConfig(
                 maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout, pingInterval,
                 originCheck, permessageDeflate, compressionThreshold, tls, listen, maxConnections,
                 lendIdleLoops, endpoints, proxies, httpRoutes, httpLimits, DEFAULT_LINGER_TIMEOUT,
-                io.lws4j.SendOverflow.FAIL);
+                io.lws4j.SendOverflow.FAIL, io.lws4j.internal.deflate.ZlibPool.DEFAULT_LIMIT_BYTES);
     }
 
     /**
@@ -137,7 +146,7 @@ public record ContextConfig(
                 maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
                 idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
                 tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
-                httpLimits, timeout, sendOverflow);
+                httpLimits, timeout, sendOverflow, compressionMemoryLimit);
     }
 
     /**
@@ -151,7 +160,21 @@ public record ContextConfig(
                 maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
                 idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
                 tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
-                httpLimits, lingerTimeout, policy);
+                httpLimits, lingerTimeout, policy, compressionMemoryLimit);
+    }
+
+    /**
+     * These settings with another compression memory limit.
+     *
+     * @param bytes the limit, not negative
+     * @return a copy with {@code bytes}
+     */
+    public ContextConfig withCompressionMemoryLimit(long bytes) {
+        return new ContextConfig(bindAddress, port, serviceThreads, protocols, mounts,
+                maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
+                idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
+                tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
+                httpLimits, lingerTimeout, sendOverflow, bytes);
     }
 
     /**

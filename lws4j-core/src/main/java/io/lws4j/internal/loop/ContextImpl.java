@@ -80,7 +80,7 @@ public final class ContextImpl implements Context {
     /** The connection settings of each loop, by loop index. */
     private final ConnectionSettings[] perLoop;
     /** The zlib streams of every permessage-deflate connection; closed after the loops stop. */
-    private final ZlibPool zlib = ZlibPool.forContext();
+    private final ZlibPool zlib;
     /** The established connections by protocol, for broadcasts and iteration. */
     private final io.lws4j.internal.conn.ConnectionRegistry registry =
             new io.lws4j.internal.conn.ConnectionRegistry();
@@ -112,6 +112,7 @@ public final class ContextImpl implements Context {
         this.server = server;
         this.loops = loops;
         this.port = port;
+        this.zlib = ZlibPool.forContext(config.compressionMemoryLimit());
         List<String> names = List.copyOf(config.protocols().keySet());
         this.perLoop = new ConnectionSettings[loops.length];
         for (int i = 0; i < loops.length; i++) {
@@ -416,8 +417,8 @@ public final class ContextImpl implements Context {
     }
 
     /**
-     * The zlib streams of this context's permessage-deflate connections, for tests and
-     * diagnostics.
+     * The zlib streams of this context's permessage-deflate connections and their memory
+     * limit, for the statistics, tests and diagnostics.
      *
      * @return the pool
      */

@@ -120,6 +120,21 @@ final class ContextStatistics implements ContextMXBean {
     }
 
     @Override
+    public long getCompressionMemoryBytes() {
+        return context.zlibPool().bytesInUse();
+    }
+
+    @Override
+    public long getMessagesUncompressedByLimit() {
+        return context.zlibPool().deflatersRefused();
+    }
+
+    @Override
+    public long getDeflateOffersDeclined() {
+        return context.zlibPool().inflatersDeclined();
+    }
+
+    @Override
     public long getLongestLoopCycleMillis() {
         return TimeUnit.NANOSECONDS.toMillis(context.maxLoopWorkNanos());
     }

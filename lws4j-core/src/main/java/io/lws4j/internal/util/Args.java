@@ -29,6 +29,20 @@ public final class Args {
     }
 
     /**
+     * @param value the argument
+     * @param min the smallest value allowed
+     * @param name the setting's name, for the message
+     * @return {@code value}
+     * @throws IllegalArgumentException when {@code value < min}
+     */
+    public static long atLeast(long value, long min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ": " + value);
+        }
+        return value;
+    }
+
+    /**
      * @param d the argument
      * @param name the setting's name, for the message
      * @return {@code d}

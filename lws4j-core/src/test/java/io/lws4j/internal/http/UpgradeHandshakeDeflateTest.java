@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lws4j.internal.deflate.DeflateParams;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** permessage-deflate in the opening handshake: the response header and the decision. */
@@ -14,6 +16,11 @@ class UpgradeHandshakeDeflateTest {
 
     private static UpgradeDecision.Accept decide(String protocolHeader, String allowedFor, String... extensionHeaders)
             throws HttpException {
+        return decideAdmitting(null, protocolHeader, allowedFor, extensionHeaders);
+    }
+
+    private static UpgradeDecision.Accept decideAdmitting(Predicate<DeflateParams> admission, String protocolHeader,
+            String allowedFor, String... extensionHeaders) throws HttpException {
         StringBuilder head = new StringBuilder("GET /x HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n");
@@ -26,7 +33,7 @@ class UpgradeHandshakeDeflateTest {
         HttpRequest req = new HttpRequestParser(8192).parse(
                 HttpRequestParserTest.bytes(head.append("\r\n").toString()));
         UpgradeDecision d = UpgradeHandshake.decide(req, PROTOCOLS, null,
-                allowedFor == null ? null : allowedFor::equals);
+                allowedFor == null ? null : allowedFor::equals, admission);
         assertThat(d).isInstanceOf(UpgradeDecision.Accept.class);
         return (UpgradeDecision.Accept) d;
     }
@@ -63,5 +70,29 @@ class UpgradeHandshakeDeflateTest {
                 "permessage-deflate; bogus=1");
         assertThat(declined.deflate()).isNull();
         assertThat(extensionLines(declined)).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerWithoutTheExtensionWhenTheAdmissionDeclines_askingItOnceForTheAcceptedParams()
+            throws HttpException {
+        List<DeflateParams> asked = new ArrayList<>();
+        UpgradeDecision.Accept declined = decideAdmitting(p -> {
+            asked.add(p);
+            return false;
+        }, null, "plain",
+                "permessage-deflate; bogus=1, permessage-deflate; client_no_context_takeover");
+        assertThat(asked).containsExactly(new DeflateParams(false, true, 0));
+        assertThat(declined.deflate()).isNull();
+        assertThat(extensionLines(declined)).isEmpty();
+
+        asked.clear();
+        UpgradeDecision.Accept admitted = decideAdmitting(asked::add, null, "plain", "permessage-deflate");
+        assertThat(admitted.deflate()).isEqualTo(new DeflateParams(false, false, 0));
+        assertThat(extensionLines(admitted)).containsExactly("Sec-WebSocket-Extensions: permessage-deflate");
+
+        asked.clear();
+        decideAdmitting(asked::add, null, "chat", "permessage-deflate");
+        decideAdmitting(asked::add, null, "plain");
+        assertThat(asked).as("not asked without an acceptable offer to admit").isEmpty();
     }
 }
