@@ -186,8 +186,9 @@ class ClientDeflateTest {
             if (clientNoTakeover) {
                 assertThat(sizes).as("each message compressed alone").containsOnly(sizes[0]);
             } else {
+                // (at the default level 1 a 300-line repeat still shrinks to under half)
                 assertThat(sizes[1]).as("a repeat refers back to the previous message")
-                        .isLessThan(sizes[0] / 4);
+                        .isLessThan(sizes[0] / 2);
                 Inflater fresh = new Inflater(true);
                 try {
                     assertThatThrownBy(() -> RawDeflatePeer.decompress(fresh, payloads[1]))

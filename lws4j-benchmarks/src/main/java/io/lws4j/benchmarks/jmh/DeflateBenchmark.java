@@ -3,6 +3,7 @@ package io.lws4j.benchmarks.jmh;
 import io.lws4j.internal.deflate.MessageDeflater;
 import io.lws4j.internal.deflate.MessageInflater;
 import io.lws4j.internal.deflate.ZlibPool;
+import io.lws4j.internal.deflate.ZlibSettings;
 import io.lws4j.internal.frame.FrameReader;
 import io.lws4j.internal.frame.FrameWriter;
 import io.lws4j.internal.frame.ProtocolException;
@@ -53,7 +54,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       frame.
  * </ul>
  *
- * <p>Parameters: {@code size}, the message length in bytes; {@code takeover}, true for a
+ * <p>Parameters: {@code size}, the message length in bytes; {@code level}, the server's zlib
+ * level ({@code deflate} only: 1 is lws4j's default, 6 zlib's, Netty's and Jetty's);
+ * {@code takeover}, true for a
  * shared window (context takeover, the default when no {@code *_no_context_takeover} is
  * negotiated: every message refers to the earlier ones), false for
  * {@code server_no_context_takeover} / {@code client_no_context_takeover} (the stream is
@@ -77,6 +80,8 @@ public class DeflateBenchmark {
     /** The threshold of the compressing deflaters: any positive threshold at or under the size. */
     static final int COMPRESSING_THRESHOLD = 1;
     static final int MAX_MESSAGE_SIZE = 1 << 20;
+    /** The level of the client frames {@code inflate} reads: zlib's default, as browsers use. */
+    static final int CLIENT_LEVEL = 6;
 
     /**
      * The messages of one size, cycled in order.
@@ -111,6 +116,9 @@ public class DeflateBenchmark {
         public int size;
         @Param({"true", "false"})
         public boolean takeover;
+        /** The zlib level: lws4j's default 1, and 6, zlib's and the peers' default. */
+        @Param({"1", "6"})
+        public int level;
 
         ZlibPool pool;
         MessageDeflater deflater;
@@ -118,7 +126,7 @@ public class DeflateBenchmark {
         @Setup
         public void setup() {
             makeMessages(size);
-            pool = ZlibPool.forContext();
+            pool = ZlibPool.forContext(new ZlibSettings(ZlibPool.DEFAULT_LIMIT_BYTES, level));
             deflater = new MessageDeflater(!takeover, COMPRESSING_THRESHOLD, pool);
         }
 
@@ -233,7 +241,9 @@ public class DeflateBenchmark {
      * @return one masked frame per message, flipped
      */
     static ByteBuffer[] clientFrames(String[] texts, boolean takeover) {
-        MessageDeflater client = new MessageDeflater(!takeover, 0);
+        // a browser's frames: zlib's default level
+        MessageDeflater client = new MessageDeflater(!takeover, 0,
+                new ZlibPool(0, Long.MAX_VALUE, CLIENT_LEVEL));
         SplittableRandom keys = new SplittableRandom(SEED);
         ByteBuffer[] frames = new ByteBuffer[texts.length];
         try {

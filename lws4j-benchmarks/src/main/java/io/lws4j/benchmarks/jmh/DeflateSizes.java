@@ -1,6 +1,7 @@
 package io.lws4j.benchmarks.jmh;
 
 import io.lws4j.internal.deflate.MessageDeflater;
+import io.lws4j.internal.deflate.ZlibPool;
 import io.lws4j.internal.frame.FrameWriter;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -10,7 +11,8 @@ import java.util.Locale;
 /**
  * Bytes on the wire per message for {@link DeflateBenchmark}'s cases, as a markdown table:
  * the server's frame without permessage-deflate (or under the threshold), and compressed
- * with a shared window and without context takeover, each from lws4j's own
+ * with a shared window and without context takeover at zlib levels 1 (lws4j's default) and
+ * 6 (zlib's), each from lws4j's own
  * {@link MessageDeflater} over one pass of the benchmark's messages (the same text and
  * seed), in order, starting from an empty window. The CPU side of the trade-off is
  * {@link DeflateBenchmark}'s.
@@ -28,6 +30,9 @@ import java.util.Locale;
  * <p>Thread-safe: stateless.
  */
 public final class DeflateSizes {
+    /** The levels compared: lws4j's default, and zlib's (Netty's, Jetty's, Node ws's). */
+    static final int[] LEVELS = {1, 6};
+
     private DeflateSizes() {
     }
 
@@ -49,18 +54,20 @@ public final class DeflateSizes {
      * @param sizes message sizes in bytes
      */
     static void print(PrintStream out, int... sizes) {
-        out.println("| size (B) | messages | plain frame (B) | shared window (B) | shared / plain "
+        out.println("| size (B) | level | messages | plain frame (B) | shared window (B) | shared / plain "
                 + "| no takeover (B) | no takeover / plain | no takeover: compressed |");
-        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int size : sizes) {
             String[] texts = ChatTickerText.messages(size, ChatTickerText.cycleLength(size), DeflateBenchmark.SEED);
             Row plain = plain(texts);
-            Row shared = compressed(texts, true);
-            Row reset = compressed(texts, false);
-            out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f%% | %.1f | %.1f%% | %.1f%% |%n",
-                    size, texts.length, plain.meanBytes(), shared.meanBytes(),
-                    100 * shared.meanBytes() / plain.meanBytes(), reset.meanBytes(),
-                    100 * reset.meanBytes() / plain.meanBytes(), 100 * reset.compressedShare());
+            for (int level : LEVELS) {
+                Row shared = compressed(texts, true, level);
+                Row reset = compressed(texts, false, level);
+                out.printf(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.1f%% | %.1f | %.1f%% | %.1f%% |%n",
+                        size, level, texts.length, plain.meanBytes(), shared.meanBytes(),
+                        100 * shared.meanBytes() / plain.meanBytes(), reset.meanBytes(),
+                        100 * reset.meanBytes() / plain.meanBytes(), 100 * reset.compressedShare());
+            }
         }
         if (sizes.length > 0) {
             String sample = ChatTickerText.messages(sizes[0], 1, DeflateBenchmark.SEED)[0];
@@ -88,10 +95,12 @@ public final class DeflateSizes {
      *
      * @param texts the messages
      * @param takeover whether the window is shared between messages
+     * @param level the zlib level
      * @return the frames' totals
      */
-    static Row compressed(String[] texts, boolean takeover) {
-        MessageDeflater deflater = new MessageDeflater(!takeover, DeflateBenchmark.COMPRESSING_THRESHOLD);
+    static Row compressed(String[] texts, boolean takeover, int level) {
+        MessageDeflater deflater = new MessageDeflater(!takeover, DeflateBenchmark.COMPRESSING_THRESHOLD,
+                new ZlibPool(0, Long.MAX_VALUE, level));
         try {
             Row row = new Row();
             for (String t : texts) {

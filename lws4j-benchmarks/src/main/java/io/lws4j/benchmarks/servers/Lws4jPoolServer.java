@@ -26,6 +26,13 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Thread-safe: any method may be called from any thread.
  */
 final class Lws4jPoolServer implements BenchServer {
+    /**
+     * A server JVM option that sets lws4j's zlib level ({@code --server-jvm
+     * -Dlws4j.bench.compressionLevel=6}: the peers' level), for the level's A/B; unset, the
+     * server compresses at lws4j's default.
+     */
+    static final String COMPRESSION_LEVEL_PROPERTY = "lws4j.bench.compressionLevel";
+
     private final Context context;
     private final ThreadPool pool;
 
@@ -53,6 +60,10 @@ final class Lws4jPoolServer implements BenchServer {
                 .serviceThreads(o.ioThreads())
                 .maxOutboundBytes(Handover.HIGH_WATER)
                 .permessageDeflate(true);
+        Integer level = Integer.getInteger(COMPRESSION_LEVEL_PROPERTY);
+        if (level != null) {
+            b.compressionLevel(level); // only then, so that older cores still run (ab.sh)
+        }
         if (o.tls() != null) {
             try {
                 b.tls(TlsContexts.fromPkcs12(o.tls().keystore(), o.tls().password().toCharArray()));

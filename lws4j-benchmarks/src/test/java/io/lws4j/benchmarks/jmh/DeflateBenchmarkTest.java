@@ -44,13 +44,16 @@ class DeflateBenchmarkTest {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void deflateFramesInflateToTheMessagesPastTheEndOfAPass(boolean takeover) throws Exception {
+    @CsvSource({"true, 1", "false, 1", "true, 6", "false, 6"})
+    void deflateFramesInflateToTheMessagesPastTheEndOfAPass(boolean takeover, int level)
+            throws Exception {
         DeflateBenchmark bench = new DeflateBenchmark();
         DeflateBenchmark.Sender sender = new DeflateBenchmark.Sender();
         sender.size = 1024;
         sender.takeover = takeover;
+        sender.level = level;
         sender.setup();
+        assertThat(sender.pool.level()).isEqualTo(level);
         List<String> got = new ArrayList<>();
         // a client's reader: unmasked server frames, the inflater resetting as the sender does
         MessageInflater inflater = new MessageInflater(!takeover);
@@ -146,12 +149,20 @@ class DeflateBenchmarkTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DeflateSizes.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), 32, 1024);
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
-        assertThat(lines[2]).startsWith("| 32 | 8192 | 34.0 | ");
-        assertThat(lines[3]).startsWith("| 1024 | 256 | 1028.0 | ");
-        assertThat(lines[3]).endsWith("| 100.0% |");
-        String[] row = lines[3].split("\\|");
-        assertThat(Double.parseDouble(row[4].trim())).isBetween(1.0, 1028.0 / 2);
-        assertThat(Double.parseDouble(row[6].trim())).isBetween(1.0, 1028.0);
+        assertThat(lines[2]).startsWith("| 32 | 1 | 8192 | 34.0 | ");
+        assertThat(lines[3]).startsWith("| 32 | 6 | 8192 | 34.0 | ");
+        assertThat(lines[4]).startsWith("| 1024 | 1 | 256 | 1028.0 | ");
+        assertThat(lines[5]).startsWith("| 1024 | 6 | 256 | 1028.0 | ");
+        for (String line : List.of(lines[4], lines[5])) {
+            assertThat(line).endsWith("| 100.0% |");
+            String[] row = line.split("\\|");
+            assertThat(Double.parseDouble(row[5].trim())).isBetween(1.0, 1028.0 / 2);
+            assertThat(Double.parseDouble(row[7].trim())).isBetween(1.0, 1028.0);
+        }
+        // level 6 searches harder: never more bytes than level 1 on this text
+        double fast = Double.parseDouble(lines[4].split("\\|")[5].trim());
+        double small = Double.parseDouble(lines[5].split("\\|")[5].trim());
+        assertThat(small).isLessThan(fast);
     }
 
     /** Keeps every text message. */

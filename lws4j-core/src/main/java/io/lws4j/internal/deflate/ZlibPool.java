@@ -11,8 +11,8 @@ import java.util.zip.Inflater;
  *
  * <p>Why: java.util.zip cannot choose window bits or memLevel, so a deflater always costs
  * zlib's full 256 KiB of window and hash tables and an inflater a 32 KiB window. Memory is
- * bounded by lifecycle instead, and in total by the limit below. A direction that resets its window after every message (no
- * context takeover) takes a stream for one message and gives it back, so idle connections
+ * bounded by lifecycle instead, and in total by the limit below. A direction that resets its
+ * window after every message (no context takeover) takes a stream for one message and gives it back, so idle connections
  * hold none and the streams in use are bounded by the threads compressing at once; a
  * direction that takes over its context keeps its stream for the connection's life, and gives
  * it back when the connection closes. At most {@link #maxIdle()} idle streams of each kind are
@@ -68,6 +68,8 @@ public final class ZlibPool {
 
     private final int maxIdle;
     private final long limitBytes;
+    /** The level of every deflater this pool creates; idle ones keep it, so none is reset. */
+    private final int level;
     private final AtomicLong bytesInUse = new AtomicLong();
     private final AtomicLong deflatersRefused = new AtomicLong();
     private final AtomicLong inflatersDeclined = new AtomicLong();
@@ -94,6 +96,22 @@ public final class ZlibPool {
      *     comment); {@link Long#MAX_VALUE} for no limit
      */
     public ZlibPool(int maxIdle, long limitBytes) {
+        this(maxIdle, limitBytes, ZlibSettings.DEFAULT_LEVEL);
+    }
+
+    /**
+     * Creates a pool whose deflaters compress at {@code level}.
+     *
+     * @param maxIdle how many idle streams of each kind to keep; 0 ends every stream given back
+     * @param limitBytes the most the live streams may be charged at once (see the class
+     *     comment); {@link Long#MAX_VALUE} for no limit
+     * @param level the compression level, 1 to 9
+     */
+    public ZlibPool(int maxIdle, long limitBytes, int level) {
+        if (level < Deflater.BEST_SPEED || level > Deflater.BEST_COMPRESSION) {
+            throw new IllegalArgumentException("level must be 1 to 9: " + level);
+        }
+        this.level = level;
         if (maxIdle < 0) {
             throw new IllegalArgumentException("negative maxIdle: " + maxIdle);
         }
@@ -110,18 +128,19 @@ public final class ZlibPool {
      * @return a new pool
      */
     public static ZlibPool forContext() {
-        return forContext(DEFAULT_LIMIT_BYTES);
+        return forContext(ZlibSettings.DEFAULTS);
     }
 
     /**
      * A pool for one context: keeps two idle streams of each kind per processor, enough for
      * every thread that can compress at once on this machine, at most a few MiB.
      *
-     * @param limitBytes the context's compression memory limit
+     * @param settings the context's compression memory limit and level
      * @return a new pool
      */
-    public static ZlibPool forContext(long limitBytes) {
-        return new ZlibPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), limitBytes);
+    public static ZlibPool forContext(ZlibSettings settings) {
+        return new ZlibPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                settings.memoryLimit(), settings.level());
     }
 
     /**
@@ -135,7 +154,7 @@ public final class ZlibPool {
     }
 
     /**
-     * An idle raw deflater (default level, no zlib header), or a new one when its charge
+     * An idle raw deflater (this pool's level, no zlib header), or a new one when its charge
      * fits under the limit; else null, counted in {@link #deflatersRefused()}: the caller
      * sends its message uncompressed.
      *
@@ -154,7 +173,7 @@ public final class ZlibPool {
             return null;
         }
         deflatersCreated.incrementAndGet();
-        return new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        return new Deflater(level, true);
     }
 
     /**
@@ -337,6 +356,13 @@ public final class ZlibPool {
      */
     public int maxIdle() {
         return maxIdle;
+    }
+
+    /**
+     * @return the compression level of the deflaters this pool creates
+     */
+    public int level() {
+        return level;
     }
 
     /**

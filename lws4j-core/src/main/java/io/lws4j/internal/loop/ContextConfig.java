@@ -41,9 +41,8 @@ import java.util.function.Predicate;
  * @param lingerTimeout the longest a lingering close waits for the peer's end of stream;
  *     {@link #DEFAULT_LINGER_TIMEOUT} unless a test sets another ({@link #withLingerTimeout})
  * @param sendOverflow what a send from any thread does past {@code maxOutboundBytes}
- * @param compressionMemoryLimit the most native zlib memory the context's permessage-deflate
- *     streams may be charged at once ({@link io.lws4j.internal.deflate.ZlibPool});
- *     {@link Long#MAX_VALUE} for no limit
+ * @param zlib the memory limit and compression level of the context's permessage-deflate
+ *     streams ({@link io.lws4j.internal.deflate.ZlibPool})
  */
 public record ContextConfig(
         InetAddress bindAddress,
@@ -70,23 +69,17 @@ public record ContextConfig(
         io.lws4j.internal.http.HttpLimits httpLimits,
         Duration lingerTimeout,
         io.lws4j.SendOverflow sendOverflow,
-        long compressionMemoryLimit) {
+        io.lws4j.internal.deflate.ZlibSettings zlib) {
 
     /** The linger timeout of every context built by {@link io.lws4j.Context.Builder}. */
     public static final Duration DEFAULT_LINGER_TIMEOUT = Duration.ofSeconds(2);
 
-    /**
-     * Checks the linger timeout is positive, the overflow policy set and the compression
-     * memory limit not negative.
-     */
+    /** Checks the linger timeout is positive and the overflow policy and zlib settings set. */
     public ContextConfig {
         java.util.Objects.requireNonNull(sendOverflow, "sendOverflow");
+        java.util.Objects.requireNonNull(zlib, "zlib");
         if (lingerTimeout.isNegative() || lingerTimeout.isZero()) {
             throw new IllegalArgumentException("lingerTimeout must be positive: " + lingerTimeout);
-        }
-        if (compressionMemoryLimit < 0) {
-            throw new IllegalArgumentException("compressionMemoryLimit must be >= 0: "
-                    + compressionMemoryLimit);
         }
     }
 
@@ -130,7 +123,7 @@ public record ContextConfig(
                 maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout, idleTimeout, pingInterval,
                 originCheck, permessageDeflate, compressionThreshold, tls, listen, maxConnections,
                 lendIdleLoops, endpoints, proxies, httpRoutes, httpLimits, DEFAULT_LINGER_TIMEOUT,
-                io.lws4j.SendOverflow.FAIL, io.lws4j.internal.deflate.ZlibPool.DEFAULT_LIMIT_BYTES);
+                io.lws4j.SendOverflow.FAIL, io.lws4j.internal.deflate.ZlibSettings.DEFAULTS);
     }
 
     /**
@@ -146,7 +139,7 @@ public record ContextConfig(
                 maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
                 idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
                 tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
-                httpLimits, timeout, sendOverflow, compressionMemoryLimit);
+                httpLimits, timeout, sendOverflow, zlib);
     }
 
     /**
@@ -160,21 +153,21 @@ public record ContextConfig(
                 maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
                 idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
                 tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
-                httpLimits, lingerTimeout, policy, compressionMemoryLimit);
+                httpLimits, lingerTimeout, policy, zlib);
     }
 
     /**
-     * These settings with another compression memory limit.
+     * These settings with other permessage-deflate stream settings.
      *
-     * @param bytes the limit, not negative
-     * @return a copy with {@code bytes}
+     * @param settings the memory limit and compression level
+     * @return a copy with {@code settings}
      */
-    public ContextConfig withCompressionMemoryLimit(long bytes) {
+    public ContextConfig withZlib(io.lws4j.internal.deflate.ZlibSettings settings) {
         return new ContextConfig(bindAddress, port, serviceThreads, protocols, mounts,
                 maxMessageSize, maxOutboundBytes, maxHttpHeadBytes, handshakeTimeout,
                 idleTimeout, pingInterval, originCheck, permessageDeflate, compressionThreshold,
                 tls, listen, maxConnections, lendIdleLoops, endpoints, proxies, httpRoutes,
-                httpLimits, lingerTimeout, sendOverflow, bytes);
+                httpLimits, lingerTimeout, sendOverflow, settings);
     }
 
     /**

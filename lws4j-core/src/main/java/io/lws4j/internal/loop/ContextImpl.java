@@ -112,7 +112,7 @@ public final class ContextImpl implements Context {
         this.server = server;
         this.loops = loops;
         this.port = port;
-        this.zlib = ZlibPool.forContext(config.compressionMemoryLimit());
+        this.zlib = ZlibPool.forContext(config.zlib());
         List<String> names = List.copyOf(config.protocols().keySet());
         this.perLoop = new ConnectionSettings[loops.length];
         for (int i = 0; i < loops.length; i++) {

@@ -52,7 +52,7 @@ class DeflateMemoryLimitTest {
     }
 
     /** A frame's RSV1 bit and its payload, as the server sent it (unmasked). */
-    private record WireFrame(boolean rsv1, int opcode, byte[] payload) {
+    record WireFrame(boolean rsv1, int opcode, byte[] payload) {
         String text() throws DataFormatException {
             if (!rsv1) {
                 return new String(payload, StandardCharsets.UTF_8);
@@ -77,7 +77,7 @@ class DeflateMemoryLimitTest {
         }
     }
 
-    private static WireFrame readWireFrame(RawClient client) throws IOException {
+    static WireFrame readWireFrame(RawClient client) throws IOException {
         DataInputStream in = new DataInputStream(client.input());
         int b0 = in.readUnsignedByte();
         long len = in.readUnsignedByte() & 0x7f;
@@ -91,7 +91,7 @@ class DeflateMemoryLimitTest {
         return new WireFrame((b0 & 0x40) != 0, b0 & 0x0f, payload);
     }
 
-    private static String openWithDeflate(RawClient client, String offer) throws IOException {
+    static String openWithDeflate(RawClient client, String offer) throws IOException {
         client.send(RawClient.upgradeRequest("Sec-WebSocket-Extensions: " + offer + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         String head = client.readHead();
@@ -100,7 +100,7 @@ class DeflateMemoryLimitTest {
     }
 
     /** The echo of a text sent uncompressed, which the server compresses when it can. */
-    private static WireFrame echo(RawClient client, String text) throws IOException {
+    static WireFrame echo(RawClient client, String text) throws IOException {
         client.sendText(text);
         WireFrame f = readWireFrame(client);
         assertThat(f.opcode()).isEqualTo(FrameWriter.OP_TEXT);
