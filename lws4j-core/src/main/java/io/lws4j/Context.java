@@ -160,14 +160,12 @@ public interface Context extends AutoCloseable {
      * served, each connection closing after its response); every open connection gets
      * {@link Protocol#onDrain} on its service thread, where its protocol may send a final
      * message or close it; every {@code ThreadPool} created on this context is finished, so
-     * running tasks get {@code STOPPING}. When every connection has closed, or at the
-     * latest at {@code deadline}, the context {@link #close() closes} (1001, then the
-     * bounded close handshake). A second {@code drain}, or a {@code close()}, closes at
-     * once; a drain of a context already closing returns the stage of that close. The user
-     * guide's "Draining" section shows it with a shutdown hook.
-     *
-     * <p>Thread-safe; may be called on a service thread (the waiting happens on a thread
-     * named {@code lws4j-drain}).
+     * running tasks get {@code STOPPING}. When every connection has closed, or at the latest
+     * at {@code deadline}, the context {@link #close() closes}. A second {@code drain}, or a
+     * {@code close()}, closes at once; a drain of a closing context returns that close's stage.
+     * The guide's "Draining" section has a shutdown hook.
+     * Thread-safe; may be called on a service thread (the waiting happens on
+     * {@code lws4j-drain}).
      *
      * @param deadline how long connections are given to finish before they are sent 1001;
      *     zero closes at once
@@ -181,10 +179,8 @@ public interface Context extends AutoCloseable {
     }
 
     /**
-     * Thread-safe.
-     *
-     * @return true from the start of a {@link #drain} (and while the context closes after
-     *     it)
+     * @return true from the start of a {@link #drain} and while the context then closes;
+     *     thread-safe
      */
     default boolean isDraining() {
         return false;
@@ -257,11 +253,10 @@ public interface Context extends AutoCloseable {
          * {@code pattern} is an exact path ({@code /report}) or a prefix ending in
          * {@code /*} ({@code /chat/*} serves {@code /chat} and every path under
          * {@code /chat/}; {@code /*} serves every path). Matching uses the decoded path
-         * ({@link Request#path()}); an exact pattern wins over a prefix, a longer prefix over
-         * a shorter one. Several protocols may be bound to one pattern: the subprotocol rules
-         * then choose among them, and the first bound serves clients that offer none of
-         * them. Once any path is bound, an upgrade to a path nothing is bound to gets 404.
-         * Default: no binding, every path is served by the subprotocol rules alone.
+         * ({@link Request#path()}); exact wins, then the longer prefix. Several protocols may
+         * share a pattern: the subprotocol rules choose among them (the first bound serves
+         * clients that offer none). Once any path is bound, other paths get 404. Default: no
+         * binding, every path is served by the subprotocol rules alone.
          *
          * @param pattern an exact path or a {@code /*} prefix
          * @param protocolName the name of a protocol registered with {@link #protocol}
@@ -286,18 +281,10 @@ public interface Context extends AutoCloseable {
          * on a mount whose origin protocol is {@code LWSMPRO_CALLBACK}), beside the static
          * {@link #mount}s: {@code /health}, a small JSON API, {@code /metrics}. The pattern
          * is matched as in {@link #bindPath} (an exact path or a {@code /*} prefix, against
-         * the decoded path; exact wins, then the longest prefix).
-         *
-         * <p>Precedence: a websocket upgrade request ({@code Upgrade: websocket}) always goes to
-         * the websocket path logic, even on a handler's path; any other request goes to the
-         * matching handler, and only when none matches to the static mounts. GET, HEAD and POST
-         * reach the handler (HEAD gets the head of its response); other methods get {@code 405}
-         * with {@code Allow}. The body ({@code Content-Length} or chunked; a POST with neither
-         * gets {@code 411}) is read completely before the handler runs, bounded by {@link
-         * #maxHttpBodyBytes} ({@code 413} beyond); chunked framing is parsed strictly ({@code 400}
-         * when malformed, {@code 501} for another transfer coding). Once a handler is registered,
-         * a request with malformed percent-encoding gets {@code 400}. The user guide's "Context"
-         * section has every status.
+         * the decoded path; exact wins, then the longest prefix). A websocket upgrade request
+         * always goes to the websocket paths; any other request to the matching handler, else
+         * to the mounts. GET, HEAD and POST reach the handler with the body read (bounded by
+         * {@link #maxHttpBodyBytes}); the user guide's "Context" section has every status.
          *
          * @param pattern an exact path or a {@code /*} prefix
          * @param handler called on the service thread for each request to the path
@@ -567,15 +554,10 @@ public interface Context extends AutoCloseable {
          * whose task returned SYNC (or ended), so the worker calls {@link Protocol#onWritable} for
          * its connection itself and writes its message (or the task is reaped there), instead of
          * waking the loop and parking until the loop has done it. While it holds the role the
-         * worker also runs the threadpool work queued for that loop meanwhile, and gives the role
-         * back at its next step once the loop asks. Callbacks of one loop still never overlap and
-         * each sees what the previous one did (the role passes by a volatile write and read);
-         * {@link Connection#inServiceThread()} is true on the worker while it holds the role. What
-         * differs is the thread: callbacks may run on a pool worker, so thread-local state and
-         * thread names are not the loop's, and a loop back from select may wait for a preempted
-         * borrower. Turn it off when callbacks depend on the loop's own thread; SYNC then costs a
-         * loop wake-up and a park and unpark per message. The user guide's "Service loops" section
-         * has the details. Default true.
+         * worker also runs the threadpool work queued for that loop meanwhile. Callbacks of one
+         * loop never overlap and each sees what the previous one did; only the thread differs.
+         * Turn it off when callbacks depend on the loop's own thread (SYNC then costs a wake-up
+         * and a park per message); the guide's "Service loops" section. Default true.
          *
          * @param lend true to lend idle loops (the default), false to keep every callback on
          *     the loop's own thread
@@ -715,13 +697,11 @@ public interface Context extends AutoCloseable {
          * offers it and the connection's protocol allows it ({@link Protocol#permessageDeflate()}).
          * Default true: browsers offer it and text messages typically shrink severalfold.
          *
-         * <p>Cost: a connection that compresses holds up to about 300 KiB of native zlib memory,
-         * allocated on its first compressed message in each direction (none for messages under the
-         * {@link #compressionThreshold(int) compression threshold}), and bounded for the context
-         * by {@link #compressionMemoryLimit(long)}. The maximum message size applies to the
-         * decompressed size. java.util.zip cannot shrink its window, so offers demanding {@code
-         * server_max_window_bits} below 15 are declined (RFC 7692 §7.1.2.1) and the next offer, or
-         * none, is taken. The user guide's "Compression" section has the figures.
+         * <p>A compressing connection holds up to about 300 KiB of native zlib memory, from its
+         * first message over the {@link #compressionThreshold(int) threshold}, bounded by
+         * {@link #compressionMemoryLimit(long)}; {@link #maxMessageSize} bounds the decompressed
+         * size. Offers demanding {@code server_max_window_bits} below 15 are declined (RFC 7692
+         * §7.1.2.1; java.util.zip cannot shrink its window). The guide's "Compression" section.
          *
          * @param enabled false to ignore every permessage-deflate offer
          * @return this builder
@@ -741,10 +721,9 @@ public interface Context extends AutoCloseable {
          * this. Incoming messages are decompressed whatever their size. Default {@value
          * Context#DEFAULT_COMPRESSION_THRESHOLD}, as in Node's {@code ws}, OkHttp and Java-WebSocket.
          *
-         * <p>The trade-off is bytes on the wire against CPU and memory: a short message costs more
-         * to compress than to send and barely shrinks alone, but short, similar messages with a
-         * shared window (context takeover) shrink to a few bytes each, which a slow or metered
-         * link may prefer (threshold 0). The user guide's "Compression" section measures it.
+         * <p>The trade-off is bytes on the wire against CPU: a short message costs more to
+         * compress than to send and barely shrinks alone, though short, similar messages with a
+         * shared window shrink to a few bytes each (threshold 0); the guide's "Compression".
          *
          * @param bytes 0 to compress every non-empty message; {@link Integer#MAX_VALUE} to
          *     compress nothing we send while still accepting compressed messages
@@ -773,22 +752,16 @@ public interface Context extends AutoCloseable {
         }
 
         /**
-         * The zlib level at which the context's permessage-deflate connections, accepted and
-         * client, compress: 1 (fastest) to 9 (smallest). Default {@value
-         * Context#DEFAULT_COMPRESSION_LEVEL}, as gorilla/websocket: zlib's usual 6 (Netty's,
-         * Jetty's and Node {@code ws}'s default) costs two to three times the CPU per message
-         * for about a quarter fewer bytes on chat-like text. The guide's "Compression" section
-         * has the table; the level does not change what a peer must support.
+         * The zlib level of the context's permessage-deflate connections, server and client: 1
+         * (fastest) to 9 (smallest). Default {@value Context#DEFAULT_COMPRESSION_LEVEL}: zlib's
+         * usual 6 spends much more CPU for somewhat fewer bytes (the guide's "Compression").
          *
          * @param level 1 to 9
          * @return this builder
          * @throws IllegalArgumentException when out of range
          */
         public Builder compressionLevel(int level) {
-            if (level < 1 || level > 9) {
-                throw new IllegalArgumentException("compressionLevel must be 1 to 9: " + level);
-            }
-            this.compressionLevel = level;
+            this.compressionLevel = Args.between(level, 1, 9, "compressionLevel");
             return this;
         }
 

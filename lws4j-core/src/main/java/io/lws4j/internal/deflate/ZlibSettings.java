@@ -16,11 +16,11 @@ import java.util.zip.Deflater;
 public record ZlibSettings(long memoryLimit, int level) {
 
     /**
-     * The default level: zlib's fastest, {@link Deflater#BEST_SPEED}. Compressing a message at zlib's
-     * default level 6 costs two to three times the CPU of level 1 for about a quarter fewer
-     * bytes on chat-like text, and with context takeover level 6 searches the whole shared
-     * window; a server compressing for many browsers runs out of CPU long before its link
-     * notices the difference (the guide's "Compression" section has the table).
+     * The default level: zlib's fastest, {@link Deflater#BEST_SPEED}. zlib's default level 6
+     * searches longer for matches (with context takeover, the whole shared window): much
+     * more CPU per message for somewhat fewer bytes, and a server compressing for many
+     * browsers runs out of CPU long before its link notices the difference (the guide's
+     * "Compression" section has the table).
      */
     public static final int DEFAULT_LEVEL = io.lws4j.Context.DEFAULT_COMPRESSION_LEVEL;
 

@@ -9,7 +9,7 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /**
- * JFR event {@code lws4j.SyncWait}: A task waited from its SYNC to the acknowledgement or a stop; the event spans the wait.
+ * JFR event {@code lws4j.SyncWait}: A task waited for the acknowledgement of its SYNC, or a stop; the event spans the wait. A SYNC its own worker answered on a loop lent to it did not wait and is not reported.
  *
  * <p>Threading: made and committed on one thread, the one doing the work it describes.
  */
@@ -17,7 +17,7 @@ import jdk.jfr.StackTrace;
 @Name("lws4j.SyncWait")
 @Label("SYNC Wait")
 @Category({"lws4j", "Thread Pool"})
-@Description("A task waited from its SYNC to the acknowledgement or a stop; the event spans the wait.")
+@Description("A task waited for the acknowledgement of its SYNC, or a stop; the event spans the wait. A SYNC its own worker answered on a loop lent to it did not wait and is not reported.")
 @StackTrace(false)
 public final class SyncWaitEvent extends Event {
     /** The pool name. */

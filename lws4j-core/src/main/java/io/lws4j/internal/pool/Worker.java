@@ -258,10 +258,6 @@ final class Worker implements Runnable {
     private void syncWait(TaskRecord<?> t) {
         ConnectionInternals c = t.boundConnection();
         SyncWaitEvent event = null;
-        if (Jfr.on()) {
-            event = new SyncWaitEvent();
-            event.begin();
-        }
         long start = System.nanoTime();
         long gen = t.beginSync(pool.isRunning);
         if (gen < 0 || c == null) {
@@ -270,6 +266,12 @@ final class Worker implements Runnable {
         t.stateSinceNanos = start;
         pool.syncWaits.increment();
         pool.handshake.notifyServiceFromWorker(t, c, gen);
+        if (Jfr.on() && t.state.get() == TaskState.SYNCING) {
+            // a real wait: a SYNC answered while we held the lent role cost no waiting, and
+            // an enabled event per SYNC would cost more than answering it
+            event = new SyncWaitEvent();
+            event.begin();
+        }
         long deadline = start + pool.syncBudgetNanos;
         long nextTry = start + pool.syncTryNanos;
         // Late tries are counted by the intervals that have elapsed, not by wake-ups, so a

@@ -31,6 +31,22 @@ public final class Args {
     /**
      * @param value the argument
      * @param min the smallest value allowed
+     * @param max the largest value allowed
+     * @param name the setting's name, for the message
+     * @return {@code value}
+     * @throws IllegalArgumentException when {@code value < min} or {@code value > max}
+     */
+    public static int between(int value, int min, int max, String name) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be " + min + " to " + max + ": "
+                    + value);
+        }
+        return value;
+    }
+
+    /**
+     * @param value the argument
+     * @param min the smallest value allowed
      * @param name the setting's name, for the message
      * @return {@code value}
      * @throws IllegalArgumentException when {@code value < min}
