@@ -13,7 +13,6 @@ import io.lws4j.internal.deflate.ZlibPool;
 import io.lws4j.internal.frame.FrameWriter;
 import io.lws4j.internal.loop.ContextImpl;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -78,17 +77,8 @@ class DeflateMemoryLimitTest {
     }
 
     static WireFrame readWireFrame(RawClient client) throws IOException {
-        DataInputStream in = new DataInputStream(client.input());
-        int b0 = in.readUnsignedByte();
-        long len = in.readUnsignedByte() & 0x7f;
-        if (len == 126) {
-            len = in.readUnsignedShort();
-        } else if (len == 127) {
-            len = in.readLong();
-        }
-        byte[] payload = new byte[Math.toIntExact(len)];
-        in.readFully(payload);
-        return new WireFrame((b0 & 0x40) != 0, b0 & 0x0f, payload);
+        RawClient.Frame f = client.readFrame();
+        return new WireFrame(f.rsv1(), f.opcode(), f.payload());
     }
 
     static String openWithDeflate(RawClient client, String offer) throws IOException {

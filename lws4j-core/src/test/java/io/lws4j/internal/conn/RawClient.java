@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe: instances must not be shared.
  */
 final class RawClient implements AutoCloseable {
-    record Frame(int opcode, boolean fin, byte[] payload) {
+    /** A server frame; {@code rsv1} marks a permessage-deflate compressed message. */
+    record Frame(int opcode, boolean fin, byte[] payload, boolean rsv1) {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -135,7 +136,7 @@ final class RawClient implements AutoCloseable {
         }
         byte[] payload = new byte[Math.toIntExact(len)];
         in.readFully(payload);
-        return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, payload);
+        return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, payload, (b0 & 0x40) != 0);
     }
 
     /** Reads frames until a close frame and returns it (data frames are skipped). */
