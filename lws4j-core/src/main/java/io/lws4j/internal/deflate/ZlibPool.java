@@ -12,10 +12,10 @@ import java.util.zip.Inflater;
  * <p>Why: java.util.zip cannot choose window bits or memLevel, so a deflater always costs
  * zlib's full 256 KiB of window and hash tables and an inflater a 32 KiB window. Memory is
  * bounded by lifecycle instead, and in total by the limit below. A direction that resets its
- * window after every message (no context takeover) takes a stream for one message and gives it back, so idle connections
- * hold none and the streams in use are bounded by the threads compressing at once; a
- * direction that takes over its context keeps its stream for the connection's life, and gives
- * it back when the connection closes. At most {@link #maxIdle()} idle streams of each kind are
+ * window after every message (no context takeover) takes a stream for one message and gives
+ * it back, so idle connections hold none and the streams in use are bounded by the threads
+ * compressing at once; a direction that takes over its context keeps its stream for the
+ * connection's life, and gives it back when the connection closes. At most {@link #maxIdle()} idle streams of each kind are
  * kept; one given back beyond that is ended at once. A stream is always reset before it is
  * kept, so whoever takes it starts with an empty window.
  *
