@@ -32,6 +32,17 @@ class JfrEventsTest {
     @TempDir
     Path dir;
 
+    /** Opens the workload's stream clients and waits until each has had its whole stream. */
+    private static void streamToEveryClient(ObservedWorkload w) throws Exception {
+        List<ObservedWorkload.Client> clients = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.add(w.open("/stream"));
+        }
+        for (ObservedWorkload.Client c : clients) {
+            assertThat(c.closed.get(60, TimeUnit.SECONDS)).isEqualTo(1000);
+        }
+    }
+
     @Test
     void aRecordingWithTheLws4jEventsEnabledHoldsEachEventWithItsFields() throws Exception {
         String poolName = "jfr-pool-" + System.nanoTime();
@@ -49,13 +60,7 @@ class JfrEventsTest {
                     poolName, CLIENTS, MESSAGES, 0)) {
                 port = w.context.port();
                 w.gate.countDown();
-                List<ObservedWorkload.Client> clients = new ArrayList<>();
-                for (int i = 0; i < CLIENTS; i++) {
-                    clients.add(w.open("/stream"));
-                }
-                for (ObservedWorkload.Client c : clients) {
-                    assertThat(c.closed.get(60, TimeUnit.SECONDS)).isEqualTo(1000);
-                }
+                streamToEveryClient(w);
                 assertThat(w.open("/burst").closed.get(60, TimeUnit.SECONDS)).isEqualTo(1000);
                 burstAccepted = w.burstAccepted.get();
                 assertThat(w.upgradeToNowhereRefused()).isTrue();
@@ -145,13 +150,7 @@ class JfrEventsTest {
             try (ObservedWorkload w = new ObservedWorkload(Context.builder(),
                     "jfr-default-" + System.nanoTime(), CLIENTS, MESSAGES, 0)) {
                 w.gate.countDown();
-                List<ObservedWorkload.Client> clients = new ArrayList<>();
-                for (int i = 0; i < CLIENTS; i++) {
-                    clients.add(w.open("/stream"));
-                }
-                for (ObservedWorkload.Client c : clients) {
-                    assertThat(c.closed.get(60, TimeUnit.SECONDS)).isEqualTo(1000);
-                }
+                streamToEveryClient(w);
                 assertThat(w.upgradeToNowhereRefused()).isTrue();
                 w.stallLoop(250);
             }

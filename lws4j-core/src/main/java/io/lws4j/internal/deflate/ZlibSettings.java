@@ -1,5 +1,6 @@
 package io.lws4j.internal.deflate;
 
+import io.lws4j.internal.util.Args;
 import java.util.zip.Deflater;
 
 /**
@@ -30,12 +31,7 @@ public record ZlibSettings(long memoryLimit, int level) {
 
     /** Checks the limit is not negative and the level one zlib knows (1 to 9). */
     public ZlibSettings {
-        if (memoryLimit < 0) {
-            throw new IllegalArgumentException("compressionMemoryLimit must be >= 0: "
-                    + memoryLimit);
-        }
-        if (level < Deflater.BEST_SPEED || level > Deflater.BEST_COMPRESSION) {
-            throw new IllegalArgumentException("compressionLevel must be 1 to 9: " + level);
-        }
+        Args.atLeast(memoryLimit, 0L, "compressionMemoryLimit");
+        Args.between(level, Deflater.BEST_SPEED, Deflater.BEST_COMPRESSION, "compressionLevel");
     }
 }
