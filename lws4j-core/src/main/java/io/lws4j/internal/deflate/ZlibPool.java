@@ -1,5 +1,6 @@
 package io.lws4j.internal.deflate;
 
+import io.lws4j.internal.util.Args;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.Deflater;
@@ -108,18 +109,9 @@ public final class ZlibPool {
      * @param level the compression level, 1 to 9
      */
     public ZlibPool(int maxIdle, long limitBytes, int level) {
-        if (level < Deflater.BEST_SPEED || level > Deflater.BEST_COMPRESSION) {
-            throw new IllegalArgumentException("level must be 1 to 9: " + level);
-        }
-        this.level = level;
-        if (maxIdle < 0) {
-            throw new IllegalArgumentException("negative maxIdle: " + maxIdle);
-        }
-        if (limitBytes < 0) {
-            throw new IllegalArgumentException("negative limitBytes: " + limitBytes);
-        }
-        this.maxIdle = maxIdle;
-        this.limitBytes = limitBytes;
+        this.level = Args.between(level, Deflater.BEST_SPEED, Deflater.BEST_COMPRESSION, "level");
+        this.maxIdle = Args.atLeast(maxIdle, 0, "maxIdle");
+        this.limitBytes = Args.atLeast(limitBytes, 0L, "limitBytes");
     }
 
     /**
